@@ -1,0 +1,62 @@
+//! Signing in, refreshing and signing out.
+
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::users::User;
+
+/// Where the server hands the refresh token.
+///
+/// Browsers take it as an HttpOnly cookie that scripts cannot read; programs
+/// that keep their own secrets ask for it in the response body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RefreshTokenDelivery {
+    #[default]
+    Cookie,
+    Body,
+}
+
+/// `POST /auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({"email": "asha@lectern.test", "password": "correct horse battery"}))
+)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254, message = "is required"))]
+    pub email: String,
+    #[validate(length(min = 1, max = 1024, message = "is required"))]
+    pub password: String,
+    #[serde(default)]
+    pub refresh_token_delivery: RefreshTokenDelivery,
+}
+
+/// `POST /auth/refresh` and `POST /auth/logout`: the refresh token, unless
+/// the browser sends it as its cookie.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// A signed-in session: a short-lived access token for the `Authorization`
+/// header and who it belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Present only when the login asked for `refresh_token_delivery: "body"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub user: User,
+}

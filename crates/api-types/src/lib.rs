@@ -1,0 +1,20 @@
+//! The request and response types of Lectern's REST API.
+//!
+//! The server and the WebAssembly SPA both compile this crate, so a field
+//! renamed here is renamed on both sides at once. It stays light and
+//! wasm-safe: server-only derives (OpenAPI schemas, database enums) sit behind
+//! the `openapi` and `sea-orm` features.
+
+pub mod auth;
+pub mod branches;
+pub mod codes;
+pub mod page;
+pub mod problem;
+pub mod role;
+pub mod schedule;
+mod serde_helpers;
+pub mod users;
+
+pub use page::Page;
+pub use problem::Problem;
+pub use role::Role;
