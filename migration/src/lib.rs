@@ -1,0 +1,28 @@
+//! Lectern's schema as SeaORM migrations, one file per step.
+//!
+//! Every migration runs the same on SQLite, PostgreSQL and MariaDB/MySQL;
+//! the few type choices that differ between them live in [`columns`].
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261128_000001_people;
+mod m20261128_000002_refresh_tokens;
+mod m20261128_000003_schedule;
+mod m20261128_000004_session_content;
+mod m20261128_000005_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_people::Migration),
+            Box::new(m20261128_000002_refresh_tokens::Migration),
+            Box::new(m20261128_000003_schedule::Migration),
+            Box::new(m20261128_000004_session_content::Migration),
+            Box::new(m20261128_000005_audit_log::Migration),
+        ]
+    }
+}
