@@ -1,0 +1,201 @@
+//! Building and running the server: the application as tests and the
+//! binary both start it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::Context as _;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::{AccessTokens, LoginLimiter, secret};
+use crate::config::Config;
+use crate::error::{PROBLEM_JSON, problem_for_status};
+use crate::extract::{JSON_LIMIT_BYTES, path_config};
+use crate::routes::{self, API_PREFIX};
+use crate::services::users;
+use crate::state::AppState;
+use crate::{db, openapi};
+
+/// A bound, migrated, ready-to-run Lectern.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the signing secret and
+    /// binds the listener. Everything per-request is prepared here, once.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        if users::count(&db)
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?
+            == 0
+        {
+            tracing::warn!(
+                "the database has no accounts yet: create one with \
+                 `lectern create-user --email E --name N --role super_admin --password-stdin`, \
+                 or fill a demo institute with `lectern seed-demo`"
+            );
+        }
+        let secret = secret::load_or_generate(config.jwt_secret.as_ref(), &config.data_dir)?;
+
+        let listener =
+            TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+
+        let state = web::Data::new(AppState {
+            db,
+            tokens: AccessTokens::new(&secret),
+            login_limiter: LoginLimiter::new(
+                config.login_attempts_per_account,
+                config.login_attempts_per_address,
+            ),
+            config,
+        });
+        forget_idle_login_attempts(&state);
+
+        let metrics = PrometheusMetricsBuilder::new("lectern")
+            .endpoint("/metrics")
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .map_err(|err| anyhow::anyhow!("setting up metrics: {err}"))?;
+        let document = openapi::document();
+        let static_dir = state.config.static_dir.clone();
+
+        let server = HttpServer::new(move || {
+            app(
+                state.clone(),
+                metrics.clone(),
+                document.clone(),
+                routes::spa::configure(&static_dir),
+            )
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from outside, as tests do at their end.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests
+    /// (up to 30 seconds) before returning.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn app(
+    state: web::Data<AppState>,
+    metrics: PrometheusMetrics,
+    document: utoipa::openapi::OpenApi,
+    spa: impl FnOnce(&mut web::ServiceConfig),
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(metrics)
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+            let response = actix_web::dev::Service::call(srv, req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                    response
+                        .headers_mut()
+                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+        .app_data(state)
+        .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
+        .app_data(path_config())
+        .service(routes::system::healthz)
+        .service(routes::system::readyz)
+        // Before the API scope, whose default service would answer its JSON.
+        .service(web::redirect("/api/docs", "/api/docs/"))
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .url(format!("{API_PREFIX}/openapi.json"), document)
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+        )
+        .service(
+            web::scope(API_PREFIX)
+                .configure(|cfg| {
+                    routes::api(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                        cfg,
+                    ));
+                })
+                .default_service(web::to(routes::api_not_found)),
+        )
+        .service(web::scope("/api").default_service(web::to(routes::api_not_found)))
+        .configure(spa)
+}
+
+/// Errors actix answers itself (a wrong method, an extractor of its own)
+/// carry no body of ours; under `/api` they become problems too.
+fn problem_for_bare_errors<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes() == PROBLEM_JSON.as_bytes());
+    if is_problem || !response.request().path().starts_with("/api/") {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let status = response.status();
+    let (request, _) = response.into_parts();
+    let body: HttpResponse<BoxBody> = HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(problem_for_status(status));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, body).map_into_right_body(),
+    ))
+}
+
+/// Keeps the rate limiter's memory to recent attempts, for as long as the
+/// application lives.
+fn forget_idle_login_attempts(state: &web::Data<AppState>) {
+    let weak = Arc::downgrade(&state.clone().into_inner());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match weak.upgrade() {
+                Some(state) => state.login_limiter.forget_idle(),
+                None => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,11 @@
+//! Authentication: password hashes, access tokens, the `AuthUser`
+//! extractor, the login rate limit and the signing secret.
+
+pub mod extractor;
+pub mod password;
+pub mod rate_limit;
+pub mod secret;
+pub mod tokens;
+
+pub use rate_limit::LoginLimiter;
+pub use tokens::AccessTokens;

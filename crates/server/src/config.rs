@@ -1,0 +1,276 @@
+//! Lectern's configuration: one typed struct, layered defaults < optional
+//! TOML file < `LECTERN_*` environment variables (and `DATABASE_URL`).
+//!
+//! Tests build a [`Config`] directly; only the binary reads the environment.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The TOML file read when `LECTERN_CONFIG` names none and it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "lectern.toml";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Where the embedded database and the generated JWT secret live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…`, `postgres://…` or `mysql://…`; SQLite in `data_dir` when unset.
+    pub database_url: Option<DatabaseUrl>,
+    /// Upper bound of pooled database connections.
+    pub db_max_connections: u32,
+    /// HMAC key of access tokens; generated once into `data_dir` when unset.
+    pub jwt_secret: Option<Secret>,
+    /// The built SPA (index.html, pkg/, style.css) served at `/`.
+    pub static_dir: PathBuf,
+    /// `pretty` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// Login attempts allowed per account in any 15 minutes.
+    pub login_attempts_per_account: u32,
+    /// Login attempts allowed per client address in any 15 minutes.
+    pub login_attempts_per_address: u32,
+    /// Take the client address from `X-Forwarded-For`; only behind a proxy
+    /// that sets it, or clients could choose their own rate-limit bucket.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            db_max_connections: 16,
+            jwt_secret: None,
+            static_dir: PathBuf::from("frontend/dist"),
+            log_format: LogFormat::Pretty,
+            login_attempts_per_account: 10,
+            login_attempts_per_address: 50,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+/// A loaded configuration and what in its sources Lectern did not recognise.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub unknown_keys: Vec<String>,
+    pub file: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads the layers: defaults, then the TOML file (`explicit_file`, or
+    /// `lectern.toml` when present), then the environment.
+    pub fn load(explicit_file: Option<&Path>) -> Result<Loaded, Box<figment::Error>> {
+        let file = match explicit_file {
+            Some(path) if !path.exists() => {
+                return Err(Box::new(figment::Error::from(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                ))));
+            }
+            Some(path) => Some(path.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|path| path.exists()),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(Env::prefixed("LECTERN_").ignore(&["CONFIG", "JWT_SECRET"]));
+        // Secrets are taken verbatim: figment would read a secret of digits
+        // as a number.
+        for (var, key) in [
+            ("LECTERN_JWT_SECRET", "jwt_secret"),
+            ("DATABASE_URL", "database_url"),
+        ] {
+            if let Ok(value) = std::env::var(var) {
+                figment = figment.merge(Serialized::default(key, value));
+            }
+        }
+
+        let config: Config = figment.extract()?;
+        let merged: figment::value::Value = figment.extract()?;
+        let mut unknown_keys = Vec::new();
+        // Deserialising the merged tree a second time, watching for fields
+        // serde skips, names every unknown key without a hand-kept list.
+        let _: Config = serde_ignored::deserialize(&merged, |path| {
+            unknown_keys.push(path.to_string());
+        })?;
+        Ok(Loaded {
+            config,
+            unknown_keys,
+            file,
+        })
+    }
+
+    /// The database to connect to: the configured URL, or SQLite in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("lectern.sqlite").display()
+            ),
+        }
+    }
+}
+
+/// A secret read from configuration; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"[redacted]\"")
+    }
+}
+
+/// A database URL; `Debug` hides its password but keeps the rest, which is
+/// what an operator reading the logs needs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", redact_password(&self.0))
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:[redacted]{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secrets_and_database_passwords() {
+        let config = Config {
+            jwt_secret: Some(Secret::new("hunter2-hunter2")),
+            database_url: Some(DatabaseUrl::new(
+                "postgres://lectern:s3cret@db:5432/lectern",
+            )),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("postgres://lectern:[redacted]@db:5432/lectern"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn urls_without_passwords_are_shown_whole() {
+        assert_eq!(
+            redact_password("sqlite://data/x.sqlite"),
+            "sqlite://data/x.sqlite"
+        );
+        assert_eq!(
+            redact_password("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail takes closures returning its own error"
+    )]
+    fn layers_apply_in_order_and_unknown_keys_are_reported() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "lectern.toml",
+                "bind = \"0.0.0.0:9000\"\ndata_dir = \"/srv/lectern\"\ncolour = \"blue\"\n",
+            )?;
+            jail.set_env("LECTERN_BIND", "127.0.0.1:9001");
+            jail.set_env("LECTERN_JWT_SECRET", "12345678901234567890");
+            jail.set_env("LECTERN_TYPO", "1");
+            jail.set_env("DATABASE_URL", "postgres://localhost/lectern");
+
+            let loaded = Config::load(None).map_err(|err| *err)?;
+            assert_eq!(loaded.config.bind, "127.0.0.1:9001");
+            assert_eq!(loaded.config.data_dir, PathBuf::from("/srv/lectern"));
+            assert_eq!(
+                loaded.config.jwt_secret.as_ref().map(Secret::expose),
+                Some("12345678901234567890")
+            );
+            assert_eq!(loaded.config.database_url(), "postgres://localhost/lectern");
+            let mut unknown = loaded.unknown_keys;
+            unknown.sort();
+            assert_eq!(unknown, ["colour", "typo"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn sqlite_in_the_data_folder_is_the_default_database() {
+        let config = Config {
+            data_dir: PathBuf::from("/tmp/lectern-x"),
+            ..Config::default()
+        };
+        assert_eq!(
+            config.database_url(),
+            "sqlite:///tmp/lectern-x/lectern.sqlite?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn a_missing_explicit_file_is_an_error() {
+        assert!(Config::load(Some(Path::new("/nonexistent/lectern.toml"))).is_err());
+    }
+}

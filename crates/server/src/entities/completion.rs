@@ -1,0 +1,42 @@
+use lectern_api_types::schedule::CompletionStatus;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "session_completions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `None` for an ad-hoc session outside any batch.
+    #[sea_orm(unique)]
+    pub occurrence_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub branch_id: i64,
+    /// The staff member who runs the session.
+    pub user_id: i64,
+    /// What an ad-hoc session was; batch sessions take the batch's name.
+    pub title: Option<String>,
+    pub scheduled_start: DateTimeUtc,
+    pub scheduled_end: DateTimeUtc,
+    pub actual_start: Option<DateTimeUtc>,
+    pub actual_end: Option<DateTimeUtc>,
+    #[sea_orm(unique)]
+    pub completion_code: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub notes: Option<String>,
+    pub status: CompletionStatus,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cancel_reason: Option<String>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub verified_at: Option<DateTimeUtc>,
+    pub verified_by: Option<i64>,
+    /// Bumped by every change; a PATCH naming an older one is refused.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,14 @@
+//! SeaORM entities: one module per table, plain storage shapes.
+//!
+//! Enums and sets come from `lectern-api-types`, so a row read from the
+//! database is already a `Role` or `Weekdays`, never a string to re-check.
+
+pub mod attachment;
+pub mod audit_log;
+pub mod batch;
+pub mod branch;
+pub mod completion;
+pub mod note;
+pub mod occurrence;
+pub mod refresh_token;
+pub mod user;

@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "batch_occurrences")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub batch_id: i64,
+    /// The local date in the branch's timezone.
+    pub date: Date,
+    pub scheduled_start: DateTimeUtc,
+    pub scheduled_end: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

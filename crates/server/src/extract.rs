@@ -1,0 +1,202 @@
+//! Request extractors that parse and validate in one step, and report
+//! failures as problems naming the field at fault.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::web::{Bytes, PathConfig};
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::ApiError;
+use crate::services::error::FieldErrors;
+
+/// Bodies above this are refused with 413 before they are read whole.
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// A JSON body, deserialised and then validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = is_json(req);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as application/json.".into(),
+                ));
+            }
+            let bytes = body
+                .await
+                .map_err(|err| match err.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(format!(
+                        "A JSON body may be at most {} KiB.",
+                        JSON_LIMIT_BYTES / 1024
+                    )),
+                    _ => ApiError::Malformed(format!("The body could not be read: {err}")),
+                })?;
+            let value = parse_json::<T>(&bytes)?;
+            value
+                .validate()
+                .map_err(|err| ApiError::Invalid(err.into()))?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(content_type) = content_type.to_str() else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Syntax errors are 400; well-formed JSON of the wrong shape is 422 with
+/// the offending field named.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = parsed.map_err(|err| {
+        let inner = err.inner();
+        if inner.is_data() {
+            ApiError::Invalid(field_error(
+                &err.path().to_string(),
+                &without_position(inner),
+            ))
+        } else {
+            ApiError::Malformed(format!(
+                "The body is not valid JSON: {}",
+                without_position(inner)
+            ))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::Malformed("The body has data after its JSON value.".into()))?;
+    Ok(value)
+}
+
+/// serde reports a missing field against its parent; name the field itself.
+fn field_error(path: &str, message: &str) -> FieldErrors {
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let field = if path == "." {
+            missing.to_owned()
+        } else {
+            format!("{path}.{missing}")
+        };
+        return FieldErrors::single(&field, "is required");
+    }
+    let field = if path == "." { "body" } else { path };
+    FieldErrors::single(field, message)
+}
+
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// Query parameters, deserialised and validated; bad ones are 422 by name.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        ApiError::Invalid(field_error(
+            &err.path().to_string(),
+            &err.inner().to_string(),
+        ))
+    })?;
+    value
+        .validate()
+        .map_err(|err| ApiError::Invalid(err.into()))?;
+    Ok(value)
+}
+
+/// Path parameters that do not parse (`/users/abc`) are reported, not
+/// passed on as an empty 404.
+pub fn path_config() -> PathConfig {
+    PathConfig::default().error_handler(|err, _req| {
+        ApiError::Malformed(format!("A path parameter is not valid: {err}")).into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, Validate)]
+    struct Body {
+        #[validate(length(min = 2, message = "is too short"))]
+        name: String,
+        count: u32,
+    }
+
+    fn invalid_fields(err: ApiError) -> Vec<String> {
+        match err {
+            ApiError::Invalid(errors) => errors.into_map().into_keys().collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed() {
+        assert!(matches!(
+            parse_json::<Body>(b"{\"name\": "),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_json::<Body>(br#"{"name": "ab", "count": 1} {}"#),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn wrong_types_and_missing_fields_name_the_field() {
+        let err = parse_json::<Body>(br#"{"name": "ab", "count": "many"}"#).unwrap_err();
+        assert_eq!(invalid_fields(err), ["count"]);
+        let err = parse_json::<Body>(br#"{"name": "ab"}"#).unwrap_err();
+        assert_eq!(invalid_fields(err), ["count"]);
+    }
+
+    #[test]
+    fn query_values_are_checked_by_name() {
+        let err = parse_query::<Body>("name=ab&count=-1").unwrap_err();
+        assert_eq!(invalid_fields(err), ["count"]);
+        let err = parse_query::<Body>("name=a&count=1").unwrap_err();
+        assert_eq!(invalid_fields(err), ["name"]);
+        let body = parse_query::<Body>("name=abc&count=3").unwrap();
+        assert_eq!(body.count, 3);
+    }
+}

@@ -1,0 +1,23 @@
+//! Lectern's server: the REST API, its services and storage, and the
+//! command line that runs them.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod services;
+pub mod state;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;

@@ -1,0 +1,52 @@
+//! HTTP routes. Handlers are thin: extract, call a service, map the result.
+
+pub mod auth;
+pub mod branches;
+pub mod spa;
+pub mod system;
+pub mod users;
+
+use actix_web::App;
+use utoipa::OpenApi as _;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt as _, scope};
+
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Every documented route under [`API_PREFIX`].
+pub fn api(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(branches::list)
+        .service(branches::get_one)
+        .service(branches::create)
+        .service(branches::update)
+        .service(branches::remove)
+        .service(users::list)
+        .service(users::get_one)
+        .service(users::create)
+        .service(users::update)
+        .service(users::remove);
+}
+
+/// The OpenAPI document, collected from the same registrations the server
+/// runs, so a route cannot be served without being documented.
+pub fn collect_openapi() -> OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope(API_PREFIX).configure(api))
+        .split_for_parts();
+    document
+}
+
+/// Unknown routes under `/api` answer a problem, never the SPA's page.
+pub async fn api_not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound("No such API route.".into()))
+}

@@ -1,0 +1,260 @@
+//! Branches: super admins manage them; everyone else sees their own.
+
+use lectern_api_types::Page;
+use lectern_api_types::branches::{Branch, BranchPatch, NewBranch};
+use lectern_api_types::page::PageQuery;
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set, TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::error::{violates_foreign_key, violates_unique};
+use super::{FieldErrors, ServiceError, ServiceResult};
+use crate::audit::{self, Action, Entity};
+use crate::domain::{AuthUser, BranchTimezone, ShortCode};
+use crate::entities::branch;
+use crate::{clock, pagination};
+
+impl From<branch::Model> for Branch {
+    fn from(model: branch::Model) -> Self {
+        Branch {
+            id: model.id,
+            name: model.name,
+            code: model.code,
+            timezone: model.timezone,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: PageQuery,
+) -> ServiceResult<Page<Branch>> {
+    let limit = pagination::limit(query.limit);
+    let mut select = branch::Entity::find().order_by_asc(branch::Column::Id);
+    if let Some(own) = caller.branch_id() {
+        select = select.filter(branch::Column::Id.eq(own));
+    }
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        select = select.filter(branch::Column::Id.gt(after));
+    }
+    let rows = select.limit(limit + 1).all(db).await?;
+    Ok(pagination::page(rows, limit, |row| row.id, Branch::from))
+}
+
+/// The branch, if the caller reaches it.
+pub async fn find_visible(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<branch::Model> {
+    if !caller.sees_branch(id) {
+        return Err(ServiceError::NotFound("branch"));
+    }
+    branch::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("branch"))
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<Branch> {
+    find_visible(db, caller, id).await.map(Branch::from)
+}
+
+fn require_super_admin(caller: &AuthUser) -> ServiceResult<()> {
+    if caller.role() == lectern_api_types::Role::SuperAdmin {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            "Only super admins manage branches.",
+        ))
+    }
+}
+
+fn parse_code(raw: &str, errors: &mut FieldErrors) -> Option<ShortCode> {
+    let code = ShortCode::parse(raw);
+    if code.is_none() {
+        errors.add("code", "must be 2 to 32 letters, digits or dashes");
+    }
+    code
+}
+
+fn parse_timezone(raw: &str, errors: &mut FieldErrors) -> Option<BranchTimezone> {
+    let timezone = BranchTimezone::parse(raw);
+    if timezone.is_none() {
+        errors.add("timezone", "is not an IANA timezone such as Asia/Kolkata");
+    }
+    timezone
+}
+
+fn code_taken(code: &str) -> ServiceError {
+    ServiceError::duplicate("code", format!("A branch with code {code} already exists."))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    new: NewBranch,
+) -> ServiceResult<Branch> {
+    require_super_admin(caller)?;
+    create_unchecked(db, Some(caller.id()), new).await
+}
+
+/// Creates a branch on behalf of `actor` (`None` from the command line).
+pub async fn create_unchecked(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    new: NewBranch,
+) -> ServiceResult<Branch> {
+    let mut errors = FieldErrors::default();
+    let code = parse_code(&new.code, &mut errors);
+    let timezone = parse_timezone(&new.timezone, &mut errors);
+    let (Some(code), Some(timezone)) = (code, timezone) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let now = clock::now();
+    let txn = db.begin().await?;
+    let created = branch::ActiveModel {
+        name: Set(new.name.trim().to_owned()),
+        code: Set(code.to_string()),
+        timezone: Set(timezone.name().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        if violates_unique(&err, "code") {
+            code_taken(code.as_str())
+        } else {
+            err.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        Action::Create,
+        Entity::Branch,
+        created.id,
+        json!({"name": created.name, "code": created.code, "timezone": created.timezone}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    patch: BranchPatch,
+) -> ServiceResult<Branch> {
+    let existing = find_visible(db, caller, id).await?;
+    require_super_admin(caller)?;
+    let mut errors = FieldErrors::default();
+    let code = patch
+        .code
+        .as_deref()
+        .map(|raw| parse_code(raw, &mut errors));
+    let timezone = patch
+        .timezone
+        .as_deref()
+        .map(|raw| parse_timezone(raw, &mut errors));
+    errors.into_result()?;
+    let (code, timezone) = (code.flatten(), timezone.flatten());
+
+    let mut changes = serde_json::Map::new();
+    let mut model: branch::ActiveModel = existing.clone().into();
+    if let Some(name) = patch
+        .name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| *name != existing.name)
+    {
+        changes.insert("name".into(), json!({"from": existing.name, "to": name}));
+        model.name = Set(name);
+    }
+    let new_code = code.filter(|code| code.as_str() != existing.code);
+    if let Some(code) = &new_code {
+        changes.insert(
+            "code".into(),
+            json!({"from": existing.code, "to": code.as_str()}),
+        );
+        model.code = Set(code.to_string());
+    }
+    if let Some(timezone) = timezone.filter(|tz| tz.name() != existing.timezone) {
+        changes.insert(
+            "timezone".into(),
+            json!({"from": existing.timezone, "to": timezone.name()}),
+        );
+        model.timezone = Set(timezone.name().to_owned());
+    }
+    if changes.is_empty() {
+        return Ok(existing.into());
+    }
+    model.updated_at = Set(clock::now());
+    let txn = db.begin().await?;
+    let updated = model.update(&txn).await.map_err(|err| {
+        if let (true, Some(code)) = (violates_unique(&err, "code"), &new_code) {
+            code_taken(code.as_str())
+        } else {
+            err.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        Some(caller.id()),
+        Action::Update,
+        Entity::Branch,
+        id,
+        changes.into(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+    let existing = find_visible(db, caller, id).await?;
+    require_super_admin(caller)?;
+    let txn = db.begin().await?;
+    branch::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await
+        .map_err(|err| {
+            if violates_foreign_key(&err) {
+                ServiceError::in_use(
+                    "The branch still has staff or batches; move or remove them first.",
+                )
+            } else {
+                err.into()
+            }
+        })?;
+    audit::record(
+        &txn,
+        Some(caller.id()),
+        Action::Delete,
+        Entity::Branch,
+        id,
+        json!({"name": existing.name, "code": existing.code}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The branch with this code, for the command line's `--branch CODE`.
+pub async fn find_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> ServiceResult<Option<branch::Model>> {
+    Ok(branch::Entity::find()
+        .filter(branch::Column::Code.eq(code.trim().to_ascii_uppercase()))
+        .one(db)
+        .await?)
+}

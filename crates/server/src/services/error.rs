@@ -1,0 +1,134 @@
+//! The one error type of the service layer.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{DbErr, SqlErr};
+
+/// Field name → what is wrong with it, as the API reports under `errors`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was added, so checks can end in `errors.into_result()?`.
+    pub fn into_result(self) -> Result<(), ServiceError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::Invalid(self))
+        }
+    }
+
+    pub fn into_map(self) -> BTreeMap<String, Vec<String>> {
+        self.0
+    }
+}
+
+impl From<validator::ValidationErrors> for FieldErrors {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = FieldErrors::default();
+        for (field, errors) in errors.field_errors() {
+            for error in errors {
+                let message = error.message.as_ref().map_or_else(
+                    || format!("is not valid ({})", error.code),
+                    ToString::to_string,
+                );
+                fields.add(field.as_ref(), message);
+            }
+        }
+        fields
+    }
+}
+
+/// The kinds of 409 Conflict, each its own problem type for clients to tell apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// A unique value (email, code) is taken.
+    Duplicate,
+    /// The object is still referenced and cannot be deleted.
+    InUse,
+    /// A state change the state machine refuses.
+    InvalidTransition,
+    /// The client edited an older version than the stored one.
+    StaleVersion,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Missing, or outside the caller's scope: the two look the same.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The caller sees the object but its role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{detail}")]
+    Conflict {
+        kind: ConflictKind,
+        detail: String,
+        field: Option<&'static str>,
+    },
+    #[error("validation failed")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError {
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden(detail.into())
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::single(field, message))
+    }
+
+    pub fn duplicate(field: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            kind: ConflictKind::Duplicate,
+            detail: detail.into(),
+            field: Some(field),
+        }
+    }
+
+    pub fn in_use(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            kind: ConflictKind::InUse,
+            detail: detail.into(),
+            field: None,
+        }
+    }
+}
+
+/// Whether `err` is a unique-index violation on `column`.
+///
+/// The three databases word it differently (`…_email_key`, `for key
+/// 'email'`, `users.email`) but each names the column.
+pub fn violates_unique(err: &DbErr, column: &str) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(message)) if message.contains(column))
+}
+
+/// Whether `err` is a foreign key refusing a delete of something referenced.
+pub fn violates_foreign_key(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    )
+}

@@ -1,0 +1,13 @@
+//! Lectern's use cases. Handlers call these with an authenticated caller;
+//! every function checks the caller's scope on the object itself.
+
+pub mod auth;
+pub mod branches;
+pub mod demo;
+pub mod error;
+pub mod schedule;
+pub mod users;
+
+pub use error::{FieldErrors, ServiceError};
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

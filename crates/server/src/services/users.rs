@@ -1,0 +1,397 @@
+//! Staff accounts under the scope rules: super admins manage everyone,
+//! branch admins their own branch (never creating a super admin), and
+//! faculty and employees only read themselves.
+
+use lectern_api_types::users::{NewUser, User, UserPatch, UserQuery};
+use lectern_api_types::{Page, Role};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
+    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    Set, TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::error::{violates_foreign_key, violates_unique};
+use super::{FieldErrors, ServiceError, ServiceResult};
+use crate::audit::{self, Action, Entity};
+use crate::auth::password;
+use crate::domain::{AuthUser, Email, Scope};
+use crate::entities::{branch, refresh_token, user};
+use crate::{clock, pagination};
+
+impl From<user::Model> for User {
+    fn from(model: user::Model) -> Self {
+        User {
+            id: model.id,
+            email: model.email,
+            name: model.name,
+            role: model.role,
+            branch_id: model.branch_id,
+            active: model.active,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// A `LIKE` pattern matching `text` anywhere, its wildcards escaped.
+pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: UserQuery,
+) -> ServiceResult<Page<User>> {
+    let mut condition = Condition::all();
+    match caller.scope() {
+        Scope::Everything => {}
+        Scope::Branch(branch) => condition = condition.add(user::Column::BranchId.eq(branch)),
+        Scope::Own { .. } => return Err(ServiceError::forbidden("Only admins list staff.")),
+    }
+    if let Some(branch) = query.branch_id {
+        condition = condition.add(user::Column::BranchId.eq(branch));
+    }
+    if let Some(role) = query.role {
+        condition = condition.add(user::Column::Role.eq(role));
+    }
+    if let Some(active) = query.active {
+        condition = condition.add(user::Column::Active.eq(active));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        condition = condition.add(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(user::Column::Name)))
+                        .like(contains_pattern(q)),
+                )
+                .add(Expr::col(user::Column::Email).like(contains_pattern(q))),
+        );
+    }
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        condition = condition.add(user::Column::Id.gt(after));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = user::Entity::find()
+        .filter(condition)
+        .order_by_asc(user::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    Ok(pagination::page(rows, limit, |row| row.id, User::from))
+}
+
+/// The account, if the caller reaches it: admins their scope, everyone
+/// else only themselves.
+async fn find_visible(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<user::Model> {
+    let found = user::Entity::find_by_id(id).one(db).await?;
+    let visible = found.filter(|target| match caller.scope() {
+        Scope::Everything => true,
+        Scope::Branch(branch) => target.branch_id == Some(branch),
+        Scope::Own { user_id, .. } => target.id == user_id,
+    });
+    visible.ok_or(ServiceError::NotFound("user"))
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<User> {
+    find_visible(db, caller, id).await.map(User::from)
+}
+
+/// The caller's own account, or `None` if it has since been deleted.
+pub async fn me(db: &DatabaseConnection, caller: &AuthUser) -> ServiceResult<Option<User>> {
+    Ok(user::Entity::find_by_id(caller.id())
+        .one(db)
+        .await?
+        .map(User::from))
+}
+
+pub async fn count(db: &DatabaseConnection) -> ServiceResult<u64> {
+    Ok(user::Entity::find().count(db).await?)
+}
+
+fn require_admin(caller: &AuthUser) -> ServiceResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            "Only admins manage staff accounts.",
+        ))
+    }
+}
+
+/// Where an account with `role` may sit when `caller` places it there
+/// (`None`: the command line, which may do anything). Returns the branch.
+async fn place<C: ConnectionTrait>(
+    db: &C,
+    caller: Option<&AuthUser>,
+    role: Role,
+    branch_id: Option<i64>,
+) -> ServiceResult<Option<i64>> {
+    let caller_branch = caller
+        .filter(|c| c.role() == Role::BranchAdmin)
+        .and_then(AuthUser::branch_id);
+    if role == Role::SuperAdmin {
+        if caller_branch.is_some() {
+            return Err(ServiceError::forbidden(
+                "Branch admins cannot create super admins.",
+            ));
+        }
+        if branch_id.is_some() {
+            return Err(ServiceError::invalid(
+                "branch_id",
+                "must be empty: super admins belong to no branch",
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(branch_id) = branch_id.or(caller_branch) else {
+        return Err(ServiceError::invalid(
+            "branch_id",
+            "is required for this role",
+        ));
+    };
+    if caller_branch.is_some_and(|own| own != branch_id) {
+        return Err(ServiceError::forbidden(
+            "Branch admins manage staff of their own branch only.",
+        ));
+    }
+    if branch::Entity::find_by_id(branch_id)
+        .one(db)
+        .await?
+        .is_none()
+    {
+        return Err(ServiceError::invalid("branch_id", "no such branch"));
+    }
+    Ok(Some(branch_id))
+}
+
+fn email_taken(email: &Email) -> ServiceError {
+    ServiceError::duplicate("email", format!("{email} is already in use."))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    new: NewUser,
+) -> ServiceResult<User> {
+    require_admin(caller)?;
+    create_as(db, Some(caller), new).await
+}
+
+/// Creates an account placed by `caller`, or by the command line when `None`.
+pub async fn create_as(
+    db: &DatabaseConnection,
+    caller: Option<&AuthUser>,
+    new: NewUser,
+) -> ServiceResult<User> {
+    let email = Email::parse(&new.email)
+        .ok_or_else(|| ServiceError::invalid("email", "must be a valid email address"))?;
+    let branch_id = place(db, caller, new.role, new.branch_id).await?;
+    let password_hash = password::hash(new.password).await?;
+    let now = clock::now();
+    let txn = db.begin().await?;
+    let created = user::ActiveModel {
+        email: Set(email.to_string()),
+        name: Set(new.name.trim().to_owned()),
+        role: Set(new.role),
+        branch_id: Set(branch_id),
+        password_hash: Set(password_hash),
+        active: Set(new.active),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        if violates_unique(&err, "email") {
+            email_taken(&email)
+        } else {
+            err.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        caller.map(AuthUser::id),
+        Action::Create,
+        Entity::User,
+        created.id,
+        json!({
+            "email": created.email, "name": created.name, "role": created.role.as_str(),
+            "branch_id": created.branch_id, "active": created.active,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    patch: UserPatch,
+) -> ServiceResult<User> {
+    let existing = find_visible(db, caller, id).await?;
+    require_admin(caller)?;
+
+    let mut errors = FieldErrors::default();
+    let email = match patch.email.as_deref().map(Email::parse) {
+        Some(None) => {
+            errors.add("email", "must be a valid email address");
+            None
+        }
+        parsed => parsed.flatten(),
+    };
+    if id == caller.id() {
+        if patch.active == Some(false) {
+            errors.add("active", "you cannot deactivate your own account");
+        }
+        if patch.role.is_some_and(|role| role != existing.role) {
+            errors.add("role", "you cannot change your own role");
+        }
+    }
+    errors.into_result()?;
+
+    let role = patch.role.unwrap_or(existing.role);
+    let branch_id = match patch.branch_id {
+        Some(branch_id) => branch_id,
+        // Promoting to super admin takes the account out of its branch
+        // unless the request says otherwise.
+        None if role == Role::SuperAdmin => None,
+        None => existing.branch_id,
+    };
+    let placement_changed = role != existing.role || branch_id != existing.branch_id;
+    let branch_id = if placement_changed {
+        place(db, Some(caller), role, branch_id).await?
+    } else {
+        branch_id
+    };
+
+    let mut changes = serde_json::Map::new();
+    let mut model: user::ActiveModel = existing.clone().into();
+    if let Some(email) = email
+        .as_ref()
+        .filter(|email| email.as_str() != existing.email)
+    {
+        changes.insert(
+            "email".into(),
+            json!({"from": existing.email, "to": email.as_str()}),
+        );
+        model.email = Set(email.to_string());
+    }
+    if let Some(name) = patch
+        .name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| *name != existing.name)
+    {
+        changes.insert("name".into(), json!({"from": existing.name, "to": name}));
+        model.name = Set(name);
+    }
+    if role != existing.role {
+        changes.insert(
+            "role".into(),
+            json!({"from": existing.role.as_str(), "to": role.as_str()}),
+        );
+        model.role = Set(role);
+    }
+    if branch_id != existing.branch_id {
+        changes.insert(
+            "branch_id".into(),
+            json!({"from": existing.branch_id, "to": branch_id}),
+        );
+        model.branch_id = Set(branch_id);
+    }
+    if let Some(active) = patch.active.filter(|active| *active != existing.active) {
+        changes.insert(
+            "active".into(),
+            json!({"from": existing.active, "to": active}),
+        );
+        model.active = Set(active);
+    }
+    let password_changed = patch.password.is_some();
+    if let Some(password) = patch.password {
+        changes.insert("password".into(), json!("changed"));
+        model.password_hash = Set(password::hash(password).await?);
+    }
+    if changes.is_empty() {
+        return Ok(existing.into());
+    }
+    model.updated_at = Set(clock::now());
+
+    let txn = db.begin().await?;
+    let updated = model.update(&txn).await.map_err(|err| match &email {
+        Some(email) if violates_unique(&err, "email") => email_taken(email),
+        _ => err.into(),
+    })?;
+    // Whoever holds a session of an account that lost its access, its
+    // password or its role signs in again.
+    if !updated.active || password_changed || placement_changed {
+        revoke_sessions(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        Some(caller.id()),
+        Action::Update,
+        Entity::User,
+        id,
+        changes.into(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+async fn revoke_sessions<C: ConnectionTrait>(db: &C, user_id: i64) -> ServiceResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+    let existing = find_visible(db, caller, id).await?;
+    require_admin(caller)?;
+    if id == caller.id() {
+        return Err(ServiceError::forbidden(
+            "You cannot delete your own account.",
+        ));
+    }
+    let txn = db.begin().await?;
+    user::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await
+        .map_err(|err| {
+            if violates_foreign_key(&err) {
+                ServiceError::in_use("The account has sessions or batches; deactivate it instead.")
+            } else {
+                err.into()
+            }
+        })?;
+    audit::record(
+        &txn,
+        Some(caller.id()),
+        Action::Delete,
+        Entity::User,
+        id,
+        json!({"email": existing.email, "name": existing.name, "role": existing.role.as_str()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! The `lectern` binary itself: accounts from the command line, the demo
+//! seed, and a server that stops cleanly on SIGTERM.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use lectern_api_types::schedule::CompletionStatus;
+use lectern_server::entities::completion;
+use reqwest::StatusCode;
+use sea_orm::EntityTrait as _;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, JWT_SECRET, TestDatabase};
+
+fn lectern(database: &TestDatabase, data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lectern"));
+    command
+        .env("DATABASE_URL", &database.url)
+        .env("LECTERN_DATA_DIR", data_dir)
+        .env("LECTERN_JWT_SECRET", JWT_SECRET)
+        .env("LECTERN_STATIC_DIR", data_dir.join("no-spa"))
+        .env("LECTERN_LOG_FORMAT", "json")
+        .env_remove("LECTERN_CONFIG")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn create_user(
+    database: &TestDatabase,
+    dir: &Path,
+    args: &[&str],
+    password: &str,
+) -> std::process::Output {
+    let mut child = lectern(database, dir)
+        .arg("create-user")
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Starts `lectern serve` on a free port and returns it with its address.
+fn serve(database: &TestDatabase, dir: &Path) -> (std::process::Child, String) {
+    let mut child = lectern(database, dir)
+        .arg("serve")
+        .env("LECTERN_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (found, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if let Some(start) = line.find("serving on http://") {
+                let rest = &line[start + "serving on ".len()..];
+                let address: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                let _ = found.send(address);
+            }
+        }
+    });
+    let address = address
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server reports its address");
+    (child, address)
+}
+
+#[tokio::test]
+async fn an_account_made_on_the_command_line_signs_in_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+
+    let made = create_user(
+        &database,
+        dir.path(),
+        &[
+            "--email",
+            "Root@Lectern.test",
+            "--name",
+            "Root",
+            "--role",
+            "super_admin",
+        ],
+        "a long enough password\n",
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(String::from_utf8_lossy(&made.stdout).contains("root@lectern.test"));
+
+    let refused = create_user(
+        &database,
+        dir.path(),
+        &[
+            "--email",
+            "x@lectern.test",
+            "--name",
+            "X",
+            "--role",
+            "faculty",
+            "--branch",
+            "NOPE",
+        ],
+        "a long enough password\n",
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no branch with code NOPE"));
+
+    let short = create_user(
+        &database,
+        dir.path(),
+        &[
+            "--email",
+            "y@lectern.test",
+            "--name",
+            "Y",
+            "--role",
+            "super_admin",
+        ],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+
+    let (mut server, address) = serve(&database, dir.path());
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&json!({"email": "root@lectern.test", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // SIGTERM stops the server gracefully, with a successful exit.
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || server.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test]
+async fn the_demo_seed_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+
+    let seeded = lectern(&database, dir.path())
+        .arg("seed-demo")
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let again = lectern(&database, dir.path())
+        .arg("seed-demo")
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "a second seed is refused");
+
+    let (mut server, address) = serve(&database, dir.path());
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&json!({"email": "director@lectern.test", "password": "lectern-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"]
+        .as_str()
+        .expect("the director signs in");
+    let users: Value = client
+        .get(format!("{address}/api/v1/users"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let branches: Value = client
+        .get(format!("{address}/api/v1/branches"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+
+    let timezones: Vec<&str> = branches["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["timezone"].as_str().unwrap())
+        .collect();
+    assert_eq!(timezones, ["Asia/Kolkata", "Europe/London"]);
+    let roles: Vec<&str> = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["role"].as_str().unwrap())
+        .collect();
+    for role in ["super_admin", "branch_admin", "faculty", "employee"] {
+        assert!(roles.contains(&role), "{role} in {roles:?}");
+    }
+
+    // Sessions in every state, some verified, past and future.
+    let db = sea_orm::Database::connect(&database.url).await.unwrap();
+    let sessions = completion::Entity::find().all(&db).await.unwrap();
+    for status in [
+        CompletionStatus::Pending,
+        CompletionStatus::Completed,
+        CompletionStatus::Cancelled,
+    ] {
+        assert!(
+            sessions.iter().any(|s| s.status == status),
+            "a {status} session"
+        );
+    }
+    assert!(
+        sessions.iter().any(|s| s.verified_at.is_some()),
+        "a verified session"
+    );
+    let now = chrono::Utc::now();
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.status == CompletionStatus::Pending && s.scheduled_start > now),
+        "an upcoming session"
+    );
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.status == CompletionStatus::Pending && s.scheduled_end < now),
+        "an overdue session"
+    );
+}

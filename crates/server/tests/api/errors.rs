@@ -1,0 +1,137 @@
+//! Whatever goes wrong, the answer is a problem+json body that says what.
+
+use lectern_api_types::Role;
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+
+use crate::helpers::{TestApp, assert_problem};
+
+#[tokio::test]
+async fn malformed_and_misshapen_bodies_are_told_apart() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+    let post = |body: &'static str, content_type: &'static str| {
+        app.client
+            .post(app.api("/branches"))
+            .bearer_auth(&token)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+    };
+
+    let problem = assert_problem(
+        post("{\"name\": ", "application/json").await.unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+
+    let problem = assert_problem(
+        post(
+            r#"{"name": 5, "code": "AB", "timezone": "UTC"}"#,
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["name"].is_array(), "{problem}");
+
+    let problem = assert_problem(
+        post(r#"{"code": "AB", "timezone": "UTC"}"#, "application/json")
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(problem["errors"]["name"][0], "is required");
+
+    let problem = assert_problem(
+        post(
+            r#"{"name": "X", "code": "AB", "timezone": "UTC", "colour": "red"}"#,
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        problem.to_string().contains("colour"),
+        "unknown fields are named: {problem}"
+    );
+
+    assert_problem(
+        post("name=X", "application/x-www-form-urlencoded")
+            .await
+            .unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let body = format!(
+        r#"{{"email": "{}", "password": "x"}}"#,
+        "a".repeat(200 * 1024)
+    );
+    let response = app
+        .client
+        .post(app.api("/auth/login"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_bad_parameters_are_problems_too() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+
+    assert_problem(
+        app.get("/no-such-thing", &token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(
+        app.client
+            .get(app.url("/api/v2/users"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let problem =
+        assert_problem(app.get("/users/abc", &token).await, StatusCode::BAD_REQUEST).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("path parameter")
+    );
+    let problem = assert_problem(
+        app.get("/users?active=maybe", &token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["active"].is_array(), "{problem}");
+    assert_problem(
+        app.get("/users/999999", &token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -1,0 +1,328 @@
+//! `TestApp`: the real server on a random port, over a fresh database.
+//!
+//! `TEST_DATABASE` picks the backend (`sqlite`, the default, `postgres` or
+//! `mysql`); `TEST_POSTGRES_URL` and `TEST_MYSQL_URL` point at a server whose
+//! database can create others. Each test gets its own database, dropped
+//! when the test ends. `TEST_LOG=1` shows the server's logs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use lectern_api_types::Role;
+use lectern_api_types::branches::NewBranch;
+use lectern_api_types::users::NewUser;
+use lectern_server::config::{DatabaseUrl, Secret};
+use lectern_server::services::{branches, users};
+use lectern_server::{Application, Config};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256!";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Backend {
+    pub fn from_env() -> Self {
+        match std::env::var("TEST_DATABASE").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            Ok("mysql") => Backend::MySql,
+            Ok("sqlite") | Err(_) => Backend::Sqlite,
+            Ok(other) => panic!("TEST_DATABASE={other}: expected sqlite, postgres or mysql"),
+        }
+    }
+
+    /// The server URL whose default database may create test databases.
+    fn admin_url(self) -> Option<String> {
+        let (var, default) = match self {
+            Backend::Sqlite => return None,
+            Backend::Postgres => (
+                "TEST_POSTGRES_URL",
+                "postgres://postgres@127.0.0.1:5432/test",
+            ),
+            Backend::MySql => ("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test"),
+        };
+        Some(std::env::var(var).unwrap_or_else(|_| default.to_owned()))
+    }
+}
+
+/// A database created for one test and dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    admin: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend, data_dir: &std::path::Path) -> Self {
+        let Some(admin_url) = backend.admin_url() else {
+            return Self {
+                url: format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("test.sqlite").display()
+                ),
+                admin: None,
+            };
+        };
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "lectern_t_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            rand::random::<u32>()
+        );
+        let admin = Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|err| panic!("cannot reach {admin_url}: {err}"));
+        let create = match backend {
+            Backend::MySql => {
+                format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            }
+            _ => format!("CREATE DATABASE {name}"),
+        };
+        admin
+            .execute_unprepared(&create)
+            .await
+            .expect("create the test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .expect("a URL with a database");
+        Self {
+            url: format!("{base}/{name}"),
+            admin: Some((admin_url, name)),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.admin.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot be blocked on;
+        // a thread with its own runtime does the clean-up.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let admin = Database::connect(&admin_url).await.ok()?;
+                let drop = if admin_url.starts_with("postgres") {
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                } else {
+                    format!("DROP DATABASE IF EXISTS {name}")
+                };
+                admin.execute_unprepared(&drop).await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A connection of the test's own, for arranging state the API cannot.
+    pub db: DatabaseConnection,
+    handle: actix_web::dev::ServerHandle,
+    _database: TestDatabase,
+    _data_dir: tempfile::TempDir,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app with the test configuration, adjusted by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            lectern_server::telemetry::init(lectern_server::config::LogFormat::Pretty);
+        }
+        let backend = Backend::from_env();
+        let data_dir = tempfile::tempdir().expect("a temporary data folder");
+        let database = TestDatabase::create(backend, data_dir.path()).await;
+        let mut config = Config {
+            bind: "127.0.0.1:0".into(),
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: Some(DatabaseUrl::new(database.url.clone())),
+            db_max_connections: 8,
+            jwt_secret: Some(Secret::new(JWT_SECRET)),
+            static_dir: data_dir.path().join("no-spa"),
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let app = Application::build(config)
+            .await
+            .expect("the application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        let db = Database::connect(&database.url)
+            .await
+            .expect("a test connection");
+        Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            db,
+            handle,
+            _database: database,
+            _data_dir: data_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let request = self.client.request(method, self.api(path));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post<B: Serialize>(&self, path: &str, token: &str, body: &B) -> Response {
+        self.request(Method::POST, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch<B: Serialize>(&self, path: &str, token: &str, body: &B) -> Response {
+        self.request(Method::PATCH, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token))
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    pub async fn create_branch(&self, code: &str, timezone: &str) -> i64 {
+        let new = NewBranch {
+            name: format!("Branch {code}"),
+            code: code.into(),
+            timezone: timezone.into(),
+        };
+        branches::create_unchecked(&self.db, None, new)
+            .await
+            .expect("create a branch")
+            .id
+    }
+
+    /// An account made as the command line makes it, with [`PASSWORD`].
+    pub async fn create_user(&self, role: Role, branch_id: Option<i64>) -> TestUser {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let email = format!(
+            "{}-{}@lectern.test",
+            role.as_str(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let new = NewUser {
+            email: email.clone(),
+            name: format!("Test {}", role.label()),
+            role,
+            branch_id,
+            password: PASSWORD.into(),
+            active: true,
+        };
+        let created = users::create_as(&self.db, None, new)
+            .await
+            .expect("create a user");
+        TestUser {
+            id: created.id,
+            email,
+            role,
+        }
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.api("/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("POST /auth/login")
+    }
+
+    /// Signs `user` in through the API and returns the access token.
+    pub async fn login(&self, user: &TestUser) -> String {
+        let response = self.login_response(&user.email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {}", user.email);
+        let body: Value = response.json().await.expect("a token response");
+        body["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Asserts the status and that the body is a problem of that status, and returns it.
+pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status, "status of {}", response.url());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a JSON problem");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:lectern:problem:")),
+        "{body}"
+    );
+    assert!(body["title"].is_string(), "{body}");
+    body
+}
+
+pub async fn json<T: DeserializeOwned>(response: Response, status: StatusCode) -> T {
+    assert_eq!(response.status(), status, "status of {}", response.url());
+    response.json().await.expect("a JSON body")
+}
