@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context as _;
@@ -119,6 +119,10 @@ fn app(
     >,
 > {
     App::new()
+        // Outermost, so problems and the SPA's wasm (a third of its size
+        // gzipped) are compressed too; routes that must not be compressed
+        // say so with `Content-Encoding: identity`.
+        .wrap(Compress::default())
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(metrics)
         .wrap_fn(|req, srv| {

@@ -1,0 +1,131 @@
+//! Building the SPA: cargo for wasm32, wasm-bindgen as a library pinned to
+//! the app's exact version, wasm-opt when a working one is around, and the
+//! static files beside it in frontend/dist.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::{cmd, root};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+/// Older binaryen (Debian's 108) emits tables Chromium rejects.
+const MIN_WASM_OPT_VERSION: u32 = 116;
+
+pub(crate) fn dist_dir() -> PathBuf {
+    root().join("frontend").join("dist")
+}
+
+/// Builds the app into frontend/dist and returns that folder.
+pub(crate) fn build() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    cmd::run(&mut cmd::cargo([
+        "build",
+        "-p",
+        "lectern-frontend",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+    ]))?;
+    let wasm = cmd::target_dir()
+        .join(TARGET)
+        .join(PROFILE)
+        .join("lectern-frontend.wasm");
+
+    let dist = dist_dir();
+    let pkg = dist.join("pkg");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(&pkg)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name("lectern_frontend")
+        .web(true)?
+        .typescript(false)
+        .generate(&pkg)
+        .context("generating the JavaScript glue")?;
+    optimise(&pkg.join("lectern_frontend_bg.wasm"))?;
+    copy_dir(&root().join("frontend").join("public"), &dist)?;
+    if !dist.join("index.html").is_file() {
+        bail!("frontend/public has no index.html");
+    }
+    println!("xtask: the SPA is in {}", dist.display());
+    Ok(dist)
+}
+
+pub(crate) fn ensure_wasm_target() -> Result<()> {
+    let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .context("rustup is needed to add the wasm32 target")?;
+    if !String::from_utf8_lossy(&installed)
+        .lines()
+        .any(|line| line.trim() == TARGET)
+    {
+        cmd::run(Command::new("rustup").args(["target", "add", TARGET]))?;
+    }
+    Ok(())
+}
+
+/// Runs `wasm-opt -Oz` in place when a recent enough one is found
+/// (`WASM_OPT`, then PATH, then an npm-installed `binaryen`).
+fn optimise(wasm: &Path) -> Result<()> {
+    let candidates = std::env::var_os("WASM_OPT")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            PathBuf::from("wasm-opt"),
+            root().join("node_modules/.bin/wasm-opt"),
+        ]);
+    let Some(wasm_opt) = candidates
+        .into_iter()
+        .find(|path| version(path).is_some_and(|v| v >= MIN_WASM_OPT_VERSION))
+    else {
+        println!(
+            "xtask: no wasm-opt {MIN_WASM_OPT_VERSION}+ found; the app works, only larger (npm install binaryen for a smaller one)"
+        );
+        return Ok(());
+    };
+    let optimised = wasm.with_extension("opt.wasm");
+    cmd::run(
+        Command::new(&wasm_opt)
+            .arg("-Oz")
+            // The features rustc enables for wasm32 today.
+            .args([
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(wasm)
+            .arg("-o")
+            .arg(&optimised),
+    )?;
+    std::fs::rename(&optimised, wasm)?;
+    Ok(())
+}
+
+/// The version number `wasm-opt --version` reports, if it runs at all.
+fn version(path: &Path) -> Option<u32> {
+    let output = Command::new(path).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.split_whitespace().find_map(|word| word.parse().ok())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}

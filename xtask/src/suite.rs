@@ -1,0 +1,104 @@
+//! `cargo xtask test`: every suite, in the order that fails fastest.
+//!
+//! Outside CI a database server that does not answer is skipped, loudly;
+//! with `CI=true` it is a failure, since a skipped backend proves nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+use crate::{backends, cmd, spa};
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
+}
+
+pub(crate) fn run() -> Result<()> {
+    let mut skipped = Vec::new();
+
+    cmd::run(&mut cmd::cargo(["fmt", "--all", "--check"]))?;
+    cmd::run(&mut cmd::cargo([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "lectern-frontend",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    spa::ensure_wasm_target()?;
+    cmd::run(&mut cmd::cargo([
+        "clippy",
+        "-p",
+        "lectern-frontend",
+        "-p",
+        "lectern-api-types",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    // Unit tests of every crate, and the black-box suite on SQLite.
+    cmd::run(cmd::cargo(["test"]).env("TEST_DATABASE", "sqlite"))?;
+
+    for backend in &backends::SERVERS {
+        if backend.answers() {
+            cmd::run(
+                cmd::cargo(["test", "-p", "lectern-server", "--test", "api"])
+                    .env("TEST_DATABASE", backend.selector),
+            )?;
+        } else if in_ci() {
+            bail!(
+                "{} does not answer at {} and CI must test every backend",
+                backend.name,
+                backend.url()
+            );
+        } else {
+            skipped.push(format!(
+                "{} (nothing answers at {})",
+                backend.name,
+                backend.url()
+            ));
+        }
+    }
+
+    let browser_tools = [
+        ("CHROMIUM", "/usr/bin/chromium"),
+        ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ]
+    .map(|(var, default)| {
+        std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
+    });
+    if browser_tools.iter().all(|tool| tool.is_file()) {
+        let dist = spa::build()?;
+        let screenshots = cmd::target_dir().join("screenshots");
+        cmd::run(
+            cmd::cargo(["test", "-p", "lectern-end2end"])
+                .env("LECTERN_SPA_DIR", dist)
+                .env("LECTERN_SCREENSHOT_DIR", &screenshots),
+        )?;
+        println!("xtask: screenshots are in {}", screenshots.display());
+    } else if in_ci() {
+        bail!(
+            "Chromium and ChromeDriver are needed for the browser tests: apt-get install chromium chromium-driver"
+        );
+    } else {
+        skipped.push("browser tests (apt-get install chromium chromium-driver)".into());
+    }
+
+    if skipped.is_empty() {
+        println!("xtask: every suite passed");
+    } else {
+        let line = "!".repeat(72);
+        println!("{line}");
+        println!("xtask: passed, but these suites were SKIPPED:");
+        for suite in &skipped {
+            println!("xtask:   - {suite}");
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
