@@ -39,6 +39,7 @@ pub struct LoginRequest {
 /// the browser sends it as its cookie.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"refresh_token": "rAKmsIAJrTCYfSZRDZnwDlUKHzwsRtjPZCjUNtJfNtk"})))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +50,19 @@ pub struct RefreshRequest {
 /// header and who it belongs to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "access_token": "eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl",
+        "token_type": "Bearer",
+        "expires_in": 900,
+        "user": {
+            "id": 7, "email": "asha@lectern.test", "name": "Asha Rao", "role": "faculty",
+            "branch_id": 1, "active": true,
+            "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:00:00Z"
+        }
+    }))
+)]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.
