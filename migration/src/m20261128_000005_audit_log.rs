@@ -12,6 +12,7 @@ enum AuditLog {
     Table,
     Id,
     ActorId,
+    BranchId,
     Action,
     Entity,
     EntityId,
@@ -29,6 +30,10 @@ impl MigrationTrait for Migration {
                     // No foreign key: the log outlives what it describes, and
                     // command-line actions have no actor.
                     .col(big_integer_null(AuditLog::ActorId))
+                    // The branch the change belongs to, so branch admins
+                    // read their branch's history; `null` for institute-wide
+                    // changes such as super admin accounts.
+                    .col(big_integer_null(AuditLog::BranchId))
                     .col(string_len(AuditLog::Action, 32))
                     .col(string_len(AuditLog::Entity, 32))
                     .col(big_integer(AuditLog::EntityId))
@@ -43,6 +48,14 @@ impl MigrationTrait for Migration {
                 columns::index("idx_audit_entity", AuditLog::Table)
                     .col(AuditLog::Entity)
                     .col(AuditLog::EntityId)
+                    .col(AuditLog::Id)
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_index(
+                columns::index("idx_audit_branch", AuditLog::Table)
+                    .col(AuditLog::BranchId)
                     .col(AuditLog::Id)
                     .take(),
             )

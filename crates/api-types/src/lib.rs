@@ -5,7 +5,9 @@
 //! wasm-safe: server-only derives (OpenAPI schemas, database enums) sit behind
 //! the `openapi` and `sea-orm` features.
 
+pub mod audit;
 pub mod auth;
+pub mod batches;
 pub mod branches;
 pub mod codes;
 pub mod page;
@@ -13,6 +15,8 @@ pub mod problem;
 pub mod role;
 pub mod schedule;
 mod serde_helpers;
+pub mod sessions;
+pub mod time;
 pub mod users;
 
 pub use page::Page;

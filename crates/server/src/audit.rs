@@ -14,6 +14,9 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    Complete,
+    Cancel,
+    Verify,
 }
 
 impl Action {
@@ -22,6 +25,9 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::Complete => "complete",
+            Action::Cancel => "cancel",
+            Action::Verify => "verify",
         }
     }
 }
@@ -30,37 +36,60 @@ impl Action {
 pub enum Entity {
     Branch,
     User,
+    Batch,
+    Session,
+    Note,
 }
 
 impl Entity {
+    pub const ALL: [Entity; 5] = [
+        Entity::Branch,
+        Entity::User,
+        Entity::Batch,
+        Entity::Session,
+        Entity::Note,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Branch => "branch",
             Entity::User => "user",
+            Entity::Batch => "batch",
+            Entity::Session => "session",
+            Entity::Note => "note",
         }
     }
 }
 
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    actor: Option<i64>,
-    action: Action,
-    entity: Entity,
-    entity_id: i64,
-    details: Value,
-) -> Result<(), DbErr> {
-    let now = clock::now();
-    audit_log::ActiveModel {
-        actor_id: Set(actor),
-        action: Set(action.as_str().into()),
-        entity: Set(entity.as_str().into()),
-        entity_id: Set(entity_id),
-        details: Set(details.to_string()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+/// One change to record.
+#[derive(Debug)]
+pub struct Change {
+    /// `None` for the command line.
+    pub actor: Option<i64>,
+    /// The branch the changed object belongs to, `None` if institute-wide.
+    pub branch: Option<i64>,
+    pub action: Action,
+    pub entity: Entity,
+    pub entity_id: i64,
+    pub details: Value,
+}
+
+impl Change {
+    pub async fn record<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
+        let now = clock::now();
+        audit_log::ActiveModel {
+            actor_id: Set(self.actor),
+            branch_id: Set(self.branch),
+            action: Set(self.action.as_str().into()),
+            entity: Set(self.entity.as_str().into()),
+            entity_id: Set(self.entity_id),
+            details: Set(self.details.to_string()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map(drop)
     }
-    .insert(db)
-    .await
-    .map(drop)
 }

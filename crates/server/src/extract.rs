@@ -91,7 +91,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 /// serde reports a missing field against its parent; name the field itself.
+/// List positions are dropped (`weekdays[2]` is reported on `weekdays`), so
+/// a form can show the message beside the field it has.
 fn field_error(path: &str, message: &str) -> FieldErrors {
+    let path = without_indices(path);
+    let path = path.as_str();
     if let Some(missing) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
@@ -105,6 +109,20 @@ fn field_error(path: &str, message: &str) -> FieldErrors {
     }
     let field = if path == "." { "body" } else { path };
     FieldErrors::single(field, message)
+}
+
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            _ if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn without_position(err: &serde_json::Error) -> String {
@@ -188,6 +206,17 @@ mod tests {
         assert_eq!(invalid_fields(err), ["count"]);
         let err = parse_json::<Body>(br#"{"name": "ab"}"#).unwrap_err();
         assert_eq!(invalid_fields(err), ["count"]);
+    }
+
+    #[test]
+    fn list_positions_are_reported_on_the_list() {
+        #[derive(Debug, Deserialize, Validate)]
+        struct Days {
+            #[expect(dead_code, reason = "only its parsing is tested")]
+            days: Vec<u8>,
+        }
+        let err = parse_json::<Days>(br#"{"days": [1, "x"]}"#).unwrap_err();
+        assert_eq!(invalid_fields(err), ["days"]);
     }
 
     #[test]

@@ -20,6 +20,10 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "auth", description = "Signing in, refreshing and signing out"),
         (name = "branches", description = "The sites of the institute, each in its own timezone"),
         (name = "users", description = "Staff accounts"),
+        (name = "batches", description = "Recurring templates that generate sessions"),
+        (name = "sessions", description = "Scheduled and ad-hoc sessions: complete, cancel, verify"),
+        (name = "notes", description = "Typed remarks on a session"),
+        (name = "audit", description = "The append-only record of changes"),
     ),
     components(responses(
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i64,
     /// `None` for changes made from the command line.
     pub actor_id: Option<i64>,
+    /// The branch the change belongs to; `None` for institute-wide ones.
+    pub branch_id: Option<i64>,
     pub action: String,
     pub entity: String,
     pub entity_id: i64,

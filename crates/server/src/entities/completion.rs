@@ -37,6 +37,26 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::batch::Entity",
+        from = "Column::BatchId",
+        to = "super::batch::Column::Id"
+    )]
+    Batch,
+    /// The owner; `verified_by` is not joined.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
+    #[sea_orm(
+        belongs_to = "super::branch::Entity",
+        from = "Column::BranchId",
+        to = "super::branch::Column::Id"
+    )]
+    Branch,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

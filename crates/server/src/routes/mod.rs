@@ -1,7 +1,11 @@
 //! HTTP routes. Handlers are thin: extract, call a service, map the result.
 
+pub mod audit;
 pub mod auth;
+pub mod batches;
 pub mod branches;
+pub mod notes;
+pub mod sessions;
 pub mod spa;
 pub mod system;
 pub mod users;
@@ -32,7 +36,26 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(users::get_one)
         .service(users::create)
         .service(users::update)
-        .service(users::remove);
+        .service(users::remove)
+        .service(batches::list)
+        .service(batches::get_one)
+        .service(batches::create)
+        .service(batches::update)
+        .service(batches::remove)
+        .service(sessions::occurrences)
+        .service(sessions::list)
+        .service(sessions::get_one)
+        .service(sessions::create)
+        .service(sessions::update)
+        .service(sessions::complete)
+        .service(sessions::cancel)
+        .service(sessions::verify)
+        .service(sessions::suggest_code)
+        .service(notes::list)
+        .service(notes::add)
+        .service(notes::update)
+        .service(notes::remove)
+        .service(audit::list);
 }
 
 /// The OpenAPI document, collected from the same registrations the server

@@ -10,8 +10,8 @@ use sea_orm::{
 use serde_json::json;
 
 use super::error::{violates_foreign_key, violates_unique};
-use super::{FieldErrors, ServiceError, ServiceResult};
-use crate::audit::{self, Action, Entity};
+use super::{FieldErrors, ServiceError, ServiceResult, batches};
+use crate::audit::{Action, Change, Entity};
 use crate::domain::{AuthUser, BranchTimezone, ShortCode};
 use crate::entities::branch;
 use crate::{clock, pagination};
@@ -136,14 +136,15 @@ pub async fn create_unchecked(
             err.into()
         }
     })?;
-    audit::record(
-        &txn,
+    Change {
         actor,
-        Action::Create,
-        Entity::Branch,
-        created.id,
-        json!({"name": created.name, "code": created.code, "timezone": created.timezone}),
-    )
+        branch: Some(created.id),
+        action: Action::Create,
+        entity: Entity::Branch,
+        entity_id: created.id,
+        details: json!({"name": created.name, "code": created.code, "timezone": created.timezone}),
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(created.into())
@@ -187,7 +188,8 @@ pub async fn update(
         );
         model.code = Set(code.to_string());
     }
-    if let Some(timezone) = timezone.filter(|tz| tz.name() != existing.timezone) {
+    let new_timezone = timezone.filter(|tz| tz.name() != existing.timezone);
+    if let Some(timezone) = new_timezone {
         changes.insert(
             "timezone".into(),
             json!({"from": existing.timezone, "to": timezone.name()}),
@@ -206,14 +208,20 @@ pub async fn update(
             err.into()
         }
     })?;
-    audit::record(
-        &txn,
-        Some(caller.id()),
-        Action::Update,
-        Entity::Branch,
-        id,
-        changes.into(),
-    )
+    if let Some(timezone) = new_timezone {
+        // Pending sessions keep their wall-clock times in the new zone.
+        let moved = batches::resync_branch(&txn, id, timezone).await?;
+        changes.insert("sessions_rescheduled".into(), json!(moved));
+    }
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(id),
+        action: Action::Update,
+        entity: Entity::Branch,
+        entity_id: id,
+        details: changes.into(),
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(updated.into())
@@ -235,14 +243,15 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
                 err.into()
             }
         })?;
-    audit::record(
-        &txn,
-        Some(caller.id()),
-        Action::Delete,
-        Entity::Branch,
-        id,
-        json!({"name": existing.name, "code": existing.code}),
-    )
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(id),
+        action: Action::Delete,
+        entity: Entity::Branch,
+        entity_id: id,
+        details: json!({"name": existing.name, "code": existing.code}),
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(())

@@ -1,11 +1,15 @@
 //! Lectern's use cases. Handlers call these with an authenticated caller;
 //! every function checks the caller's scope on the object itself.
 
+pub mod audit_log;
 pub mod auth;
+pub mod batches;
 pub mod branches;
 pub mod demo;
 pub mod error;
+pub mod notes;
 pub mod schedule;
+pub mod sessions;
 pub mod users;
 
 pub use error::{FieldErrors, ServiceError};

@@ -1,29 +1,173 @@
-//! Writing a batch's sittings to the database: one occurrence and one
-//! pending completion per date.
+//! Keeping a batch's sessions in step with its template: one occurrence
+//! and one session per date. Completed and cancelled sessions, and pending
+//! ones that already carry notes or files, are history and never move.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lectern_api_types::schedule::CompletionStatus;
-use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, Set};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    Set,
+};
 
 use crate::clock;
-use crate::domain::schedule::Template;
-use crate::entities::{batch, completion, occurrence};
+use crate::domain::schedule::{Sitting, Template};
+use crate::entities::{attachment, batch, completion, note, occurrence};
+
+/// What a sync changed, for the audit log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Synced {
+    pub added: usize,
+    pub rescheduled: usize,
+    pub removed: usize,
+    /// Pending sessions that no longer fit but carry notes or files.
+    pub kept: usize,
+}
+
+/// Brings `batch`'s sessions in line with `template` and its teacher. Run
+/// it inside the transaction that wrote the batch.
+pub async fn sync<C: ConnectionTrait>(
+    db: &C,
+    batch: &batch::Model,
+    template: &Template,
+) -> Result<Synced, DbErr> {
+    let wanted: BTreeMap<_, Sitting> = template.sittings().map(|s| (s.date, s)).collect();
+    let occurrences = occurrence::Entity::find()
+        .filter(occurrence::Column::BatchId.eq(batch.id))
+        .all(db)
+        .await?;
+    let sessions: HashMap<i64, completion::Model> = completion::Entity::find()
+        .filter(completion::Column::BatchId.eq(batch.id))
+        .filter(completion::Column::OccurrenceId.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|session| {
+            session
+                .occurrence_id
+                .map(|occurrence| (occurrence, session))
+        })
+        .collect();
+    let recorded = with_content(db, sessions.values().map(|s| s.id).collect()).await?;
+
+    let mut synced = Synced::default();
+    for occurrence in &occurrences {
+        let Some(session) = sessions
+            .get(&occurrence.id)
+            .filter(|s| s.status == CompletionStatus::Pending)
+        else {
+            continue;
+        };
+        match wanted.get(&occurrence.date) {
+            Some(sitting) => {
+                let moved = session.scheduled_start != sitting.start
+                    || session.scheduled_end != sitting.end;
+                if moved || session.user_id != batch.faculty_id {
+                    reschedule(db, occurrence, session, sitting, batch.faculty_id).await?;
+                    synced.rescheduled += 1;
+                }
+            }
+            None if recorded.contains(&session.id) => synced.kept += 1,
+            None => {
+                // Conditional, so a session completed meanwhile is left alone.
+                let deleted = completion::Entity::delete_many()
+                    .filter(completion::Column::Id.eq(session.id))
+                    .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+                    .exec(db)
+                    .await?;
+                if deleted.rows_affected == 1 {
+                    occurrence::Entity::delete_by_id(occurrence.id)
+                        .exec(db)
+                        .await?;
+                    synced.removed += 1;
+                }
+            }
+        }
+    }
+    synced.added = add_missing(db, batch, template).await?;
+    Ok(synced)
+}
+
+/// The sessions among `ids` that have notes or attachments.
+pub async fn with_content<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<HashSet<i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let noted: Vec<i64> = note::Entity::find()
+        .select_only()
+        .column(note::Column::CompletionId)
+        .filter(note::Column::CompletionId.is_in(ids.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let filed: Vec<i64> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::CompletionId)
+        .filter(attachment::Column::CompletionId.is_in(ids))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(noted.into_iter().chain(filed).collect())
+}
+
+async fn reschedule<C: ConnectionTrait>(
+    db: &C,
+    occurrence: &occurrence::Model,
+    session: &completion::Model,
+    sitting: &Sitting,
+    teacher: i64,
+) -> Result<(), DbErr> {
+    let now = clock::now();
+    occurrence::Entity::update_many()
+        .col_expr(
+            occurrence::Column::ScheduledStart,
+            Expr::value(sitting.start),
+        )
+        .col_expr(occurrence::Column::ScheduledEnd, Expr::value(sitting.end))
+        .col_expr(occurrence::Column::UpdatedAt, Expr::value(now))
+        .filter(occurrence::Column::Id.eq(occurrence.id))
+        .exec(db)
+        .await?;
+    completion::Entity::update_many()
+        .col_expr(
+            completion::Column::ScheduledStart,
+            Expr::value(sitting.start),
+        )
+        .col_expr(completion::Column::ScheduledEnd, Expr::value(sitting.end))
+        .col_expr(completion::Column::UserId, Expr::value(teacher))
+        .col_expr(
+            completion::Column::Version,
+            Expr::col(completion::Column::Version).add(1),
+        )
+        .col_expr(completion::Column::UpdatedAt, Expr::value(now))
+        .filter(completion::Column::Id.eq(session.id))
+        .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+        .exec(db)
+        .await?;
+    Ok(())
+}
 
 /// Adds the sittings of `template` that `batch` does not have yet, each with
-/// its pending completion, and returns how many were added. Run it inside
-/// the transaction that wrote the batch.
+/// its pending session, and returns how many were added.
 pub async fn add_missing<C: ConnectionTrait>(
     db: &C,
     batch: &batch::Model,
     template: &Template,
 ) -> Result<usize, DbErr> {
     let existing: HashSet<_> = occurrence::Entity::find()
+        .select_only()
+        .column(occurrence::Column::Date)
         .filter(occurrence::Column::BatchId.eq(batch.id))
+        .into_tuple::<chrono::NaiveDate>()
         .all(db)
         .await?
         .into_iter()
-        .map(|row| row.date)
         .collect();
     let now = clock::now();
     let new_rows: Vec<_> = template
@@ -52,7 +196,7 @@ pub async fn add_missing<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter(|row| !existing.contains(&row.date));
-    let completions: Vec<_> = created
+    let sessions: Vec<_> = created
         .map(|row| completion::ActiveModel {
             occurrence_id: Set(Some(row.id)),
             batch_id: Set(Some(batch.id)),
@@ -67,8 +211,6 @@ pub async fn add_missing<C: ConnectionTrait>(
             ..Default::default()
         })
         .collect();
-    completion::Entity::insert_many(completions)
-        .exec(db)
-        .await?;
+    completion::Entity::insert_many(sessions).exec(db).await?;
     Ok(added)
 }

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::error::{violates_foreign_key, violates_unique};
 use super::{FieldErrors, ServiceError, ServiceResult};
-use crate::audit::{self, Action, Entity};
+use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
 use crate::domain::{AuthUser, Email, Scope};
 use crate::entities::{branch, refresh_token, user};
@@ -222,17 +222,18 @@ pub async fn create_as(
             err.into()
         }
     })?;
-    audit::record(
-        &txn,
-        caller.map(AuthUser::id),
-        Action::Create,
-        Entity::User,
-        created.id,
-        json!({
+    Change {
+        actor: caller.map(AuthUser::id),
+        branch: created.branch_id,
+        action: Action::Create,
+        entity: Entity::User,
+        entity_id: created.id,
+        details: json!({
             "email": created.email, "name": created.name, "role": created.role.as_str(),
             "branch_id": created.branch_id, "active": created.active,
         }),
-    )
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(created.into())
@@ -341,14 +342,15 @@ pub async fn update(
     if !updated.active || password_changed || placement_changed {
         revoke_sessions(&txn, id).await?;
     }
-    audit::record(
-        &txn,
-        Some(caller.id()),
-        Action::Update,
-        Entity::User,
-        id,
-        changes.into(),
-    )
+    Change {
+        actor: Some(caller.id()),
+        branch: updated.branch_id.or(existing.branch_id),
+        action: Action::Update,
+        entity: Entity::User,
+        entity_id: id,
+        details: changes.into(),
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(updated.into())
@@ -383,14 +385,15 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
                 err.into()
             }
         })?;
-    audit::record(
-        &txn,
-        Some(caller.id()),
-        Action::Delete,
-        Entity::User,
-        id,
-        json!({"email": existing.email, "name": existing.name, "role": existing.role.as_str()}),
-    )
+    Change {
+        actor: Some(caller.id()),
+        branch: existing.branch_id,
+        action: Action::Delete,
+        entity: Entity::User,
+        entity_id: id,
+        details: json!({"email": existing.email, "name": existing.name, "role": existing.role.as_str()}),
+    }
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(())

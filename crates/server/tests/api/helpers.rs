@@ -7,11 +7,18 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lectern_api_types::Role;
+use lectern_api_types::batches::{Batch, NewBatch};
 use lectern_api_types::branches::NewBranch;
+use lectern_api_types::schedule::Weekday;
+use lectern_api_types::sessions::{CompleteRequest, Completion, NewCompletion};
+use lectern_api_types::time::{ClockTime, TimeInput};
 use lectern_api_types::users::NewUser;
 use lectern_server::config::{DatabaseUrl, Secret};
-use lectern_server::services::{branches, users};
+use lectern_server::domain::AuthUser;
+use lectern_server::services::sessions::lifecycle;
+use lectern_server::services::{batches, branches, users};
 use lectern_server::{Application, Config};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection};
@@ -142,6 +149,7 @@ pub struct TestUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
+    pub branch_id: Option<i64>,
 }
 
 impl TestApp {
@@ -270,6 +278,7 @@ impl TestApp {
             id: created.id,
             email,
             role,
+            branch_id,
         }
     }
 
@@ -291,6 +300,74 @@ impl TestApp {
             .as_str()
             .expect("an access token")
             .to_owned()
+    }
+}
+
+/// The caller a token of `user` stands for, for arranging state through
+/// the services the API calls.
+pub fn principal(user: &TestUser) -> AuthUser {
+    AuthUser::new(user.id, user.role, user.branch_id).expect("a consistent test user")
+}
+
+/// A time of day for batch templates.
+pub fn clock(text: &str) -> ClockTime {
+    text.parse().expect("HH:MM")
+}
+
+impl TestApp {
+    /// A batch taught by `faculty`, created by `admin`, with its sessions.
+    pub async fn create_batch(
+        &self,
+        admin: &TestUser,
+        faculty: &TestUser,
+        code: &str,
+        days: &[Weekday],
+        span: (NaiveDate, NaiveDate),
+    ) -> Batch {
+        let new = NewBatch {
+            code: code.into(),
+            name: format!("Batch {code}"),
+            branch_id: faculty.branch_id,
+            faculty_id: faculty.id,
+            start_date: span.0,
+            end_date: span.1,
+            weekdays: days.iter().copied().collect(),
+            start_time: clock("09:30"),
+            end_time: clock("11:00"),
+            location: Some("Room 1".into()),
+        };
+        batches::create(&self.db, &principal(admin), new)
+            .await
+            .expect("create a batch")
+    }
+
+    /// A pending ad-hoc session of `owner`, an hour long from `start`.
+    pub async fn ad_hoc_session(&self, owner: &TestUser, start: DateTime<Utc>) -> Completion {
+        let new = NewCompletion {
+            title: "Extra class".into(),
+            scheduled_start: start,
+            scheduled_end: start + Duration::hours(1),
+            user_id: Some(owner.id),
+            notes: None,
+        };
+        lifecycle::create(&self.db, &principal(owner), new)
+            .await
+            .expect("create a session")
+    }
+
+    /// An ad-hoc session of `owner` held yesterday and completed with a generated code.
+    pub async fn completed_session(&self, owner: &TestUser) -> Completion {
+        let start = lectern_server::clock::now() - Duration::days(1);
+        let session = self.ad_hoc_session(owner, start).await;
+        let request = CompleteRequest {
+            actual_start_time: TimeInput::Instant(start.fixed_offset()),
+            actual_end_time: TimeInput::Instant((start + Duration::hours(1)).fixed_offset()),
+            completion_code: None,
+            notes: None,
+        };
+        lifecycle::complete(&self.db, &principal(owner), session.id, request)
+            .await
+            .expect("complete a session")
     }
 }
 

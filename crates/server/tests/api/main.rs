@@ -1,13 +1,18 @@
 //! Black-box tests: the real server on a random port, spoken to over HTTP,
 //! on the database `TEST_DATABASE` names.
 
+mod audit;
 mod auth;
+mod batches;
 mod branches;
 mod cli;
+mod concurrency;
 mod errors;
 mod helpers;
 mod migrations;
+mod notes;
 mod operations;
 mod scope;
+mod sessions;
 mod tokens;
 mod users;

@@ -1,0 +1,42 @@
+//! The audit log as the API shows it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// One recorded change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "id": 90, "actor_id": 2, "action": "verify", "entity": "session", "entity_id": 41,
+        "details": {"completion_code": "RUST-101-20260302-7KQ2"}, "created_at": "2026-03-03T08:00:00Z"
+    }))
+)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// `null` for changes made from the command line.
+    pub actor_id: Option<i64>,
+    pub action: String,
+    /// `branch`, `user`, `batch`, `session` or `note`.
+    pub entity: String,
+    pub entity_id: i64,
+    /// What changed.
+    pub details: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /audit` filters; newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AuditQuery {
+    #[validate(length(max = 32, message = "must be at most 32 characters"))]
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    /// At most 100; 50 when absent.
+    #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,356 @@
+//! Sessions: the scheduled sittings staff complete or cancel, their
+//! occurrences, and what is recorded against them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::codes::validate_completion_code;
+use crate::schedule::{CompletionStatus, NoteType};
+use crate::time::{DateOrInstant, TimeInput};
+
+/// A session: a batch's sitting on one date, or an ad-hoc one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "id": 41, "occurrence_id": 40, "batch_id": 3, "batch_code": "RUST-101", "title": "Rust Foundations",
+        "user_id": 7, "user_name": "Asha Rao", "branch_id": 1, "timezone": "Asia/Kolkata", "location": "Lab 2",
+        "scheduled_start": "2026-03-02T04:00:00Z", "scheduled_end": "2026-03-02T05:30:00Z",
+        "actual_start": "2026-03-02T04:07:00Z", "actual_end": "2026-03-02T05:31:00Z",
+        "completion_code": "RUST-101-20260302-7KQ2", "notes": "Covered ownership and borrowing.",
+        "status": "completed", "cancel_reason": null,
+        "completed_at": "2026-03-02T05:40:00Z", "cancelled_at": null,
+        "verified_at": null, "verified_by": null, "version": 2, "attachment_count": 1,
+        "created_at": "2026-01-02T10:00:00Z", "updated_at": "2026-03-02T05:40:00Z"
+    }))
+)]
+pub struct Completion {
+    pub id: i64,
+    /// `null` for an ad-hoc session.
+    pub occurrence_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub batch_code: Option<String>,
+    /// The batch's name, or what an ad-hoc session was.
+    pub title: String,
+    /// Who runs the session.
+    pub user_id: i64,
+    pub user_name: String,
+    pub branch_id: i64,
+    /// The branch's IANA timezone, in which the session's local times are read.
+    pub timezone: String,
+    pub location: Option<String>,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_end: DateTime<Utc>,
+    pub actual_start: Option<DateTime<Utc>>,
+    pub actual_end: Option<DateTime<Utc>>,
+    pub completion_code: Option<String>,
+    pub notes: Option<String>,
+    pub status: CompletionStatus,
+    pub cancel_reason: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub verified_by: Option<i64>,
+    /// Send it back with a PATCH; a change made meanwhile makes the PATCH fail with 409.
+    pub version: i32,
+    pub attachment_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A session with everything recorded against it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompletionDetail {
+    #[serde(flatten)]
+    pub completion: Completion,
+    pub attachments: Vec<Attachment>,
+    pub session_notes: Vec<SessionNote>,
+}
+
+/// A file attached to a session. The bytes are at
+/// `/completions/{completion_id}/attachments/{id}/content`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub id: i64,
+    pub completion_id: i64,
+    pub file_name: String,
+    /// Detected from the file's own bytes.
+    pub mime_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub description: Option<String>,
+    pub uploaded_by: i64,
+    pub download_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A typed remark on a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "id": 12, "completion_id": 41, "author_id": 7, "author_name": "Asha Rao",
+        "note_type": "follow_up", "note_text": "Two learners missed the lab; catch up on Friday.",
+        "created_at": "2026-03-02T05:45:00Z", "edited_at": null
+    }))
+)]
+pub struct SessionNote {
+    pub id: i64,
+    pub completion_id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub note_type: NoteType,
+    pub note_text: String,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /completions`: a session held outside any batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "title": "Extra revision class", "scheduled_start": "2026-03-07T04:30:00Z",
+        "scheduled_end": "2026-03-07T06:00:00Z"
+    }))
+)]
+#[serde(deny_unknown_fields)]
+pub struct NewCompletion {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub title: String,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_end: DateTime<Utc>,
+    /// Who runs it; admins may name a staff member of their scope, everyone
+    /// else runs their own sessions. Defaults to the caller.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+    #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `PATCH /completions/{id}`: only the fields sent change, and only where
+/// the session's state allows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"version": 2, "notes": "Covered chapters 3 and 4."})))]
+#[serde(deny_unknown_fields)]
+pub struct CompletionPatch {
+    /// The `version` the change was made against.
+    pub version: i32,
+    /// Ad-hoc sessions only, while pending.
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub title: Option<String>,
+    /// Ad-hoc sessions only, while pending.
+    pub scheduled_start: Option<DateTime<Utc>>,
+    /// Ad-hoc sessions only, while pending.
+    pub scheduled_end: Option<DateTime<Utc>>,
+    /// Completed sessions not yet verified.
+    pub actual_start_time: Option<TimeInput>,
+    /// Completed sessions not yet verified.
+    pub actual_end_time: Option<TimeInput>,
+    /// Completed sessions not yet verified.
+    #[validate(custom(function = "validate_completion_code"))]
+    pub completion_code: Option<String>,
+    /// Send `null` to clear them.
+    #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub notes: Option<Option<String>>,
+}
+
+/// `POST /completions/{id}/complete`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({"actual_start_time": "09:35", "actual_end_time": "11:02", "notes": "Covered ownership."}))
+)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    pub actual_start_time: TimeInput,
+    pub actual_end_time: TimeInput,
+    /// Generated when absent; upper-cased when sent.
+    #[validate(custom(function = "validate_completion_code"))]
+    #[serde(default)]
+    pub completion_code: Option<String>,
+    #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /completions/{id}/cancel`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Public holiday"})))]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    #[validate(custom(function = "validate_reason"))]
+    pub reason: String,
+}
+
+/// Reasons must say something: blank ones are refused.
+pub fn validate_reason(reason: &str) -> Result<(), validator::ValidationError> {
+    let length = reason.trim().chars().count();
+    if (1..=2000).contains(&length) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("reason")
+            .with_message("is required (at most 2000 characters)".into()))
+    }
+}
+
+/// `POST /completions/{id}/verify`: the code as the admin read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"completion_code": "RUST-101-20260302-7KQ2"})))]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    #[validate(custom(function = "validate_completion_code"))]
+    pub completion_code: String,
+}
+
+/// `POST /completion-codes`: a suggestion for the form's Generate button.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"completion_id": 41})))]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// The session the code is for; it sets the prefix and the date.
+    #[serde(default)]
+    pub completion_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"completion_code": "RUST-101-20260302-7KQ2"})))]
+pub struct CodeSuggestion {
+    /// Unused when suggested; the database still decides when it is used.
+    pub completion_code: String,
+}
+
+/// `GET /completions` filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CompletionQuery {
+    pub status: Option<CompletionStatus>,
+    pub user_id: Option<i64>,
+    pub branch_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    /// Sessions scheduled from this date or instant on.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-01"))]
+    pub from: Option<DateOrInstant>,
+    /// Sessions scheduled up to this date (inclusive) or before this instant.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-31"))]
+    pub to: Option<DateOrInstant>,
+    /// Matches completion code, notes or batch name, case-insensitively.
+    #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    pub q: Option<String>,
+    /// At most 100; 50 when absent.
+    #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Which scheduled sittings `GET /occurrences` answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum OccurrenceFilter {
+    /// Every sitting still pending, past or future.
+    #[default]
+    Pending,
+    /// Pending sittings that have not started yet.
+    Upcoming,
+}
+
+/// `GET /occurrences` filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct OccurrenceQuery {
+    pub status: Option<OccurrenceFilter>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-01"))]
+    pub from: Option<DateOrInstant>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-31"))]
+    pub to: Option<DateOrInstant>,
+    /// At most 100; 50 when absent.
+    #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// One scheduled sitting of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "id": 40, "batch_id": 3, "batch_code": "RUST-101", "batch_name": "Rust Foundations",
+        "date": "2026-03-02", "scheduled_start": "2026-03-02T04:00:00Z", "scheduled_end": "2026-03-02T05:30:00Z",
+        "status": "pending", "completion_id": 41, "user_id": 7, "location": "Lab 2", "timezone": "Asia/Kolkata"
+    }))
+)]
+pub struct Occurrence {
+    pub id: i64,
+    pub batch_id: i64,
+    pub batch_code: String,
+    pub batch_name: String,
+    /// The local date in the branch's timezone.
+    pub date: NaiveDate,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_end: DateTime<Utc>,
+    pub status: CompletionStatus,
+    /// The session to complete or cancel.
+    pub completion_id: i64,
+    pub user_id: i64,
+    pub location: Option<String>,
+    pub timezone: String,
+}
+
+/// `POST /completions/{id}/notes`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"note_type": "issue", "note_text": "Projector flickered."})))]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    #[validate(custom(function = "validate_note_text"))]
+    pub note_text: String,
+    #[serde(default)]
+    pub note_type: NoteType,
+}
+
+/// `PATCH /completions/{id}/notes/{note_id}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"note_text": "Projector replaced the next day."})))]
+#[serde(deny_unknown_fields)]
+pub struct NotePatch {
+    #[validate(custom(function = "validate_note_text"))]
+    pub note_text: Option<String>,
+    pub note_type: Option<NoteType>,
+}
+
+/// Notes must say something, in at most 10,000 characters.
+pub fn validate_note_text(text: &str) -> Result<(), validator::ValidationError> {
+    let length = text.trim().chars().count();
+    if (1..=10_000).contains(&length) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("note_text")
+            .with_message("is required (at most 10000 characters)".into()))
+    }
+}

@@ -1,0 +1,214 @@
+//! How times travel on the wire: wall-clock `HH:MM`, RFC 3339 instants, and
+//! filters that take either a local date or an instant.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A wall-clock time of day, `HH:MM`, read in a branch's timezone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClockTime(NaiveTime);
+
+/// Why a string is not the time it should be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidTime(&'static str);
+
+impl fmt::Display for InvalidTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for InvalidTime {}
+
+impl ClockTime {
+    pub fn new(time: NaiveTime) -> Self {
+        Self(time)
+    }
+
+    pub fn time(self) -> NaiveTime {
+        self.0
+    }
+}
+
+/// `HH:MM`, or `HH:MM:SS` from clients that always send seconds.
+fn parse_clock(text: &str) -> Option<NaiveTime> {
+    let text = text.trim();
+    let format = match text.len() {
+        5 => "%H:%M",
+        8 => "%H:%M:%S",
+        _ => return None,
+    };
+    NaiveTime::parse_from_str(text, format).ok()
+}
+
+impl FromStr for ClockTime {
+    type Err = InvalidTime;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_clock(text)
+            .map(Self)
+            .ok_or(InvalidTime("expected a time of day as HH:MM"))
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
+}
+
+/// A time a person entered: `HH:MM` on the session's own date in its
+/// branch's timezone (what the old API sent), or an RFC 3339 instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeInput {
+    Clock(NaiveTime),
+    Instant(DateTime<FixedOffset>),
+}
+
+impl FromStr for TimeInput {
+    type Err = InvalidTime;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if let Some(time) = parse_clock(text) {
+            return Ok(TimeInput::Clock(time));
+        }
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(TimeInput::Instant)
+            .map_err(|_| {
+                InvalidTime(
+                    "expected HH:MM or an RFC 3339 instant such as 2026-03-02T09:30:00+05:30",
+                )
+            })
+    }
+}
+
+impl fmt::Display for TimeInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeInput::Clock(time) => write!(f, "{}", time.format("%H:%M")),
+            TimeInput::Instant(at) => f.write_str(&at.to_rfc3339()),
+        }
+    }
+}
+
+/// A bound of a date filter: a whole local day (`YYYY-MM-DD`) or an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrInstant {
+    Date(NaiveDate),
+    Instant(DateTime<FixedOffset>),
+}
+
+impl FromStr for DateOrInstant {
+    type Err = InvalidTime;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(DateOrInstant::Date(date));
+        }
+        DateTime::parse_from_rfc3339(text)
+            .map(DateOrInstant::Instant)
+            .map_err(|_| InvalidTime("expected a date (YYYY-MM-DD) or an RFC 3339 instant"))
+    }
+}
+
+impl fmt::Display for DateOrInstant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateOrInstant::Date(date) => write!(f, "{date}"),
+            DateOrInstant::Instant(at) => f.write_str(&at.to_rfc3339()),
+        }
+    }
+}
+
+/// Serde and OpenAPI glue for the string-shaped types above.
+macro_rules! string_shaped {
+    ($type:ty, $example:literal, $description:literal) => {
+        impl Serialize for $type {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $type {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($description))
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $type {}
+    };
+}
+
+string_shaped!(
+    ClockTime,
+    "09:30",
+    "A time of day, HH:MM, in the branch's timezone"
+);
+string_shaped!(
+    TimeInput,
+    "09:30",
+    "HH:MM on the session's date in its branch's timezone, or an RFC 3339 instant"
+);
+string_shaped!(
+    DateOrInstant,
+    "2026-03-02",
+    "A date (YYYY-MM-DD, a whole day in the branch's timezone) or an RFC 3339 instant"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times_read_and_write_hh_mm() {
+        let time: ClockTime = serde_json::from_str("\"09:30\"").unwrap();
+        assert_eq!(serde_json::to_string(&time).unwrap(), "\"09:30\"");
+        assert_eq!("09:30:00".parse::<ClockTime>().unwrap(), time);
+        assert!("9:30".parse::<ClockTime>().is_err());
+        assert!("25:00".parse::<ClockTime>().is_err());
+    }
+
+    #[test]
+    fn time_inputs_take_clock_times_and_instants() {
+        assert_eq!(
+            "14:05".parse::<TimeInput>().unwrap(),
+            TimeInput::Clock(NaiveTime::from_hms_opt(14, 5, 0).unwrap())
+        );
+        let TimeInput::Instant(at) = "2026-03-02T09:30:00+05:30".parse::<TimeInput>().unwrap()
+        else {
+            panic!("an instant");
+        };
+        assert_eq!(at.to_rfc3339(), "2026-03-02T09:30:00+05:30");
+        assert!("half past nine".parse::<TimeInput>().is_err());
+    }
+
+    #[test]
+    fn date_filters_take_dates_and_instants() {
+        assert!(matches!(
+            "2026-03-02".parse::<DateOrInstant>(),
+            Ok(DateOrInstant::Date(_))
+        ));
+        assert!(matches!(
+            "2026-03-02T00:00:00Z".parse::<DateOrInstant>(),
+            Ok(DateOrInstant::Instant(_))
+        ));
+        assert!("yesterday".parse::<DateOrInstant>().is_err());
+    }
+}

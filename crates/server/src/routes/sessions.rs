@@ -1,0 +1,238 @@
+//! `/completions`, `/occurrences` and `/completion-codes`: the sessions
+//! staff hold and admins monitor.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use lectern_api_types::Page;
+use lectern_api_types::sessions::{
+    CancelRequest, CodeRequest, CodeSuggestion, CompleteRequest, Completion, CompletionDetail,
+    CompletionPatch, CompletionQuery, NewCompletion, Occurrence, OccurrenceQuery, VerifyRequest,
+};
+
+use crate::domain::AuthUser;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery};
+use crate::services::sessions::{codes, lifecycle, query};
+use crate::state::AppState;
+
+/// The batch sittings the caller still has to complete or cancel, soonest
+/// first. `status=upcoming` keeps those that have not started yet.
+#[utoipa::path(
+    operation_id = "list_occurrences",
+    tag = "sessions",
+    params(OccurrenceQuery),
+    responses(
+        (status = 200, description = "A page of pending sittings", body = Page<Occurrence>),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/occurrences")]
+pub async fn occurrences(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidQuery(filter): ValidQuery<OccurrenceQuery>,
+) -> Result<web::Json<Page<Occurrence>>, ApiError> {
+    Ok(web::Json(
+        query::occurrences(&state.db, &caller, filter).await?,
+    ))
+}
+
+/// List sessions in the caller's scope, newest first, with filters.
+#[utoipa::path(
+    operation_id = "list_completions",
+    tag = "sessions",
+    params(CompletionQuery),
+    responses(
+        (status = 200, description = "A page of sessions", body = Page<Completion>),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/completions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidQuery(filter): ValidQuery<CompletionQuery>,
+) -> Result<web::Json<Page<Completion>>, ApiError> {
+    Ok(web::Json(query::list(&state.db, &caller, filter).await?))
+}
+
+/// One session with its attachments and notes.
+#[utoipa::path(
+    operation_id = "get_completion",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "The session", body = CompletionDetail),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+    )
+)]
+#[get("/completions/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CompletionDetail>, ApiError> {
+    Ok(web::Json(
+        query::get(&state.db, &caller, id.into_inner()).await?,
+    ))
+}
+
+/// Create an ad-hoc session, held outside any batch.
+#[utoipa::path(
+    operation_id = "create_completion",
+    tag = "sessions",
+    request_body = NewCompletion,
+    responses(
+        (status = 201, description = "Created, pending", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidJson(body): ValidJson<NewCompletion>,
+) -> Result<HttpResponse, ApiError> {
+    let created = lifecycle::create(&state.db, &caller, body).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Edit a session under optimistic locking: send the `version` you read;
+/// if it changed meanwhile the answer is 409 `stale-version`.
+#[utoipa::path(
+    operation_id = "update_completion",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = CompletionPatch,
+    responses(
+        (status = 200, description = "The session as it now stands", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[patch("/completions/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+    ValidJson(body): ValidJson<CompletionPatch>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        lifecycle::update(&state.db, &caller, id.into_inner(), body).await?,
+    ))
+}
+
+/// Complete a pending session with its actual times (`HH:MM` in the
+/// branch's timezone, or RFC 3339), a code (generated when absent) and notes.
+#[utoipa::path(
+    operation_id = "complete_completion",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = CompleteRequest,
+    responses(
+        (status = 200, description = "Completed", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/complete")]
+pub async fn complete(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+    ValidJson(body): ValidJson<CompleteRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        lifecycle::complete(&state.db, &caller, id.into_inner(), body).await?,
+    ))
+}
+
+/// Cancel a pending session that was not held; the reason is required.
+#[utoipa::path(
+    operation_id = "cancel_completion",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "Cancelled", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+    ValidJson(body): ValidJson<CancelRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        lifecycle::cancel(&state.db, &caller, id.into_inner(), body).await?,
+    ))
+}
+
+/// Verify a completed session's code (admins, never the session's owner);
+/// records who verified it and when.
+#[utoipa::path(
+    operation_id = "verify_completion",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Verified", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+    ValidJson(body): ValidJson<VerifyRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        lifecycle::verify(&state.db, &caller, id.into_inner(), body).await?,
+    ))
+}
+
+/// Suggest an unused completion code for a session (or an ad-hoc one today),
+/// for the form's Generate button. Nothing is reserved.
+#[utoipa::path(
+    operation_id = "suggest_completion_code",
+    tag = "sessions",
+    request_body = CodeRequest,
+    responses(
+        (status = 200, description = "A code unused at the time of asking", body = CodeSuggestion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completion-codes")]
+pub async fn suggest_code(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidJson(body): ValidJson<CodeRequest>,
+) -> Result<web::Json<CodeSuggestion>, ApiError> {
+    Ok(web::Json(codes::suggest(&state.db, &caller, body).await?))
+}

@@ -1,0 +1,405 @@
+//! Batches: admins manage them within their scope; staff see the batches
+//! they teach. Writing a batch writes its sessions in the same transaction.
+
+use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
+use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::time::ClockTime;
+use lectern_api_types::{Page, Role};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::error::violates_unique;
+use super::schedule::{self, with_content};
+use super::users::contains_pattern;
+use super::{FieldErrors, ServiceError, ServiceResult};
+use crate::audit::{Action, Change, Entity};
+use crate::domain::schedule::Template;
+use crate::domain::{AuthUser, BranchTimezone, Scope, ShortCode};
+use crate::entities::{batch, branch, completion, occurrence, user};
+use crate::{clock, pagination};
+
+impl From<batch::Model> for Batch {
+    fn from(model: batch::Model) -> Self {
+        Batch {
+            id: model.id,
+            code: model.code,
+            name: model.name,
+            branch_id: model.branch_id,
+            faculty_id: model.faculty_id,
+            start_date: model.start_date,
+            end_date: model.end_date,
+            weekdays: model.weekdays,
+            start_time: ClockTime::new(model.start_time),
+            end_time: ClockTime::new(model.end_time),
+            location: model.location,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+fn in_scope(caller: &AuthUser) -> Condition {
+    match caller.scope() {
+        Scope::Everything => Condition::all(),
+        Scope::Branch(branch) => Condition::all().add(batch::Column::BranchId.eq(branch)),
+        Scope::Own { user_id, .. } => Condition::all().add(batch::Column::FacultyId.eq(user_id)),
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: BatchQuery,
+) -> ServiceResult<Page<Batch>> {
+    let mut condition = in_scope(caller);
+    if let Some(branch_id) = query.branch_id {
+        condition = condition.add(batch::Column::BranchId.eq(branch_id));
+    }
+    if let Some(faculty_id) = query.faculty_id {
+        condition = condition.add(batch::Column::FacultyId.eq(faculty_id));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        condition = condition.add(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(batch::Column::Name)))
+                        .like(contains_pattern(q)),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(batch::Column::Code)))
+                        .like(contains_pattern(q)),
+                ),
+        );
+    }
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        condition = condition.add(batch::Column::Id.gt(after));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = batch::Entity::find()
+        .filter(condition)
+        .order_by_asc(batch::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    Ok(pagination::page(rows, limit, |row| row.id, Batch::from))
+}
+
+async fn find_visible(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<batch::Model> {
+    batch::Entity::find_by_id(id)
+        .filter(in_scope(caller))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("batch"))
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<Batch> {
+    find_visible(db, caller, id).await.map(Batch::from)
+}
+
+fn require_admin(caller: &AuthUser) -> ServiceResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden("Only admins manage batches."))
+    }
+}
+
+/// The staff member who will teach in `branch_id`: active faculty or an
+/// employee of that branch.
+async fn teacher<C: ConnectionTrait>(
+    db: &C,
+    faculty_id: i64,
+    branch_id: i64,
+) -> ServiceResult<user::Model> {
+    let found = user::Entity::find_by_id(faculty_id).one(db).await?;
+    match found {
+        Some(found)
+            if found.branch_id == Some(branch_id)
+                && matches!(found.role, Role::Faculty | Role::Employee) =>
+        {
+            if found.active {
+                Ok(found)
+            } else {
+                Err(ServiceError::invalid(
+                    "faculty_id",
+                    "this account is deactivated",
+                ))
+            }
+        }
+        _ => Err(ServiceError::invalid(
+            "faculty_id",
+            "no such faculty member or employee in the batch's branch",
+        )),
+    }
+}
+
+async fn branch_timezone<C: ConnectionTrait>(
+    db: &C,
+    branch_id: i64,
+) -> ServiceResult<BranchTimezone> {
+    branch::Entity::find_by_id(branch_id)
+        .one(db)
+        .await?
+        .and_then(|branch| BranchTimezone::parse(&branch.timezone))
+        .ok_or_else(|| ServiceError::invalid("branch_id", "no such branch"))
+}
+
+fn template_of(model: &batch::Model, timezone: BranchTimezone) -> ServiceResult<Template> {
+    Template::new(
+        model.start_date,
+        model.end_date,
+        model.weekdays,
+        model.start_time,
+        model.end_time,
+        timezone,
+    )
+    .map_err(|err| ServiceError::invalid(err.field(), err.message()))
+}
+
+fn code_taken(code: &str) -> ServiceError {
+    ServiceError::duplicate("code", format!("A batch with code {code} already exists."))
+}
+
+fn parse_code(raw: &str) -> ServiceResult<ShortCode> {
+    ShortCode::parse(raw).ok_or_else(|| {
+        ServiceError::Invalid(FieldErrors::single(
+            "code",
+            "must be 2 to 32 letters, digits or dashes",
+        ))
+    })
+}
+
+fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    new: NewBatch,
+) -> ServiceResult<Batch> {
+    require_admin(caller)?;
+    let code = parse_code(&new.code)?;
+    let branch_id = match new.branch_id.or(caller.branch_id()) {
+        Some(branch_id) => branch_id,
+        None => user::Entity::find_by_id(new.faculty_id)
+            .one(db)
+            .await?
+            .and_then(|found| found.branch_id)
+            .ok_or_else(|| {
+                ServiceError::invalid("faculty_id", "no such faculty member or employee")
+            })?,
+    };
+    if !caller.sees_branch(branch_id) {
+        return Err(ServiceError::forbidden(
+            "Branch admins manage batches of their own branch only.",
+        ));
+    }
+    let timezone = branch_timezone(db, branch_id).await?;
+    teacher(db, new.faculty_id, branch_id).await?;
+    let now = clock::now();
+    let model = batch::ActiveModel {
+        code: Set(code.to_string()),
+        name: Set(new.name.trim().to_owned()),
+        branch_id: Set(branch_id),
+        faculty_id: Set(new.faculty_id),
+        start_date: Set(new.start_date),
+        end_date: Set(new.end_date),
+        weekdays: Set(new.weekdays),
+        start_time: Set(new.start_time.time()),
+        end_time: Set(new.end_time.time()),
+        location: Set(clean(new.location)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let template = Template::new(
+        new.start_date,
+        new.end_date,
+        new.weekdays,
+        new.start_time.time(),
+        new.end_time.time(),
+        timezone,
+    )
+    .map_err(|err| ServiceError::invalid(err.field(), err.message()))?;
+
+    let txn = db.begin().await?;
+    let created = model.insert(&txn).await.map_err(|err| {
+        if violates_unique(&err, "code") {
+            code_taken(code.as_str())
+        } else {
+            err.into()
+        }
+    })?;
+    let added = schedule::add_missing(&txn, &created, &template).await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(branch_id),
+        action: Action::Create,
+        entity: Entity::Batch,
+        entity_id: created.id,
+        details: json!({"batch": Batch::from(created.clone()), "sessions_added": added}),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    patch: BatchPatch,
+) -> ServiceResult<Batch> {
+    let existing = find_visible(db, caller, id).await?;
+    require_admin(caller)?;
+    let code = patch.code.as_deref().map(parse_code).transpose()?;
+    let mut next = existing.clone();
+    if let Some(code) = &code {
+        next.code = code.to_string();
+    }
+    if let Some(name) = patch.name {
+        next.name = name.trim().to_owned();
+    }
+    if let Some(faculty_id) = patch.faculty_id {
+        next.faculty_id = faculty_id;
+    }
+    next.start_date = patch.start_date.unwrap_or(next.start_date);
+    next.end_date = patch.end_date.unwrap_or(next.end_date);
+    next.weekdays = patch.weekdays.unwrap_or(next.weekdays);
+    next.start_time = patch.start_time.map_or(next.start_time, ClockTime::time);
+    next.end_time = patch.end_time.map_or(next.end_time, ClockTime::time);
+    if let Some(location) = patch.location {
+        next.location = clean(location);
+    }
+    if next == existing {
+        return Ok(existing.into());
+    }
+    if next.faculty_id != existing.faculty_id {
+        teacher(db, next.faculty_id, next.branch_id).await?;
+    }
+    let template = template_of(&next, branch_timezone(db, next.branch_id).await?)?;
+    next.updated_at = clock::now();
+
+    let before = Batch::from(existing.clone());
+    let after = Batch::from(next.clone());
+    let mut model: batch::ActiveModel = existing.into();
+    model.code = Set(next.code.clone());
+    model.name = Set(next.name.clone());
+    model.faculty_id = Set(next.faculty_id);
+    model.start_date = Set(next.start_date);
+    model.end_date = Set(next.end_date);
+    model.weekdays = Set(next.weekdays);
+    model.start_time = Set(next.start_time);
+    model.end_time = Set(next.end_time);
+    model.location = Set(next.location.clone());
+    model.updated_at = Set(next.updated_at);
+
+    let txn = db.begin().await?;
+    let updated = model.update(&txn).await.map_err(|err| {
+        if violates_unique(&err, "code") {
+            code_taken(&next.code)
+        } else {
+            err.into()
+        }
+    })?;
+    let synced = schedule::sync(&txn, &updated, &template).await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(updated.branch_id),
+        action: Action::Update,
+        entity: Entity::Batch,
+        entity_id: id,
+        details: json!({"from": before, "to": after, "sessions": synced}),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+/// Deletes a batch whose sessions hold nothing yet: none completed or
+/// cancelled, none with notes or files. Otherwise it is history, and 409.
+pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+    let existing = find_visible(db, caller, id).await?;
+    require_admin(caller)?;
+    let in_use = || {
+        ServiceError::in_use(
+            "The batch has sessions with a record (completed, cancelled, or with notes or files); end it early instead by changing its end date.",
+        )
+    };
+    let txn = db.begin().await?;
+    let sessions = completion::Entity::find()
+        .filter(completion::Column::BatchId.eq(id))
+        .all(&txn)
+        .await?;
+    if sessions
+        .iter()
+        .any(|s| s.status != CompletionStatus::Pending)
+    {
+        return Err(in_use());
+    }
+    if !with_content(&txn, sessions.iter().map(|s| s.id).collect())
+        .await?
+        .is_empty()
+    {
+        return Err(in_use());
+    }
+    let deleted = completion::Entity::delete_many()
+        .filter(completion::Column::BatchId.eq(id))
+        .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != sessions.len() as u64 {
+        // A session was completed between the check and the delete.
+        txn.rollback().await?;
+        return Err(in_use());
+    }
+    occurrence::Entity::delete_many()
+        .filter(occurrence::Column::BatchId.eq(id))
+        .exec(&txn)
+        .await?;
+    batch::Entity::delete_by_id(id).exec(&txn).await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(existing.branch_id),
+        action: Action::Delete,
+        entity: Entity::Batch,
+        entity_id: id,
+        details: json!({"batch": Batch::from(existing), "sessions_removed": deleted.rows_affected}),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Re-reads every batch of a branch after its timezone changed, so pending
+/// sessions keep their wall-clock times.
+pub async fn resync_branch<C: ConnectionTrait>(
+    db: &C,
+    branch_id: i64,
+    timezone: BranchTimezone,
+) -> ServiceResult<usize> {
+    let batches = batch::Entity::find()
+        .filter(batch::Column::BranchId.eq(branch_id))
+        .all(db)
+        .await?;
+    let mut moved = 0;
+    for model in &batches {
+        let synced = schedule::sync(db, model, &template_of(model, timezone)?).await?;
+        moved += synced.rescheduled;
+    }
+    Ok(moved)
+}

@@ -1,0 +1,239 @@
+//! Notes on a session: typed remarks by its owner or by admins. Authors
+//! and admins may edit or delete them; edits are stamped.
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::Page;
+use lectern_api_types::page::PageQuery;
+use lectern_api_types::schedule::NoteType;
+use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    RelationTrait as _, Select, Set, TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::sessions::{SessionRow, find_visible};
+use super::{ServiceError, ServiceResult};
+use crate::audit::{Action, Change, Entity};
+use crate::domain::AuthUser;
+use crate::entities::{note, user};
+use crate::{clock, pagination};
+
+#[derive(Debug, FromQueryResult)]
+struct NoteRow {
+    id: i64,
+    completion_id: i64,
+    author_id: i64,
+    note_type: NoteType,
+    note_text: String,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+    author_name: String,
+}
+
+impl From<NoteRow> for SessionNote {
+    fn from(row: NoteRow) -> Self {
+        SessionNote {
+            id: row.id,
+            completion_id: row.completion_id,
+            author_id: row.author_id,
+            author_name: row.author_name,
+            note_type: row.note_type,
+            note_text: row.note_text,
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+        }
+    }
+}
+
+fn select_notes(completion_id: i64) -> Select<note::Entity> {
+    note::Entity::find()
+        .select_only()
+        .columns(note::Column::iter())
+        .column_as(user::Column::Name, "author_name")
+        .join(JoinType::InnerJoin, note::Relation::Author.def())
+        .filter(note::Column::CompletionId.eq(completion_id))
+        .order_by_asc(note::Column::Id)
+}
+
+/// Every note of a session, oldest first, for its detail view.
+pub async fn all_of<C: ConnectionTrait>(
+    db: &C,
+    completion_id: i64,
+) -> ServiceResult<Vec<SessionNote>> {
+    let rows = select_notes(completion_id)
+        .into_model::<NoteRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(SessionNote::from).collect())
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    query: PageQuery,
+) -> ServiceResult<Page<SessionNote>> {
+    find_visible(db, caller, completion_id).await?;
+    let mut select = select_notes(completion_id);
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        select = select.filter(note::Column::Id.gt(after));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = select
+        .limit(limit + 1)
+        .into_model::<NoteRow>()
+        .all(db)
+        .await?;
+    Ok(pagination::page(
+        rows,
+        limit,
+        |row| row.id,
+        SessionNote::from,
+    ))
+}
+
+async fn find_one<C: ConnectionTrait>(
+    db: &C,
+    completion_id: i64,
+    note_id: i64,
+) -> ServiceResult<SessionNote> {
+    select_notes(completion_id)
+        .filter(note::Column::Id.eq(note_id))
+        .into_model::<NoteRow>()
+        .one(db)
+        .await?
+        .map(SessionNote::from)
+        .ok_or(ServiceError::NotFound("note"))
+}
+
+fn change(
+    caller: &AuthUser,
+    session: &SessionRow,
+    action: Action,
+    note_id: i64,
+    details: serde_json::Value,
+) -> Change {
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(session.branch_id),
+        action,
+        entity: Entity::Note,
+        entity_id: note_id,
+        details,
+    }
+}
+
+pub async fn add(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    new: NewNote,
+) -> ServiceResult<SessionNote> {
+    let session = find_visible(db, caller, completion_id).await?;
+    let now = clock::now();
+    let text = new.note_text.trim().to_owned();
+    let txn = db.begin().await?;
+    let created = note::ActiveModel {
+        completion_id: Set(completion_id),
+        author_id: Set(caller.id()),
+        note_type: Set(new.note_type),
+        note_text: Set(text.clone()),
+        edited_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let details =
+        json!({"completion_id": completion_id, "note_type": new.note_type, "note_text": text});
+    change(caller, &session, Action::Create, created.id, details)
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    find_one(db, completion_id, created.id).await
+}
+
+/// The note, if the caller may change it: its author, or an admin who
+/// reaches the session.
+async fn editable(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    note_id: i64,
+) -> ServiceResult<(SessionRow, SessionNote)> {
+    let session = find_visible(db, caller, completion_id).await?;
+    let found = find_one(db, completion_id, note_id).await?;
+    if found.author_id != caller.id() && !caller.is_admin() {
+        return Err(ServiceError::forbidden(
+            "Only the note's author or an admin can change it.",
+        ));
+    }
+    Ok((session, found))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    note_id: i64,
+    patch: NotePatch,
+) -> ServiceResult<SessionNote> {
+    let (session, existing) = editable(db, caller, completion_id, note_id).await?;
+    let mut changes = serde_json::Map::new();
+    let now = clock::now();
+    let mut model = note::ActiveModel {
+        id: Set(note_id),
+        ..Default::default()
+    };
+    if let Some(text) = patch
+        .note_text
+        .map(|t| t.trim().to_owned())
+        .filter(|t| *t != existing.note_text)
+    {
+        changes.insert(
+            "note_text".into(),
+            json!({"from": existing.note_text, "to": text}),
+        );
+        model.note_text = Set(text);
+    }
+    if let Some(note_type) = patch.note_type.filter(|t| *t != existing.note_type) {
+        changes.insert(
+            "note_type".into(),
+            json!({"from": existing.note_type, "to": note_type}),
+        );
+        model.note_type = Set(note_type);
+    }
+    if changes.is_empty() {
+        return Ok(existing);
+    }
+    model.edited_at = Set(Some(now));
+    model.updated_at = Set(now);
+    let txn = db.begin().await?;
+    model.update(&txn).await?;
+    change(caller, &session, Action::Update, note_id, changes.into())
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    find_one(db, completion_id, note_id).await
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    note_id: i64,
+) -> ServiceResult<()> {
+    let (session, existing) = editable(db, caller, completion_id, note_id).await?;
+    let txn = db.begin().await?;
+    note::Entity::delete_by_id(note_id).exec(&txn).await?;
+    let details = json!({"completion_id": completion_id, "note_type": existing.note_type, "note_text": existing.note_text});
+    change(caller, &session, Action::Delete, note_id, details)
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

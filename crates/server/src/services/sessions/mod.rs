@@ -1,0 +1,229 @@
+//! Sessions (`session_completions`): reading them within the caller's scope,
+//! and the state machine that completes, cancels and verifies them.
+//!
+//! ```text
+//! pending ──complete──▶ completed ──verify──▶ completed + verified
+//!    └─────cancel────▶ cancelled
+//! ```
+//! Any other move is a 409 that names the refused transition.
+
+pub mod codes;
+pub mod lifecycle;
+pub mod query;
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::sessions::Completion;
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, FromQueryResult, Iterable as _,
+    JoinType, QueryFilter as _, QuerySelect as _, RelationTrait as _, Select,
+};
+
+use super::{ServiceError, ServiceResult};
+use crate::domain::{AuthUser, BranchTimezone, Scope};
+use crate::entities::{attachment, batch, branch, completion, user};
+
+/// A session with what its responses show from its batch, owner and branch.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct SessionRow {
+    pub id: i64,
+    pub occurrence_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub branch_id: i64,
+    pub user_id: i64,
+    pub title: Option<String>,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_end: DateTime<Utc>,
+    pub actual_start: Option<DateTime<Utc>>,
+    pub actual_end: Option<DateTime<Utc>>,
+    pub completion_code: Option<String>,
+    pub notes: Option<String>,
+    pub status: CompletionStatus,
+    pub cancel_reason: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub verified_by: Option<i64>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub batch_code: Option<String>,
+    pub batch_name: Option<String>,
+    pub location: Option<String>,
+    pub user_name: String,
+    pub timezone: String,
+}
+
+/// Where a session stands, verification included: the states the state
+/// machine speaks of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Completed,
+    Verified,
+    Cancelled,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Completed => "completed",
+            State::Verified => "verified",
+            State::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl SessionRow {
+    pub fn state(&self) -> State {
+        match (self.status, self.verified_at) {
+            (CompletionStatus::Pending, _) => State::Pending,
+            (CompletionStatus::Cancelled, _) => State::Cancelled,
+            (CompletionStatus::Completed, None) => State::Completed,
+            (CompletionStatus::Completed, Some(_)) => State::Verified,
+        }
+    }
+
+    pub fn timezone(&self) -> ServiceResult<BranchTimezone> {
+        BranchTimezone::parse(&self.timezone).ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!(
+                "branch {} has an unknown timezone",
+                self.branch_id
+            ))
+        })
+    }
+
+    /// The session's date in its branch's timezone.
+    pub fn local_date(&self) -> ServiceResult<chrono::NaiveDate> {
+        Ok(self
+            .scheduled_start
+            .with_timezone(&self.timezone()?.tz())
+            .date_naive())
+    }
+
+    pub fn into_completion(self, attachment_count: i64) -> Completion {
+        Completion {
+            id: self.id,
+            occurrence_id: self.occurrence_id,
+            batch_id: self.batch_id,
+            title: self
+                .title
+                .or_else(|| self.batch_name.clone())
+                .unwrap_or_default(),
+            batch_code: self.batch_code,
+            user_id: self.user_id,
+            user_name: self.user_name,
+            branch_id: self.branch_id,
+            timezone: self.timezone,
+            location: self.location,
+            scheduled_start: self.scheduled_start,
+            scheduled_end: self.scheduled_end,
+            actual_start: self.actual_start,
+            actual_end: self.actual_end,
+            completion_code: self.completion_code,
+            notes: self.notes,
+            status: self.status,
+            cancel_reason: self.cancel_reason,
+            completed_at: self.completed_at,
+            cancelled_at: self.cancelled_at,
+            verified_at: self.verified_at,
+            verified_by: self.verified_by,
+            version: self.version,
+            attachment_count,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Sessions joined to what their responses show.
+pub fn select_rows() -> Select<completion::Entity> {
+    completion::Entity::find()
+        .select_only()
+        .columns(completion::Column::iter())
+        .column_as(batch::Column::Code, "batch_code")
+        .column_as(batch::Column::Name, "batch_name")
+        .column_as(batch::Column::Location, "location")
+        .column_as(user::Column::Name, "user_name")
+        .column_as(branch::Column::Timezone, "timezone")
+        .join(JoinType::LeftJoin, completion::Relation::Batch.def())
+        .join(JoinType::InnerJoin, completion::Relation::User.def())
+        .join(JoinType::InnerJoin, completion::Relation::Branch.def())
+}
+
+/// The sessions `caller` reaches.
+pub fn in_scope(caller: &AuthUser) -> Condition {
+    match caller.scope() {
+        Scope::Everything => Condition::all(),
+        Scope::Branch(branch) => Condition::all().add(completion::Column::BranchId.eq(branch)),
+        Scope::Own { user_id, .. } => Condition::all().add(completion::Column::UserId.eq(user_id)),
+    }
+}
+
+/// The session, if the caller reaches it; otherwise it does not exist.
+pub async fn find_visible<C: ConnectionTrait>(
+    db: &C,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<SessionRow> {
+    select_rows()
+        .filter(completion::Column::Id.eq(id))
+        .filter(in_scope(caller))
+        .into_model::<SessionRow>()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("session"))
+}
+
+/// How many files each of `ids` has.
+pub async fn attachment_counts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> ServiceResult<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::CompletionId)
+        .expr(Expr::col(attachment::Column::Id).count())
+        .filter(attachment::Column::CompletionId.is_in(ids.iter().copied()))
+        .group_by(attachment::Column::CompletionId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?)
+}
+
+/// Rows as responses, each with its attachment count.
+pub async fn to_completions<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<SessionRow>,
+) -> ServiceResult<Vec<Completion>> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let counts = attachment_counts(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts
+                .iter()
+                .find(|(id, _)| *id == row.id)
+                .map_or(0, |(_, n)| *n);
+            row.into_completion(count)
+        })
+        .collect())
+}
+
+/// The session as it now stands, for answering a change.
+pub async fn reload<C: ConnectionTrait>(
+    db: &C,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<Completion> {
+    let row = find_visible(db, caller, id).await?;
+    to_completions(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound("session"))
+}
