@@ -3,6 +3,7 @@
 
 mod backends;
 mod cmd;
+mod s3;
 mod spa;
 mod suite;
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::{backends, cmd, spa};
+use crate::{backends, cmd, s3, spa};
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
@@ -63,6 +63,53 @@ pub(crate) fn run() -> Result<()> {
                 backend.url()
             ));
         }
+    }
+
+    match s3::MotoServer::start()? {
+        Some(moto) => {
+            let endpoint = moto.endpoint();
+            // Attachments and the crash test on S3, then two servers on one
+            // PostgreSQL database and one bucket.
+            cmd::run(
+                cmd::cargo([
+                    "test",
+                    "-p",
+                    "lectern-server",
+                    "--test",
+                    "api",
+                    "--",
+                    "attachments",
+                    "cli",
+                ])
+                .env("TEST_DATABASE", "sqlite")
+                .env("TEST_STORAGE", "s3")
+                .env("TEST_S3_ENDPOINT", &endpoint),
+            )?;
+            if backends::SERVERS[0].answers() {
+                cmd::run(
+                    cmd::cargo([
+                        "test",
+                        "-p",
+                        "lectern-server",
+                        "--test",
+                        "api",
+                        "--",
+                        "cluster",
+                        "--ignored",
+                    ])
+                    .env("TEST_DATABASE", "postgres")
+                    .env("TEST_STORAGE", "s3")
+                    .env("TEST_S3_ENDPOINT", &endpoint),
+                )?;
+            } else {
+                skipped
+                    .push("two servers on PostgreSQL and S3 (PostgreSQL does not answer)".into());
+            }
+        }
+        None if in_ci() => {
+            bail!("moto_server is needed for the S3 tests: pip install 'moto[server]'")
+        }
+        None => skipped.push("attachments on S3 (pip install 'moto[server]')".into()),
     }
 
     let browser_tools = [

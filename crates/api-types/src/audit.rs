@@ -19,7 +19,7 @@ pub struct AuditEntry {
     /// `null` for changes made from the command line.
     pub actor_id: Option<i64>,
     pub action: String,
-    /// `branch`, `user`, `batch`, `session` or `note`.
+    /// `branch`, `user`, `batch`, `session`, `note` or `attachment`.
     pub entity: String,
     pub entity_id: i64,
     /// What changed.

@@ -354,3 +354,20 @@ pub fn validate_note_text(text: &str) -> Result<(), validator::ValidationError> 
             .with_message("is required (at most 10000 characters)".into()))
     }
 }
+
+/// A link that downloads one attachment without an `Authorization` header,
+/// for `<video src>` and `<a href>`; it stops working at `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "url": "/api/v1/completions/41/attachments/5/content?expires=1772444400&sig=3q2-7w",
+        "expires_at": "2026-03-02T09:40:00Z"
+    }))
+)]
+pub struct AttachmentLink {
+    /// Relative to the server; add `&inline=1` to show PDFs and media in the page.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}

@@ -20,9 +20,11 @@ use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::extract::{JSON_LIMIT_BYTES, path_config};
 use crate::routes::{self, API_PREFIX};
+use crate::services::attachments::links::LinkSigner;
+use crate::services::attachments::sweep;
 use crate::services::users;
 use crate::state::AppState;
-use crate::{db, openapi};
+use crate::{db, openapi, storage};
 
 /// A bound, migrated, ready-to-run Lectern.
 pub struct Application {
@@ -50,6 +52,17 @@ impl Application {
             );
         }
         let secret = secret::load_or_generate(config.jwt_secret.as_ref(), &config.data_dir)?;
+        let storage = storage::from_config(&config)?;
+        // Nothing of this server's can be in flight yet: every temporary
+        // upload left is from a crash.
+        sweep::sweep(
+            &db,
+            storage.as_ref(),
+            &config.upload_dir(),
+            Duration::ZERO,
+            Duration::from_secs(config.orphan_grace_seconds),
+        )
+        .await?;
 
         let listener =
             TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
@@ -58,6 +71,8 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             tokens: AccessTokens::new(&secret),
+            links: LinkSigner::new(&secret),
+            storage,
             login_limiter: LoginLimiter::new(
                 config.login_attempts_per_account,
                 config.login_attempts_per_address,
@@ -65,6 +80,7 @@ impl Application {
             config,
         });
         forget_idle_login_attempts(&state);
+        sweep_periodically(&state);
 
         let metrics = PrometheusMetricsBuilder::new("lectern")
             .endpoint("/metrics")
@@ -186,6 +202,42 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(request, body).map_into_right_body(),
     ))
+}
+
+/// How often abandoned uploads and orphaned files are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
+/// A temporary upload untouched this long is abandoned, not slow.
+const ABANDONED_UPLOAD: Duration = Duration::from_secs(24 * 60 * 60);
+/// Never less grace than this while uploads may be in flight.
+const MIN_ORPHAN_GRACE: Duration = Duration::from_secs(10 * 60);
+
+fn sweep_periodically(state: &web::Data<AppState>) {
+    let weak = Arc::downgrade(&state.clone().into_inner());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(state) = weak.upgrade() else { break };
+            let grace =
+                Duration::from_secs(state.config.orphan_grace_seconds).max(MIN_ORPHAN_GRACE);
+            let upload_dir = state.config.upload_dir();
+            if let Err(err) = sweep::sweep(
+                &state.db,
+                state.storage.as_ref(),
+                &upload_dir,
+                ABANDONED_UPLOAD,
+                grace,
+            )
+            .await
+            {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "sweeping abandoned uploads failed"
+                );
+            }
+        }
+    });
 }
 
 /// Keeps the rate limiter's memory to recent attempts, for as long as the

@@ -39,15 +39,17 @@ pub enum Entity {
     Batch,
     Session,
     Note,
+    Attachment,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 5] = [
+    pub const ALL: [Entity; 6] = [
         Entity::Branch,
         Entity::User,
         Entity::Batch,
         Entity::Session,
         Entity::Note,
+        Entity::Attachment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Entity {
             Entity::Batch => "batch",
             Entity::Session => "session",
             Entity::Note => "note",
+            Entity::Attachment => "attachment",
         }
     }
 }

@@ -24,8 +24,22 @@ pub struct Config {
     pub database_url: Option<DatabaseUrl>,
     /// Upper bound of pooled database connections.
     pub db_max_connections: u32,
-    /// HMAC key of access tokens; generated once into `data_dir` when unset.
+    /// HMAC key of access tokens and attachment links; generated once into
+    /// `data_dir` when unset.
     pub jwt_secret: Option<Secret>,
+    /// Where attachments are kept: `local` (in `data_dir`) or `s3://bucket/prefix`.
+    pub storage: String,
+    /// S3-compatible endpoint (MinIO, Garage, Ceph); AWS when unset.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<Secret>,
+    /// The largest attachment accepted, in megabytes.
+    pub max_upload_mb: u64,
+    /// Stored files without a database row are removed once this old. An
+    /// upload stores its file a moment before its row, so the sweep of one
+    /// server must leave that moment to another server's uploads.
+    pub orphan_grace_seconds: u64,
     /// The built SPA (index.html, pkg/, style.css) served at `/`.
     pub static_dir: PathBuf,
     /// `pretty` for people, `json` for log collectors.
@@ -47,6 +61,13 @@ impl Default for Config {
             database_url: None,
             db_max_connections: 16,
             jwt_secret: None,
+            storage: "local".into(),
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            max_upload_mb: 100,
+            orphan_grace_seconds: 600,
             static_dir: PathBuf::from("frontend/dist"),
             log_format: LogFormat::Pretty,
             login_attempts_per_account: 10,
@@ -90,11 +111,16 @@ impl Config {
         if let Some(path) = &file {
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(Env::prefixed("LECTERN_").ignore(&["CONFIG", "JWT_SECRET"]));
+        figment = figment.merge(Env::prefixed("LECTERN_").ignore(&[
+            "CONFIG",
+            "JWT_SECRET",
+            "S3_SECRET_ACCESS_KEY",
+        ]));
         // Secrets are taken verbatim: figment would read a secret of digits
         // as a number.
         for (var, key) in [
             ("LECTERN_JWT_SECRET", "jwt_secret"),
+            ("LECTERN_S3_SECRET_ACCESS_KEY", "s3_secret_access_key"),
             ("DATABASE_URL", "database_url"),
         ] {
             if let Ok(value) = std::env::var(var) {
@@ -115,6 +141,15 @@ impl Config {
             unknown_keys,
             file,
         })
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mb.saturating_mul(1024 * 1024)
+    }
+
+    /// Where uploads are written while they arrive: this server's own.
+    pub fn upload_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
     }
 
     /// The database to connect to: the configured URL, or SQLite in the data folder.
@@ -239,6 +274,8 @@ mod tests {
             )?;
             jail.set_env("LECTERN_BIND", "127.0.0.1:9001");
             jail.set_env("LECTERN_JWT_SECRET", "12345678901234567890");
+            jail.set_env("LECTERN_S3_SECRET_ACCESS_KEY", "0123");
+            jail.set_env("LECTERN_MAX_UPLOAD_MB", "250");
             jail.set_env("LECTERN_TYPO", "1");
             jail.set_env("DATABASE_URL", "postgres://localhost/lectern");
 
@@ -250,6 +287,15 @@ mod tests {
                 Some("12345678901234567890")
             );
             assert_eq!(loaded.config.database_url(), "postgres://localhost/lectern");
+            assert_eq!(
+                loaded
+                    .config
+                    .s3_secret_access_key
+                    .as_ref()
+                    .map(Secret::expose),
+                Some("0123")
+            );
+            assert_eq!(loaded.config.max_upload_mb, 250);
             let mut unknown = loaded.unknown_keys;
             unknown.sort();
             assert_eq!(unknown, ["colour", "typo"]);

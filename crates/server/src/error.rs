@@ -31,6 +31,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// 416: the requested range lies outside a file of `size` bytes.
+    #[error("The requested range is outside the file's {size} bytes.")]
+    RangeNotSatisfiable { size: u64 },
     #[error("{0}")]
     UnsupportedMediaType(String),
     /// 422: readable, but some fields are not acceptable.
@@ -67,6 +70,11 @@ impl From<ServiceError> for ApiError {
 }
 
 impl ApiError {
+    /// A 422 on one field.
+    pub fn invalid(field: &str, message: &str) -> Self {
+        ApiError::Invalid(FieldErrors::single(field, message))
+    }
+
     /// The stable `type` of the problem and its fixed title.
     fn kind_and_title(&self) -> (&'static str, &'static str) {
         match self {
@@ -83,6 +91,9 @@ impl ApiError {
                 ConflictKind::StaleVersion => ("stale-version", "Edited by someone else"),
             },
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Too large"),
+            ApiError::RangeNotSatisfiable { .. } => {
+                ("range-not-satisfiable", "Range not satisfiable")
+            }
             ApiError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported media type")
             }
@@ -135,6 +146,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -155,6 +167,9 @@ impl ResponseError for ApiError {
                     header::WWW_AUTHENTICATE,
                     format!("Bearer error=\"invalid_token\", error_description=\"{detail}\""),
                 ));
+            }
+            ApiError::RangeNotSatisfiable { size } => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
             ApiError::RateLimited { retry_after } => {
                 response.insert_header((

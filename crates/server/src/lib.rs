@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod routes;
 pub mod services;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 pub use app::Application;

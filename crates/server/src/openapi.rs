@@ -23,11 +23,12 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "batches", description = "Recurring templates that generate sessions"),
         (name = "sessions", description = "Scheduled and ad-hoc sessions: complete, cancel, verify"),
         (name = "notes", description = "Typed remarks on a session"),
+        (name = "attachments", description = "Recordings and documents kept with a session"),
         (name = "audit", description = "The append-only record of changes"),
     ),
     components(responses(
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, Unprocessable, TooManyRequests
+        RangeNotSatisfiable, UnsupportedMediaType, Unprocessable, TooManyRequests
     )),
     security(("bearer" = [])),
     modifiers(&BearerAuth),
@@ -98,9 +99,19 @@ pub struct Conflict(pub Problem);
 #[response(
     content_type = "application/problem+json",
     example = json!({"type": "urn:lectern:problem:payload-too-large", "title": "Too large", "status": 413,
-                     "detail": "A JSON body may be at most 64 KiB."})
+                     "detail": "A file may be at most 100 MB."})
 )]
 pub struct PayloadTooLarge(pub Problem);
+
+/// The requested byte range lies outside the file; `Content-Range` gives its size.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Content-Range" = String, description = "bytes */<size of the file>")),
+    example = json!({"type": "urn:lectern:problem:range-not-satisfiable", "title": "Range not satisfiable",
+                     "status": 416, "detail": "The requested range is outside the file's 1048576 bytes."})
+)]
+pub struct RangeNotSatisfiable(pub Problem);
 
 /// The body is not of a type the route accepts.
 #[derive(ToResponse)]

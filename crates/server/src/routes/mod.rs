@@ -1,5 +1,6 @@
 //! HTTP routes. Handlers are thin: extract, call a service, map the result.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod batches;
@@ -55,6 +56,12 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(notes::add)
         .service(notes::update)
         .service(notes::remove)
+        .service(attachments::upload)
+        .service(attachments::content)
+        .service(attachments::link)
+        .service(attachments::remove)
+        .service(attachments::session_zip)
+        .service(attachments::filtered_zip)
         .service(audit::list);
 }
 

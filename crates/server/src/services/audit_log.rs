@@ -44,7 +44,7 @@ pub async fn list(
         if !Entity::ALL.iter().any(|known| known.as_str() == entity) {
             return Err(ServiceError::invalid(
                 "entity",
-                "must be one of branch, user, batch, session, note",
+                "must be one of branch, user, batch, session, note, attachment",
             ));
         }
         condition = condition.add(audit_log::Column::Entity.eq(entity));

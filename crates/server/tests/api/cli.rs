@@ -12,12 +12,25 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait as _;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, JWT_SECRET, TestDatabase};
+use lectern_api_types::Role;
+use lectern_api_types::branches::NewBranch;
+use lectern_api_types::sessions::NewCompletion;
+use lectern_api_types::users::NewUser;
+use lectern_server::config::{Config, DatabaseUrl};
+use lectern_server::domain::AuthUser;
+use lectern_server::entities::attachment;
+use lectern_server::services::sessions::lifecycle;
+use lectern_server::services::{branches, users};
+
+use crate::attachments::png;
+use crate::cluster::slow_part;
+use crate::helpers::{Backend, JWT_SECRET, PASSWORD, TestDatabase, test_storage};
 
 fn lectern(database: &TestDatabase, data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lectern"));
     command
         .env("DATABASE_URL", &database.url)
+        .env_remove("LECTERN_STORAGE")
         .env("LECTERN_DATA_DIR", data_dir)
         .env("LECTERN_JWT_SECRET", JWT_SECRET)
         .env("LECTERN_STATIC_DIR", data_dir.join("no-spa"))
@@ -53,7 +66,11 @@ fn create_user(
 
 /// Starts `lectern serve` on a free port and returns it with its address.
 fn serve(database: &TestDatabase, dir: &Path) -> (std::process::Child, String) {
-    let mut child = lectern(database, dir)
+    serve_with(lectern(database, dir))
+}
+
+fn serve_with(mut command: Command) -> (std::process::Child, String) {
+    let mut child = command
         .arg("serve")
         .env("LECTERN_BIND", "127.0.0.1:0")
         .stdout(Stdio::piped())
@@ -261,4 +278,169 @@ async fn the_demo_seed_fills_an_empty_database_once() {
             .any(|s| s.status == CompletionStatus::Pending && s.scheduled_end < now),
         "an overdue session"
     );
+}
+
+/// The binary's environment for the storage a test configuration names.
+fn storage_env(command: &mut Command, config: &Config) {
+    command.env("LECTERN_STORAGE", &config.storage);
+    for (var, value) in [
+        ("LECTERN_S3_ENDPOINT", &config.s3_endpoint),
+        ("LECTERN_S3_REGION", &config.s3_region),
+        ("LECTERN_S3_ACCESS_KEY_ID", &config.s3_access_key_id),
+    ] {
+        if let Some(value) = value {
+            command.env(var, value);
+        }
+    }
+    if let Some(secret) = &config.s3_secret_access_key {
+        command.env("LECTERN_S3_SECRET_ACCESS_KEY", secret.expose());
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_temporaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+    let mut config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(DatabaseUrl::new(database.url.clone())),
+        ..Config::default()
+    };
+    test_storage(&mut config).await;
+    let db = lectern_server::db::connect(&config).await.unwrap();
+    lectern_server::db::migrate(&db).await.unwrap();
+    let branch = branches::create_unchecked(
+        &db,
+        None,
+        NewBranch {
+            name: "HQ".into(),
+            code: "HQ".into(),
+            timezone: "UTC".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let faculty = users::create_as(
+        &db,
+        None,
+        NewUser {
+            email: "crash@lectern.test".into(),
+            name: "Crash Test".into(),
+            role: Role::Faculty,
+            branch_id: Some(branch.id),
+            password: PASSWORD.into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let owner = AuthUser::new(faculty.id, Role::Faculty, Some(branch.id)).unwrap();
+    let start = chrono::Utc::now() - chrono::Duration::hours(2);
+    let session = lifecycle::create(
+        &db,
+        &owner,
+        NewCompletion {
+            title: "Recorded class".into(),
+            scheduled_start: start,
+            scheduled_end: start + chrono::Duration::hours(1),
+            user_id: None,
+            notes: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    let start_server = || {
+        let mut command = lectern(&database, dir.path());
+        // A lone server may sweep every orphan at start: nothing can be in flight.
+        command.env("LECTERN_ORPHAN_GRACE_SECONDS", "0");
+        storage_env(&mut command, &config);
+        serve_with(command)
+    };
+    let (mut server, address) = start_server();
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&json!({"email": "crash@lectern.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let url = format!("{address}/api/v1/completions/{}/attachments", session.id);
+    let send = |part: reqwest::multipart::Part| {
+        client
+            .post(&url)
+            .bearer_auth(&token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+
+    // Some uploads finish, others are still trickling in when the server dies.
+    let mut finished = 0;
+    for n in 0..3 {
+        let response = send(
+            reqwest::multipart::Part::bytes(png(50_000 + n)).file_name(format!("done-{n}.png")),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        finished += 1;
+    }
+    let in_flight: Vec<_> = (0..4)
+        .map(|n| {
+            tokio::spawn(send(slow_part(
+                &png(2_000_000),
+                4.0 + f64::from(n),
+                &format!("slow-{n}.png"),
+            )))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let temporaries = |dir: &Path| {
+        std::fs::read_dir(dir.join("uploads"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    assert!(
+        temporaries(dir.path()) > 0,
+        "the crash must come while uploads are being received"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    for upload in in_flight {
+        assert!(
+            upload.await.unwrap().is_err(),
+            "an upload cut off by the crash fails"
+        );
+    }
+
+    // At start-up the server sweeps what the crash left.
+    let (mut server, _) = start_server();
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+
+    let rows = attachment::Entity::find().all(&db).await.unwrap();
+    let mut row_keys: Vec<String> = rows.iter().map(|row| row.storage_key.clone()).collect();
+    let store = lectern_server::storage::from_config(&config).unwrap();
+    let mut file_keys: Vec<String> = store
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|object| object.key)
+        .collect();
+    row_keys.sort();
+    file_keys.sort();
+    assert_eq!(rows.len(), finished);
+    assert_eq!(
+        row_keys, file_keys,
+        "every row has its file and every file its row"
+    );
+    assert_eq!(temporaries(dir.path()), 0, "no temporary upload is left");
 }

@@ -3,8 +3,10 @@
 //! `TEST_DATABASE` picks the backend (`sqlite`, the default, `postgres` or
 //! `mysql`); `TEST_POSTGRES_URL` and `TEST_MYSQL_URL` point at a server whose
 //! database can create others. Each test gets its own database, dropped
-//! when the test ends. `TEST_LOG=1` shows the server's logs.
+//! when the test ends. `TEST_LOG=1` shows the server's logs. `TEST_STORAGE=s3`
+//! keeps attachments in a fresh bucket of the S3 API at `TEST_S3_ENDPOINT`.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -139,9 +141,37 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// A connection of the test's own, for arranging state the API cannot.
     pub db: DatabaseConnection,
+    /// The configuration the server runs with.
+    pub config: Config,
     handle: actix_web::dev::ServerHandle,
-    _database: TestDatabase,
+    _database: Option<Arc<TestDatabase>>,
     _data_dir: tempfile::TempDir,
+}
+
+/// The object storage the tests use: `TEST_STORAGE=s3` with an S3 API at
+/// `TEST_S3_ENDPOINT` (moto, started by `cargo xtask test`), else local.
+pub async fn test_storage(config: &mut Config) {
+    if std::env::var("TEST_STORAGE").as_deref() != Ok("s3") {
+        return;
+    }
+    let endpoint =
+        std::env::var("TEST_S3_ENDPOINT").expect("TEST_STORAGE=s3 needs TEST_S3_ENDPOINT");
+    let bucket = format!("lectern-t-{:016x}", rand::random::<u64>());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("cannot reach the S3 API at {endpoint}: {err}"));
+    assert!(
+        created.status().is_success(),
+        "creating bucket {bucket}: {}",
+        created.status()
+    );
+    config.storage = format!("s3://{bucket}/attachments");
+    config.s3_endpoint = Some(endpoint);
+    config.s3_region = Some("us-east-1".into());
+    config.s3_access_key_id = Some("testing".into());
+    config.s3_secret_access_key = Some(Secret::new("testing"));
 }
 
 #[derive(Clone, Debug)]
@@ -174,14 +204,34 @@ impl TestApp {
             static_dir: data_dir.path().join("no-spa"),
             ..Config::default()
         };
+        test_storage(&mut config).await;
         adjust(&mut config);
-        let app = Application::build(config)
+        Self::start(config, data_dir, Some(Arc::new(database))).await
+    }
+
+    /// A second server on this one's database and storage, with a data
+    /// folder of its own, as when Lectern is scaled out.
+    pub async fn spawn_sibling(&self) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temporary data folder");
+        let config = Config {
+            data_dir: data_dir.path().to_path_buf(),
+            ..self.config.clone()
+        };
+        Self::start(config, data_dir, self._database.clone()).await
+    }
+
+    async fn start(
+        config: Config,
+        data_dir: tempfile::TempDir,
+        database: Option<Arc<TestDatabase>>,
+    ) -> Self {
+        let app = Application::build(config.clone())
             .await
             .expect("the application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
-        let db = Database::connect(&database.url)
+        let db = Database::connect(config.database_url())
             .await
             .expect("a test connection");
         Self {
@@ -191,6 +241,7 @@ impl TestApp {
                 .build()
                 .expect("an HTTP client"),
             db,
+            config,
             handle,
             _database: database,
             _data_dir: data_dir,

@@ -1,11 +1,13 @@
 //! Black-box tests: the real server on a random port, spoken to over HTTP,
 //! on the database `TEST_DATABASE` names.
 
+mod attachments;
 mod audit;
 mod auth;
 mod batches;
 mod branches;
 mod cli;
+mod cluster;
 mod concurrency;
 mod errors;
 mod helpers;

@@ -106,11 +106,13 @@ async fn date_range(
     Ok(condition)
 }
 
-pub async fn list(
+/// The sessions in the caller's scope that `query`'s filters select; the
+/// condition applies to [`select_rows`], which joins the batch for `q`.
+pub async fn filtered(
     db: &DatabaseConnection,
     caller: &AuthUser,
-    query: CompletionQuery,
-) -> ServiceResult<Page<Completion>> {
+    query: &CompletionQuery,
+) -> ServiceResult<Condition> {
     let mut condition = in_scope(caller);
     if let Some(status) = query.status {
         condition = condition.add(completion::Column::Status.eq(status));
@@ -150,6 +152,15 @@ pub async fn list(
                 ),
         );
     }
+    Ok(condition)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: CompletionQuery,
+) -> ServiceResult<Page<Completion>> {
+    let mut condition = filtered(db, caller, &query).await?;
     if let Some(cursor) = &query.cursor {
         let (at, id) = cursor_bound(cursor)?;
         condition = condition.add(key().lt(key_value(at, id)));

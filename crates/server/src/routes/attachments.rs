@@ -1,0 +1,505 @@
+//! `/completions/{id}/attachments…`: uploads streamed to disk, downloads
+//! with ranges and signed links, and ZIPs of many files.
+
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::Utc;
+use futures_util::TryStreamExt as _;
+use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+use validator::Validate;
+
+use crate::domain::AuthUser;
+use crate::domain::byte_range::{self, Ranged};
+use crate::domain::file_type::FileType;
+use crate::entities::attachment;
+use crate::error::ApiError;
+use crate::extract::ValidQuery;
+use crate::services::attachments::receive::{ReceiveError, Received, receive};
+use crate::services::attachments::{self as service, zip};
+use crate::services::sessions::find_visible;
+use crate::state::AppState;
+
+/// Room for the multipart framing around the file in a request's length.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+const MAX_DESCRIPTION_BYTES: usize = 8 * 1024;
+
+/// The form of `POST /completions/{id}/attachments`.
+#[derive(utoipa::ToSchema)]
+pub struct UploadForm {
+    /// The file. Its type is read from its bytes; its name's extension must agree.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// What the file is, at most 2000 characters.
+    pub description: Option<String>,
+}
+
+fn bad_multipart(err: &MultipartError) -> ApiError {
+    match err {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => {
+            ApiError::UnsupportedMediaType("Send the upload as multipart/form-data.".into())
+        }
+        other => ApiError::Malformed(format!("The upload could not be read: {other}")),
+    }
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "A file may be at most {} MB.",
+        limit / (1024 * 1024)
+    ))
+}
+
+fn received_error(err: ReceiveError) -> ApiError {
+    match err {
+        ReceiveError::TooLarge { limit } => too_large(limit),
+        ReceiveError::Refused(refusal) => ApiError::UnsupportedMediaType(refusal.to_string()),
+        ReceiveError::Interrupted(detail) => {
+            ApiError::Malformed(format!("The upload broke off: {detail}"))
+        }
+        ReceiveError::Io(err) => ApiError::Internal(err.into()),
+    }
+}
+
+/// The name the client gave the file, preferring the UTF-8 `filename*`.
+fn client_file_name(field: &actix_multipart::Field) -> String {
+    let disposition = field.content_disposition();
+    let extended = disposition
+        .and_then(|cd| cd.get_filename_ext())
+        .map(|value| String::from_utf8_lossy(&value.value).into_owned());
+    extended
+        .or_else(|| {
+            disposition
+                .and_then(|cd| cd.get_filename())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// Upload a file to a session (multipart: `file`, optional `description`).
+///
+/// The file is streamed to disk while it is hashed; more than
+/// `LECTERN_MAX_UPLOAD_MB` is refused with 413 as soon as it is passed, and
+/// a type outside the list (decided from the bytes, never the
+/// Content-Type) with 415 that says what was found.
+#[utoipa::path(
+    operation_id = "upload_attachment",
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = Attachment),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/attachments")]
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    // Nothing of the body is read for a session the caller cannot reach.
+    find_visible(&state.db, &caller, id).await?;
+    let limit = state.config.max_upload_bytes();
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit.saturating_add(MULTIPART_OVERHEAD)) {
+        return Err(too_large(limit));
+    }
+
+    let mut received: Option<Received> = None;
+    let mut description = None;
+    while let Some(mut field) = payload
+        .try_next()
+        .await
+        .map_err(|err| bad_multipart(&err))?
+    {
+        match field.name() {
+            Some("file") if received.is_none() => {
+                let name = client_file_name(&field);
+                let file = receive(&mut field, &name, &state.config.upload_dir(), limit)
+                    .await
+                    .map_err(received_error)?;
+                received = Some(file);
+            }
+            Some("file") => return Err(ApiError::invalid("file", "send one file per request")),
+            Some("description") => {
+                let mut text = Vec::new();
+                while let Some(chunk) = field.try_next().await.map_err(|err| bad_multipart(&err))? {
+                    text.extend_from_slice(&chunk);
+                    if text.len() > MAX_DESCRIPTION_BYTES {
+                        return Err(ApiError::invalid(
+                            "description",
+                            "must be at most 2000 characters",
+                        ));
+                    }
+                }
+                let text = String::from_utf8(text)
+                    .map_err(|_| ApiError::invalid("description", "must be UTF-8 text"))?;
+                description = Some(text);
+            }
+            other => {
+                let name = other.unwrap_or_default().to_owned();
+                return Err(ApiError::invalid(
+                    &name,
+                    "is not a field of this form (file, description)",
+                ));
+            }
+        }
+    }
+    let received = received.ok_or_else(|| ApiError::invalid("file", "is required"))?;
+    let stored = service::attach(
+        &state.db,
+        state.storage.as_ref(),
+        &caller,
+        id,
+        received,
+        description,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
+#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContentQuery {
+    /// `1` shows PDFs, images, audio and video in the page instead of downloading them.
+    #[validate(range(min = 0, max = 1, message = "must be 0 or 1"))]
+    pub inline: Option<u8>,
+    /// From a signed link: when it stops working (Unix seconds).
+    pub expires: Option<i64>,
+    /// From a signed link: its signature.
+    pub sig: Option<String>,
+}
+
+/// Download an attachment's bytes, with `Range` (206) so videos seek.
+///
+/// Authenticated by the bearer token, or by a signed link's `expires` and
+/// `sig`. `If-None-Match` with the ETag answers 304; every full download
+/// counts in `download_count`.
+#[utoipa::path(
+    operation_id = "download_attachment",
+    tag = "attachments",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("attachment_id" = i64, Path, description = "Attachment id"),
+        ContentQuery,
+        ("Range" = Option<String>, Header, description = "One byte range, such as bytes=0-1048575"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy the client has"),
+    ),
+    responses(
+        (status = 200, description = "The whole file", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream"),
+        (status = 304, description = "The client's copy is current"),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 416, response = crate::openapi::RangeNotSatisfiable),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/completions/{id}/attachments/{attachment_id}/content")]
+pub async fn content(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    ValidQuery(query): ValidQuery<ContentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (completion_id, attachment_id) = path.into_inner();
+    let file = match (query.sig.as_deref(), query.expires) {
+        (Some(signature), Some(expires)) => {
+            let now = Utc::now().timestamp();
+            if !state
+                .links
+                .verify(completion_id, attachment_id, expires, signature, now)
+            {
+                return Err(ApiError::Unauthorized(
+                    "This download link is not valid or has expired.".into(),
+                ));
+            }
+            service::find_of_session(&state.db, completion_id, attachment_id).await?
+        }
+        _ => {
+            let caller = AuthUser::extract(&req).await?;
+            service::find_visible_attachment(&state.db, &caller, completion_id, attachment_id)
+                .await?
+        }
+    };
+    let inline = query.inline == Some(1);
+    if inline && !FileType::from_mime(&file.mime_type).is_some_and(FileType::is_inline_safe) {
+        return Err(ApiError::invalid(
+            "inline",
+            "only PDFs, images, audio and video can be shown in the page",
+        ));
+    }
+    serve(&req, &state, &file, inline).await
+}
+
+/// RFC 5987 attribute characters stay as they are; the rest is escaped.
+const FILENAME_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `Content-Disposition` with an ASCII fallback and the exact UTF-8 name (RFC 6266).
+fn disposition(file_name: &str, inline: bool) -> String {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        utf8_percent_encode(file_name, FILENAME_ESCAPES)
+    )
+}
+
+async fn serve(
+    req: &HttpRequest,
+    state: &AppState,
+    file: &attachment::Model,
+    inline: bool,
+) -> Result<HttpResponse, ApiError> {
+    let etag = format!("\"{}\"", file.sha256);
+    let size = u64::try_from(file.size_bytes).unwrap_or_default();
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::ETAG, etag.clone()))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        // Already compressed media; and ranges must count the stored bytes.
+        .insert_header((header::CONTENT_ENCODING, "identity"));
+
+    let client_has = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if client_has.is_some_and(|tags| {
+        tags.split(',')
+            .any(|tag| tag.trim() == etag || tag.trim() == "*")
+    }) {
+        return Ok(response
+            .status(actix_web::http::StatusCode::NOT_MODIFIED)
+            .finish());
+    }
+    response
+        .insert_header((header::CONTENT_TYPE, file.mime_type.clone()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            disposition(&file.file_name, inline),
+        ));
+
+    let range = byte_range::parse(
+        req.headers()
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok()),
+        size,
+    );
+    let (range, length) = match range {
+        Ranged::Unsatisfiable => return Err(ApiError::RangeNotSatisfiable { size }),
+        Ranged::Part(range) => {
+            response
+                .status(actix_web::http::StatusCode::PARTIAL_CONTENT)
+                .insert_header((
+                    header::CONTENT_RANGE,
+                    format!("bytes {}-{}/{size}", range.start, range.end - 1),
+                ));
+            let length = range.end - range.start;
+            (Some(range), length)
+        }
+        Ranged::Whole => {
+            service::count_download(&state.db, file.id).await?;
+            (None, size)
+        }
+    };
+    let body = state
+        .storage
+        .get(&file.storage_key, range)
+        .await
+        .map_err(|err| {
+            ApiError::Internal(anyhow::anyhow!(
+                "reading attachment {} failed: {err}",
+                file.id
+            ))
+        })?;
+    Ok(response.no_chunking(length).streaming(body))
+}
+
+/// A signed link to one attachment, valid for ten minutes, for `<video src>`
+/// and `<a href>`, which cannot carry the bearer token.
+#[utoipa::path(
+    operation_id = "link_attachment",
+    tag = "attachments",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("attachment_id" = i64, Path, description = "Attachment id"),
+    ),
+    responses(
+        (status = 200, description = "A link that works until expires_at", body = AttachmentLink),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+    )
+)]
+#[post("/completions/{id}/attachments/{attachment_id}/link")]
+pub async fn link(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<web::Json<AttachmentLink>, ApiError> {
+    let (completion_id, attachment_id) = path.into_inner();
+    Ok(web::Json(
+        service::link(
+            &state.db,
+            &state.links,
+            &caller,
+            completion_id,
+            attachment_id,
+        )
+        .await?,
+    ))
+}
+
+/// Delete an attachment and its stored file.
+#[utoipa::path(
+    operation_id = "delete_attachment",
+    tag = "attachments",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("attachment_id" = i64, Path, description = "Attachment id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+    )
+)]
+#[delete("/completions/{id}/attachments/{attachment_id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (completion_id, attachment_id) = path.into_inner();
+    service::remove(
+        &state.db,
+        state.storage.as_ref(),
+        &caller,
+        completion_id,
+        attachment_id,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn zip_response(name: &str, entries: Vec<zip::Entry>, state: &AppState) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((header::CONTENT_DISPOSITION, disposition(name, false)))
+        .insert_header((
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("identity"),
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .streaming(zip::stream(state.storage.clone(), entries))
+}
+
+/// Every attachment of a session as one ZIP, streamed as it is written.
+#[utoipa::path(
+    operation_id = "download_session_attachments",
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "A ZIP of the session's files", content_type = "application/zip"),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+    )
+)]
+#[get("/completions/{id}/attachments.zip")]
+pub async fn session_zip(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let entries = service::entries_of_session(&state.db, &caller, id).await?;
+    Ok(zip_response(
+        &service::zip_name(&format!("session-{id}")),
+        entries,
+        &state,
+    ))
+}
+
+/// The attachments of every session the filters select (admins), one
+/// folder per session, as one ZIP streamed as it is written.
+#[utoipa::path(
+    operation_id = "download_attachments",
+    tag = "attachments",
+    params(CompletionQuery),
+    responses(
+        (status = 200, description = "A ZIP with a folder per session", content_type = "application/zip"),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/attachments.zip")]
+pub async fn filtered_zip(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidQuery(query): ValidQuery<CompletionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let entries = service::entries_of_query(&state.db, &caller, &query).await?;
+    Ok(zip_response(
+        &service::zip_name("sessions"),
+        entries,
+        &state,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_carry_an_ascii_fallback_and_the_exact_name() {
+        assert_eq!(
+            disposition("Notes Week 3.pdf", false),
+            "attachment; filename=\"Notes Week 3.pdf\"; filename*=UTF-8''Notes%20Week%203.pdf"
+        );
+        assert_eq!(
+            disposition("résumé \"final\".pdf", true),
+            "inline; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf"
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! Attachments: files kept with a session. Bytes go to storage first and
+//! the row second, in that order, so a crash can leave a file without a row
+//! (which the sweep removes) but never a row without its file.
+
+pub mod links;
+pub mod receive;
+pub mod sweep;
+pub mod zip;
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, Set, TransactionTrait as _,
+};
+use serde_json::json;
+
+use self::links::{LINK_SECONDS, LinkSigner};
+use self::receive::Received;
+use super::sessions::{SessionRow, find_visible, select_rows};
+use super::{ServiceError, ServiceResult};
+use crate::audit::{Action, Change, Entity};
+use crate::clock;
+use crate::domain::AuthUser;
+use crate::entities::{attachment, completion};
+use crate::services::sessions::query::filtered;
+use crate::storage::{self, Storage};
+
+/// The longest description kept.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+fn change(
+    caller: &AuthUser,
+    session: &SessionRow,
+    action: Action,
+    id: i64,
+    details: serde_json::Value,
+) -> Change {
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(session.branch_id),
+        action,
+        entity: Entity::Attachment,
+        entity_id: id,
+        details,
+    }
+}
+
+/// Keeps a received file as an attachment of the session.
+pub async fn attach(
+    db: &DatabaseConnection,
+    storage: &dyn Storage,
+    caller: &AuthUser,
+    completion_id: i64,
+    received: Received,
+    description: Option<String>,
+) -> ServiceResult<Attachment> {
+    let session = find_visible(db, caller, completion_id).await?;
+    let description = description
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+    {
+        return Err(ServiceError::invalid(
+            "description",
+            "must be at most 2000 characters",
+        ));
+    }
+    let key = storage::new_key();
+    storage
+        .put_file(&key, received.temp.path())
+        .await
+        .map_err(|err| {
+            ServiceError::Internal(anyhow::anyhow!("storing an upload failed: {err}"))
+        })?;
+
+    let now = clock::now();
+    let row = attachment::ActiveModel {
+        completion_id: Set(completion_id),
+        file_name: Set(received.file_name.clone()),
+        storage_key: Set(key.clone()),
+        mime_type: Set(received.kind.mime().to_owned()),
+        size_bytes: Set(i64::try_from(received.size).unwrap_or(i64::MAX)),
+        sha256: Set(received.sha256.clone()),
+        description: Set(description),
+        uploaded_by: Set(caller.id()),
+        download_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let saved = async {
+        let txn = db.begin().await?;
+        let created = row.insert(&txn).await?;
+        let details = json!({
+            "completion_id": completion_id, "file_name": created.file_name,
+            "mime_type": created.mime_type, "size_bytes": created.size_bytes, "sha256": created.sha256,
+        });
+        change(caller, &session, Action::Create, created.id, details).record(&txn).await?;
+        txn.commit().await?;
+        Ok::<_, sea_orm::DbErr>(created)
+    }
+    .await;
+    match saved {
+        Ok(created) => Ok(created.into()),
+        Err(err) => {
+            // No row, so the file must go too; if this fails the sweep will.
+            if let Err(cleanup) = storage.delete(&key).await {
+                tracing::warn!(error = %cleanup, key, "removing the file of a failed upload failed");
+            }
+            Err(err.into())
+        }
+    }
+}
+
+/// The attachment, if it belongs to the session and the caller reaches it.
+pub async fn find_visible_attachment(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    attachment_id: i64,
+) -> ServiceResult<attachment::Model> {
+    find_visible(db, caller, completion_id).await?;
+    find_of_session(db, completion_id, attachment_id).await
+}
+
+/// The attachment, if it belongs to the session; for signed links, whose
+/// signature already names both.
+pub async fn find_of_session(
+    db: &DatabaseConnection,
+    completion_id: i64,
+    attachment_id: i64,
+) -> ServiceResult<attachment::Model> {
+    attachment::Entity::find_by_id(attachment_id)
+        .filter(attachment::Column::CompletionId.eq(completion_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("attachment"))
+}
+
+/// Counts one full download.
+pub async fn count_download(db: &DatabaseConnection, attachment_id: i64) -> ServiceResult<()> {
+    attachment::Entity::update_many()
+        .col_expr(
+            attachment::Column::DownloadCount,
+            Expr::col(attachment::Column::DownloadCount).add(1),
+        )
+        .filter(attachment::Column::Id.eq(attachment_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A signed link to one attachment, for the page's `<video>` and `<a>`.
+pub async fn link(
+    db: &DatabaseConnection,
+    signer: &LinkSigner,
+    caller: &AuthUser,
+    completion_id: i64,
+    attachment_id: i64,
+) -> ServiceResult<AttachmentLink> {
+    find_visible_attachment(db, caller, completion_id, attachment_id).await?;
+    let expires = clock::now().timestamp() + LINK_SECONDS;
+    let signature = signer.sign(completion_id, attachment_id, expires);
+    Ok(AttachmentLink {
+        url: format!(
+            "/api/v1/completions/{completion_id}/attachments/{attachment_id}/content?expires={expires}&sig={signature}"
+        ),
+        expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_else(Utc::now),
+    })
+}
+
+/// Deletes the row, then the stored file: a crash in between leaves a file
+/// the sweep removes, never a row whose file is gone.
+pub async fn remove(
+    db: &DatabaseConnection,
+    storage: &dyn Storage,
+    caller: &AuthUser,
+    completion_id: i64,
+    attachment_id: i64,
+) -> ServiceResult<()> {
+    let session = find_visible(db, caller, completion_id).await?;
+    let found = find_of_session(db, completion_id, attachment_id).await?;
+    let txn = db.begin().await?;
+    attachment::Entity::delete_by_id(attachment_id)
+        .exec(&txn)
+        .await?;
+    let details = json!({"completion_id": completion_id, "file_name": found.file_name, "sha256": found.sha256});
+    change(caller, &session, Action::Delete, attachment_id, details)
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    if let Err(err) = storage.delete(&found.storage_key).await {
+        tracing::warn!(error = %err, key = found.storage_key, "removing a deleted attachment's file failed; the sweep will");
+    }
+    Ok(())
+}
+
+/// Every attachment of one session, as ZIP entries.
+pub async fn entries_of_session(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+) -> ServiceResult<Vec<zip::Entry>> {
+    find_visible(db, caller, completion_id).await?;
+    let files = attachment::Entity::find()
+        .filter(attachment::Column::CompletionId.eq(completion_id))
+        .order_by_asc(attachment::Column::Id)
+        .all(db)
+        .await?;
+    Ok(files
+        .into_iter()
+        .map(|file| zip::Entry {
+            name: format!("{}-{}", file.id, file.file_name),
+            storage_key: file.storage_key,
+        })
+        .collect())
+}
+
+/// The attachments of every session a filter selects, for admins, one
+/// folder per session.
+pub async fn entries_of_query(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: &CompletionQuery,
+) -> ServiceResult<Vec<zip::Entry>> {
+    if !caller.is_admin() {
+        return Err(ServiceError::forbidden(
+            "Only admins download the files of many sessions at once.",
+        ));
+    }
+    let sessions: Vec<SessionRow> = select_rows()
+        .filter(filtered(db, caller, query).await?)
+        .order_by_asc(completion::Column::ScheduledStart)
+        .order_by_asc(completion::Column::Id)
+        .into_model()
+        .all(db)
+        .await?;
+    let mut entries = Vec::new();
+    for chunk in sessions.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
+        let files = attachment::Entity::find()
+            .filter(attachment::Column::CompletionId.is_in(ids))
+            .order_by_asc(attachment::Column::CompletionId)
+            .order_by_asc(attachment::Column::Id)
+            .all(db)
+            .await?;
+        for file in files {
+            let Some(session) = chunk.iter().find(|s| s.id == file.completion_id) else {
+                continue;
+            };
+            let folder = format!(
+                "{}_{}_{}",
+                session.local_date()?,
+                session.batch_code.as_deref().unwrap_or("ADHOC"),
+                session.id
+            );
+            entries.push(zip::Entry {
+                name: format!("{folder}/{}-{}", file.id, file.file_name),
+                storage_key: file.storage_key,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// The download name of a ZIP made now.
+pub fn zip_name(prefix: &str) -> String {
+    format!("{prefix}-{}.zip", clock::now().format("%Y%m%d-%H%M%S"))
+}

@@ -1,0 +1,195 @@
+//! Receiving an upload: streamed to a temporary file of this server's own
+//! while it is hashed, counted and classified, never held whole in memory.
+
+use std::fmt::Display;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt as _};
+use sha2::{Digest as _, Sha256};
+use tokio::io::AsyncWriteExt as _;
+
+use crate::domain::file_name::sanitize;
+use crate::domain::file_type::{FileType, Refusal, SNIFF_BYTES, classify};
+
+/// Temporary upload files end in this, so the sweep knows them.
+pub const TEMP_SUFFIX: &str = ".part";
+
+/// A temporary file that removes itself unless it was handed over. Every
+/// early return of an upload (too large, refused, disconnected) drops it.
+#[derive(Debug)]
+pub struct TempFile {
+    path: PathBuf,
+}
+
+impl TempFile {
+    async fn create(dir: &Path) -> io::Result<(Self, tokio::fs::File)> {
+        tokio::fs::create_dir_all(dir).await?;
+        let path = dir.join(format!("{:032x}{TEMP_SUFFIX}", rand::random::<u128>()));
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await?;
+        Ok((Self { path }, file))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        // Gone already when storage moved it in; anything else is cleanup.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A file received whole, synced to disk, hashed and classified.
+#[derive(Debug)]
+pub struct Received {
+    pub temp: TempFile,
+    pub file_name: String,
+    pub kind: FileType,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("the upload broke off: {0}")]
+    Interrupted(String),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Streams `body` into a temporary file in `dir`. Stops at the first byte
+/// past `limit`, and as soon as the first bytes show a refused type.
+pub async fn receive<S, E>(
+    mut body: S,
+    raw_name: &str,
+    dir: &Path,
+    limit: u64,
+) -> Result<Received, ReceiveError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: Display,
+{
+    let file_name = sanitize(raw_name);
+    let (temp, file) = TempFile::create(dir).await?;
+    let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let mut kind = None;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|err| ReceiveError::Interrupted(err.to_string()))?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(ReceiveError::TooLarge { limit });
+        }
+        if kind.is_none() {
+            let wanted = SNIFF_BYTES - head.len();
+            head.extend_from_slice(&chunk[..chunk.len().min(wanted)]);
+            if head.len() == SNIFF_BYTES {
+                kind = Some(classify(&head, &file_name).map_err(ReceiveError::Refused)?);
+            }
+        }
+        hasher.update(&chunk);
+        writer.write_all(&chunk).await?;
+    }
+    let kind = match kind {
+        Some(kind) => kind,
+        None => classify(&head, &file_name).map_err(ReceiveError::Refused)?,
+    };
+    writer.flush().await?;
+    writer.into_inner().sync_all().await?;
+    Ok(Received {
+        temp,
+        file_name,
+        kind,
+        size,
+        sha256: format!("{:x}", hasher.finalize()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::stream;
+
+    use super::*;
+
+    const PNG: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+    fn chunks(parts: Vec<Vec<u8>>) -> impl Stream<Item = Result<Bytes, io::Error>> + Unpin {
+        stream::iter(parts.into_iter().map(|p| Ok(Bytes::from(p))))
+    }
+
+    fn files_in(dir: &Path) -> usize {
+        std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_file_is_hashed_counted_and_kept_until_handed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let received = receive(
+            chunks(vec![PNG[..10].to_vec(), PNG[10..].to_vec()]),
+            "../board.png",
+            dir.path(),
+            1000,
+        )
+        .await
+        .unwrap();
+        assert_eq!(received.file_name, "board.png");
+        assert_eq!(received.kind, FileType::Png);
+        assert_eq!(received.size, PNG.len() as u64);
+        assert_eq!(received.sha256, format!("{:x}", Sha256::digest(PNG)));
+        assert_eq!(std::fs::read(received.temp.path()).unwrap(), PNG);
+        drop(received);
+        assert_eq!(
+            files_in(dir.path()),
+            0,
+            "dropping it removes the temporary file"
+        );
+    }
+
+    #[tokio::test]
+    async fn too_large_and_refused_uploads_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = vec![PNG.to_vec(), vec![0; 600], vec![0; 600]];
+        assert!(matches!(
+            receive(chunks(big), "a.png", dir.path(), 1000).await,
+            Err(ReceiveError::TooLarge { limit: 1000 })
+        ));
+        assert!(matches!(
+            receive(chunks(vec![PNG.to_vec()]), "a.pdf", dir.path(), 1000).await,
+            Err(ReceiveError::Refused(_))
+        ));
+        assert!(matches!(
+            receive(chunks(vec![]), "a.pdf", dir.path(), 1000).await,
+            Err(ReceiveError::Refused(_))
+        ));
+        assert_eq!(files_in(dir.path()), 0);
+    }
+
+    #[tokio::test]
+    async fn a_refused_type_is_caught_before_the_rest_arrives() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut exe = b"MZ\x90\0\x03\0\0\0".to_vec();
+        exe.resize(SNIFF_BYTES, 0);
+        let body = stream::iter(vec![Ok(Bytes::from(exe))]).chain(stream::once(async {
+            Err::<Bytes, _>(io::Error::other("the rest never had to be read"))
+        }));
+        assert!(matches!(
+            receive(Box::pin(body), "x.pdf", dir.path(), u64::MAX).await,
+            Err(ReceiveError::Refused(_))
+        ));
+    }
+}
