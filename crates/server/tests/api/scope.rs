@@ -7,10 +7,13 @@ use chrono::{Duration, NaiveDate, Utc};
 use lectern_api_types::Role;
 use lectern_api_types::schedule::Weekday;
 use lectern_api_types::sessions::NewNote;
+use lectern_server::services::attachments::{self, receive::receive};
 use lectern_server::services::notes;
+use lectern_server::storage;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::attachments::png;
 use crate::helpers::{PASSWORD, TestApp, TestUser, assert_problem, principal};
 
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +49,11 @@ enum Op {
     AddNote,
     EditNote,
     DeleteNote,
+    Upload,
+    Download,
+    LinkAttachment,
+    DeleteAttachment,
+    SessionZip,
 }
 
 struct World {
@@ -77,6 +85,35 @@ impl World {
         self.app
             .ad_hoc_session(self.owner(side), Utc::now() - Duration::hours(3))
             .await
+    }
+
+    /// A session of `side`'s owner with one file, and the file's path.
+    async fn attachment(&self, side: Side) -> (i64, String) {
+        let session = self.session(side).await;
+        let owner = principal(self.owner(side));
+        let received = receive(
+            futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(png(100)))]),
+            "a.png",
+            &self.app.config.upload_dir(),
+            u64::MAX,
+        )
+        .await
+        .unwrap();
+        let store = storage::from_config(&self.app.config).unwrap();
+        let file = attachments::attach(
+            &self.app.db,
+            store.as_ref(),
+            &owner,
+            session.id,
+            received,
+            None,
+        )
+        .await
+        .unwrap();
+        (
+            session.id,
+            format!("/completions/{}/attachments/{}", session.id, file.id),
+        )
     }
 
     async fn batch(&self, side: Side, n: usize) -> i64 {
@@ -245,6 +282,33 @@ impl World {
                 format!("/completions/{}/notes", self.session(side).await.id),
                 Some(json!({"note_text": "Noted"})),
             ),
+            Op::Upload => {
+                // A marker the table's sender turns into a multipart form.
+                (
+                    Method::POST,
+                    format!("/completions/{}/attachments", self.session(side).await.id),
+                    Some(json!("multipart")),
+                )
+            }
+            Op::Download => (
+                Method::GET,
+                format!("{}/content", self.attachment(side).await.1),
+                None,
+            ),
+            Op::LinkAttachment => (
+                Method::POST,
+                format!("{}/link", self.attachment(side).await.1),
+                Some(json!({})),
+            ),
+            Op::DeleteAttachment => (Method::DELETE, self.attachment(side).await.1, None),
+            Op::SessionZip => (
+                Method::GET,
+                format!(
+                    "/completions/{}/attachments.zip",
+                    self.attachment(side).await.0
+                ),
+                None,
+            ),
             Op::EditNote | Op::DeleteNote => {
                 let session = self.session(side).await;
                 let owner = principal(self.owner(side));
@@ -338,6 +402,16 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
         (EditNote, Other, [200, 404, 404, 404]),
         (DeleteNote, Own, [204, 204, 204, 404]),
         (DeleteNote, Other, [204, 404, 404, 404]),
+        (Upload, Own, [201, 201, 201, 404]),
+        (Upload, Other, [201, 404, 404, 404]),
+        (Download, Own, [200, 200, 200, 404]),
+        (Download, Other, [200, 404, 404, 404]),
+        (LinkAttachment, Own, [200, 200, 200, 404]),
+        (LinkAttachment, Other, [200, 404, 404, 404]),
+        (DeleteAttachment, Own, [204, 204, 204, 404]),
+        (DeleteAttachment, Other, [204, 404, 404, 404]),
+        (SessionZip, Own, [200, 200, 200, 404]),
+        (SessionZip, Other, [200, 404, 404, 404]),
     ];
     let lists: &[(&str, [u16; 4])] = &[
         ("/users", [200, 200, 403, 403]),
@@ -346,6 +420,7 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
         ("/completions", [200, 200, 200, 200]),
         ("/occurrences", [200, 200, 200, 200]),
         ("/audit", [200, 200, 403, 403]),
+        ("/attachments.zip", [200, 200, 403, 403]),
         ("/me", [200, 200, 200, 200]),
     ];
 
@@ -358,8 +433,13 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
             let mut request = world
                 .app
                 .request(method.clone(), &path, Some(&world.tokens[role]));
-            if let Some(body) = &body {
-                request = request.json(body);
+            match &body {
+                Some(Value::String(kind)) if kind == "multipart" => {
+                    let file = reqwest::multipart::Part::bytes(png(100)).file_name("a.png");
+                    request = request.multipart(reqwest::multipart::Form::new().part("file", file));
+                }
+                Some(body) => request = request.json(body),
+                None => {}
             }
             let response = request.send().await.unwrap();
             check(
