@@ -44,6 +44,20 @@ impl Session {
         self.0.get()
     }
 
+    pub fn user(&self) -> Option<User> {
+        self.0.with(|state| match state {
+            AuthState::SignedIn { user, .. } => Some(user.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.0.with_untracked(|state| match state {
+            AuthState::SignedIn { access_token, .. } => Some(access_token.clone()),
+            _ => None,
+        })
+    }
+
     pub fn signed_in(&self, tokens: TokenResponse) {
         let session = *self;
         let renew_in = tokens
@@ -57,17 +71,22 @@ impl Session {
         set_timeout(
             move || {
                 spawn_local(async move {
-                    if !matches!(session.0.get_untracked(), AuthState::SignedIn { .. }) {
+                    if session.token().is_none() {
                         return;
                     }
                     match api::refresh().await {
                         Ok(tokens) => session.signed_in(tokens),
-                        Err(_) => session.0.set(AuthState::SignedOut),
+                        Err(_) => session.expired(),
                     }
                 });
             },
             Duration::from_secs(renew_in),
         );
+    }
+
+    /// The server no longer accepts this session.
+    pub fn expired(&self) {
+        self.0.set(AuthState::SignedOut);
     }
 
     pub fn sign_out(&self) {

@@ -371,3 +371,17 @@ pub struct AttachmentLink {
     pub url: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// What the server accepts as an attachment, so a page can refuse a file
+/// before sending it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({"max_upload_bytes": 104857600, "extensions": ["pdf", "mp4", "png"]}))
+)]
+pub struct UploadLimits {
+    pub max_upload_bytes: u64,
+    /// File name extensions of accepted types, lower case, without the dot.
+    pub extensions: Vec<String>,
+}

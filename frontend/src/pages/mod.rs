@@ -1,9 +1,13 @@
 //! One module per page of the app.
 
-mod home;
+pub mod admin;
 mod login;
 mod not_found;
+mod session_view;
+pub mod sessions;
+mod shell;
 
-pub use home::Home;
 pub use login::Login;
 pub use not_found::NotFound;
+pub use session_view::SessionView;
+pub use shell::Shell;

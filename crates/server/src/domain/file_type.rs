@@ -144,6 +144,18 @@ impl FileType {
     pub fn from_mime(mime: &str) -> Option<Self> {
         ALL.into_iter().find(|kind| kind.mime() == mime)
     }
+
+    /// Every extension of every accepted type, once each.
+    pub fn all_extensions() -> Vec<&'static str> {
+        let mut extensions: Vec<&str> = ALL
+            .into_iter()
+            .flat_map(FileType::extensions)
+            .copied()
+            .collect();
+        extensions.sort_unstable();
+        extensions.dedup();
+        extensions
+    }
 }
 
 const ALL: [FileType; 16] = [

@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use futures_util::TryStreamExt as _;
-use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery, UploadLimits};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use validator::Validate;
@@ -173,6 +173,26 @@ pub async fn upload(
     )
     .await?;
     Ok(HttpResponse::Created().json(stored))
+}
+
+/// What an upload may be, for checking a file before sending it.
+#[utoipa::path(
+    operation_id = "upload_limits",
+    tag = "attachments",
+    responses(
+        (status = 200, description = "The size limit and the accepted extensions", body = UploadLimits),
+        (status = 401, response = crate::openapi::Unauthorized),
+    )
+)]
+#[get("/upload-limits")]
+pub async fn limits(state: web::Data<AppState>, _caller: AuthUser) -> web::Json<UploadLimits> {
+    web::Json(UploadLimits {
+        max_upload_bytes: state.config.max_upload_bytes(),
+        extensions: FileType::all_extensions()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]

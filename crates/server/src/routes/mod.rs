@@ -56,6 +56,7 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(notes::add)
         .service(notes::update)
         .service(notes::remove)
+        .service(attachments::limits)
         .service(attachments::upload)
         .service(attachments::content)
         .service(attachments::link)

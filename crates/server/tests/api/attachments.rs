@@ -277,6 +277,29 @@ async fn the_size_limit_holds_with_and_without_a_content_length() {
 }
 
 #[tokio::test]
+async fn the_limits_a_page_checks_against_are_the_servers() {
+    let Setup { app, token, .. } = setup_with(|config| config.max_upload_mb = 7).await;
+    let limits: Value = json(app.get("/upload-limits", &token).await, StatusCode::OK).await;
+    assert_eq!(limits["max_upload_bytes"], 7 * 1024 * 1024);
+    let extensions: Vec<&str> = limits["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    for expected in [
+        "pdf", "mp4", "webm", "mp3", "wav", "docx", "xlsx", "doc", "xls", "png", "jpg", "gif",
+        "webp",
+    ] {
+        assert!(
+            extensions.contains(&expected),
+            "{expected} in {extensions:?}"
+        );
+    }
+    assert!(!extensions.contains(&"svg") && !extensions.contains(&"html"));
+}
+
+#[tokio::test]
 async fn uploads_need_a_file_and_a_reachable_session() {
     let Setup {
         app,

@@ -421,6 +421,7 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
         ("/occurrences", [200, 200, 200, 200]),
         ("/audit", [200, 200, 403, 403]),
         ("/attachments.zip", [200, 200, 403, 403]),
+        ("/upload-limits", [200, 200, 200, 200]),
         ("/me", [200, 200, 200, 200]),
     ];
 

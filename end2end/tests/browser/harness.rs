@@ -1,0 +1,296 @@
+//! Chromium through chromedriver, the real server on a random port over a
+//! fresh SQLite database, and the people and sessions the tests need.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Days, Utc};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use lectern_api_types::Role;
+use lectern_api_types::batches::NewBatch;
+use lectern_api_types::branches::NewBranch;
+use lectern_api_types::schedule::Weekday;
+use lectern_api_types::users::NewUser;
+use lectern_server::config::{DatabaseUrl, Secret};
+use lectern_server::domain::AuthUser;
+use lectern_server::services::{batches, branches, users};
+use lectern_server::{Application, Config};
+use serde_json::json;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Headless Chromium showing `width`×`height` CSS pixels; narrow sizes are
+/// emulated as a phone, since a headless window is never under 500 pixels.
+pub async fn browser(width: u32, height: u32) -> Browser {
+    let chromedriver =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = free_port();
+    let driver = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("starting {chromedriver}: {err}"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut capabilities = serde_json::Map::new();
+    let mut options = json!({
+        "binary": chromium,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--hide-scrollbars", format!("--window-size={},{}", width.max(500), height)
+        ]
+    });
+    if width < 500 {
+        options["mobileEmulation"] = json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2, "touch": true}});
+    }
+    capabilities.insert("goog:chromeOptions".into(), options);
+    let started = Instant::now();
+    loop {
+        let attempt = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(client) => return Browser { client, driver },
+            Err(err) if started.elapsed() > Duration::from_secs(30) => {
+                panic!("chromedriver never answered: {err}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+/// The server, its database, and an institute: one branch in Kolkata with an
+/// admin, a faculty member, and a daily batch around today.
+pub struct World {
+    pub address: String,
+    pub db: sea_orm::DatabaseConnection,
+    pub admin: String,
+    pub faculty: String,
+    _data_dir: tempfile::TempDir,
+}
+
+pub async fn world() -> World {
+    let spa = PathBuf::from(
+        std::env::var("LECTERN_SPA_DIR")
+            .expect("LECTERN_SPA_DIR: run the browser tests with `cargo xtask test`"),
+    );
+    assert!(
+        spa.join("index.html").is_file(),
+        "no built SPA in {}",
+        spa.display()
+    );
+    let data_dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.path().join("e2e.sqlite").display()
+    );
+    let config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: Some(DatabaseUrl::new(url.clone())),
+        jwt_secret: Some(Secret::new("browser-test-secret-long-enough-for-hs256")),
+        static_dir: spa,
+        ..Config::default()
+    };
+    let app = Application::build(config).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+
+    let branch = branches::create_unchecked(
+        &db,
+        None,
+        NewBranch {
+            name: "Pune Central".into(),
+            code: "PUNE".into(),
+            timezone: "Asia/Kolkata".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let person = |email: &str, name: &str, role: Role| NewUser {
+        email: email.into(),
+        name: name.into(),
+        role,
+        branch_id: Some(branch.id),
+        password: PASSWORD.into(),
+        active: true,
+    };
+    let admin = users::create_as(
+        &db,
+        None,
+        person("rahul@lectern.test", "Rahul Deshpande", Role::BranchAdmin),
+    )
+    .await
+    .unwrap();
+    let faculty = users::create_as(
+        &db,
+        None,
+        person("asha@lectern.test", "Asha Rao", Role::Faculty),
+    )
+    .await
+    .unwrap();
+    let today = Utc::now().date_naive();
+    let batch = NewBatch {
+        code: "RUST-101".into(),
+        name: "Rust Foundations".into(),
+        branch_id: None,
+        faculty_id: faculty.id,
+        start_date: today - Days::days(2),
+        end_date: today + Days::days(3),
+        weekdays: Weekday::ALL.into_iter().collect(),
+        // Early morning in Kolkata is the night before in UTC: whatever
+        // the hour the tests run, yesterday's sitting is over.
+        start_time: "06:00".parse().unwrap(),
+        end_time: "07:00".parse().unwrap(),
+        location: Some("Lab 2".into()),
+    };
+    let principal = AuthUser::new(admin.id, Role::BranchAdmin, Some(branch.id)).unwrap();
+    batches::create(&db, &principal, batch).await.unwrap();
+    World {
+        address,
+        db,
+        admin: admin.email,
+        faculty: faculty.email,
+        _data_dir: data_dir,
+    }
+}
+
+impl World {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+}
+
+/// Waits for an element; the SPA renders after its wasm loads.
+pub async fn find(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("no {css} on the page: {err}"))
+}
+
+pub async fn text_of(client: &Client, css: &str) -> String {
+    find(client, css).await.text().await.unwrap()
+}
+
+/// Waits until the element's text contains `needle`.
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.ok(),
+            Err(_) => None,
+        };
+        if let Some(text) = text.filter(|text| text.contains(needle)) {
+            return text;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{css} never showed {needle:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn sign_out(client: &Client) {
+    // On a phone the account menu is folded away behind its button.
+    let toggle = find(client, ".menu-toggle").await;
+    if toggle.is_displayed().await.unwrap_or(false) {
+        toggle.click().await.unwrap();
+    }
+    find(client, ".sign-out").await.click().await.unwrap();
+    find(client, "form.auth-card").await;
+}
+
+pub async fn sign_in(client: &Client, world: &World, email: &str) {
+    client.goto(&world.url("/login")).await.unwrap();
+    find(client, "#email").await.send_keys(email).await.unwrap();
+    find(client, "#password")
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    find(client, "form.auth-card button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(client, ".topbar").await;
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = std::env::var_os("LECTERN_SCREENSHOT_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots"),
+        PathBuf::from,
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub async fn screenshot(client: &Client, name: &str) {
+    std::fs::write(
+        screenshot_dir().join(format!("{name}.png")),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+}
+
+/// Every resource the page loaded came from our own server.
+pub async fn assert_only_own_origin(client: &Client, world: &World) {
+    let resources = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let resources: Vec<String> = serde_json::from_value(resources).unwrap();
+    assert!(!resources.is_empty());
+    for url in &resources {
+        assert!(
+            url.starts_with(&world.address),
+            "loaded from elsewhere: {url}"
+        );
+    }
+}
+
+/// Whether the page is wider than the window (a phone would scroll sideways).
+pub async fn scrolls_sideways(client: &Client) -> bool {
+    let wider = client
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wider.as_bool().unwrap_or(true)
+}

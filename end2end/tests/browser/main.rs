@@ -1,0 +1,9 @@
+//! The SPA in Debian's Chromium, driven over WebDriver, against the real
+//! server on a random port. `cargo xtask test` builds the SPA first and
+//! says where (`LECTERN_SPA_DIR`); screenshots land in `LECTERN_SCREENSHOT_DIR`.
+
+mod admin;
+mod auth;
+mod faculty;
+mod harness;
+mod screens;

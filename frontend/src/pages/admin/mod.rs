@@ -1,0 +1,77 @@
+//! What admins see: every session in their scope, batches and staff.
+
+mod batches;
+mod sessions;
+mod staff;
+
+pub use batches::Batches;
+pub use sessions::AdminSessions;
+pub use staff::Staff;
+
+use lectern_api_types::Page;
+use lectern_api_types::batches::Batch;
+use lectern_api_types::branches::Branch;
+use lectern_api_types::users::User;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::session::use_session;
+use crate::use_changes;
+
+/// The first hundred of a list, for pick lists.
+fn pick_list<T>(path: &'static str) -> LocalResource<Result<Vec<T>, ApiError>>
+where
+    T: Clone + serde::de::DeserializeOwned + 'static,
+{
+    let session = use_session();
+    let changes = use_changes();
+    LocalResource::new(move || {
+        changes.track();
+        async move {
+            api::get::<Page<T>>(session, path)
+                .await
+                .map(|page| page.items)
+        }
+    })
+}
+
+pub fn staff_list() -> LocalResource<Result<Vec<User>, ApiError>> {
+    pick_list("/users?limit=100")
+}
+
+pub fn batch_list() -> LocalResource<Result<Vec<Batch>, ApiError>> {
+    pick_list("/batches?limit=100")
+}
+
+pub fn branch_list() -> LocalResource<Result<Vec<Branch>, ApiError>> {
+    pick_list("/branches?limit=100")
+}
+
+/// A `<select>` of `options` (value, label) with an "any" first entry.
+#[component]
+pub fn Select(
+    id: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] any: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                {any.map(|any| view! { <option value="" selected=move || value.get().is_empty()>{any}</option> })}
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let selected = key.clone();
+                            view! { <option value=key selected=move || value.get() == selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}

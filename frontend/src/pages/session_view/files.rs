@@ -1,0 +1,288 @@
+//! A session's files: download, play and preview through signed links, and
+//! upload by picker or drag-and-drop with a progress bar per file.
+
+use lectern_api_types::sessions::{Attachment, AttachmentLink, UploadLimits};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast as _;
+
+use crate::api::{self, ApiError};
+use crate::components::icons::ClipIcon;
+use crate::components::{Empty, ErrorNote};
+use crate::session::use_session;
+use crate::upload::upload;
+use crate::{format, use_changes, use_notice};
+
+/// An upload in progress, or finished with an error.
+#[derive(Clone, Debug, PartialEq)]
+struct Sending {
+    id: u32,
+    name: String,
+    fraction: f64,
+    error: Option<String>,
+}
+
+#[component]
+pub fn Files(completion_id: i64, attachments: Vec<Attachment>) -> impl IntoView {
+    let session = use_session();
+    let limits = LocalResource::new(move || async move {
+        api::get::<UploadLimits>(session, "/upload-limits").await
+    });
+    let sending = RwSignal::new(Vec::<Sending>::new());
+    let dragging = RwSignal::new(false);
+    let next_id = StoredValue::new(0_u32);
+    let changes = use_changes();
+    let notice = use_notice();
+
+    let start = move |file: web_sys::File| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let name = file.name();
+        let refusal = match limits.get() {
+            Some(Ok(limits)) => refuse(&limits, &file),
+            _ => None,
+        };
+        sending.update(|all| {
+            all.push(Sending {
+                id,
+                name: name.clone(),
+                fraction: 0.0,
+                error: refusal.clone(),
+            });
+        });
+        if refusal.is_some() {
+            return;
+        }
+        spawn_local(async move {
+            let progress = move |fraction: f64| {
+                sending.update(|all| {
+                    if let Some(entry) = all.iter_mut().find(|s| s.id == id) {
+                        entry.fraction = fraction;
+                    }
+                });
+            };
+            match upload(session, completion_id, file, progress).await {
+                Ok(stored) => {
+                    sending.update(|all| all.retain(|s| s.id != id));
+                    notice.show(format!("{} uploaded.", stored.file_name));
+                    changes.bump();
+                }
+                Err(err) => sending.update(|all| {
+                    if let Some(entry) = all.iter_mut().find(|s| s.id == id) {
+                        entry.error = Some(err.message());
+                    }
+                }),
+            }
+        });
+    };
+
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(files) = input.files() {
+            for index in 0..files.length() {
+                if let Some(file) = files.get(index) {
+                    start(file);
+                }
+            }
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(files) = ev.data_transfer().and_then(|t| t.files()) {
+            for index in 0..files.length() {
+                if let Some(file) = files.get(index) {
+                    start(file);
+                }
+            }
+        }
+    };
+
+    let has_files = !attachments.is_empty();
+    view! {
+        <section class="card" aria-labelledby="files-heading">
+            <h2 id="files-heading"><ClipIcon/>" Files"</h2>
+            {if has_files {
+                view! {
+                    <ul class="files">
+                        {attachments.into_iter().map(|a| view! { <FileRow attachment=a/> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            } else {
+                view! { <Empty title="No files yet" hint="Add the class recording, slides or handouts."/> }.into_any()
+            }}
+            <div
+                class="drop-zone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <p>"Drop files here, or"</p>
+                <label class="button-link secondary" for="file-picker">"Choose files"</label>
+                <input id="file-picker" class="visually-hidden-input" type="file" multiple on:change=on_pick/>
+                <p class="muted">
+                    {move || match limits.get() {
+                        Some(Ok(limits)) => format!("Up to {} each: PDF, video, audio, Word, Excel and images.", format::bytes(limits.max_upload_bytes as i64)),
+                        _ => "PDF, video, audio, Word, Excel and images.".into(),
+                    }}
+                </p>
+            </div>
+            <ul class="uploads" aria-live="polite">
+                <For each=move || sending.get() key=|s| (s.id, s.error.clone(), (s.fraction * 100.0) as u32) let:entry>
+                    <li class="upload">
+                        <span class="upload-name">{entry.name.clone()}</span>
+                        {match entry.error.clone() {
+                            Some(error) => view! { <span class="field-error" role="alert">{error}</span> }.into_any(),
+                            None => view! {
+                                <progress max="100" value=(entry.fraction * 100.0).round() aria-label=format!("Uploading {}", entry.name)></progress>
+                                <span class="muted">{format!("{:.0}%", entry.fraction * 100.0)}</span>
+                            }
+                            .into_any(),
+                        }}
+                    </li>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// Why the browser can already tell the server would refuse this file.
+fn refuse(limits: &UploadLimits, file: &web_sys::File) -> Option<String> {
+    let name = file.name();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !limits.extensions.contains(&extension) {
+        return Some(format!("{name}: this kind of file is not accepted."));
+    }
+    if file.size() > limits.max_upload_bytes as f64 {
+        return Some(format!(
+            "{name} is larger than {}.",
+            format::bytes(limits.max_upload_bytes as i64)
+        ));
+    }
+    None
+}
+
+fn event_target<T: wasm_bindgen::JsCast>(ev: &leptos::ev::Event) -> T {
+    ev.target()
+        .and_then(|target| target.dyn_into::<T>().ok())
+        .unwrap_or_else(|| unreachable!("the handler sits on this element"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Preview {
+    Video,
+    Audio,
+    Image,
+    Pdf,
+    None,
+}
+
+fn preview_of(mime: &str) -> Preview {
+    match mime.split('/').next() {
+        Some("video") => Preview::Video,
+        Some("audio") => Preview::Audio,
+        Some("image") => Preview::Image,
+        _ if mime == "application/pdf" => Preview::Pdf,
+        _ => Preview::None,
+    }
+}
+
+#[component]
+fn FileRow(attachment: Attachment) -> impl IntoView {
+    let session = use_session();
+    let changes = use_changes();
+    let preview = preview_of(&attachment.mime_type);
+    let shown = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let (completion_id, id) = (attachment.completion_id, attachment.id);
+    let link = move || async move {
+        api::post::<_, AttachmentLink>(
+            session,
+            &format!("/completions/{completion_id}/attachments/{id}/link"),
+            &serde_json::json!({}),
+        )
+        .await
+    };
+    let download = move |_| {
+        spawn_local(async move {
+            match link().await {
+                Ok(link) => {
+                    let _ = window().location().assign(&link.url);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let show = move |_| {
+        spawn_local(async move {
+            match link().await {
+                // PDFs open in a tab of their own, where the browser's viewer
+                // has the whole window.
+                Ok(link) if preview == Preview::Pdf => {
+                    let _ = window()
+                        .open_with_url_and_target(&format!("{}&inline=1", link.url), "_blank");
+                }
+                Ok(link) => shown.set(Some(format!("{}&inline=1", link.url))),
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let remove = move |_| {
+        if !window()
+            .confirm_with_message("Delete this file?")
+            .unwrap_or(false)
+        {
+            return;
+        }
+        spawn_local(async move {
+            match api::delete(
+                session,
+                &format!("/completions/{completion_id}/attachments/{id}"),
+            )
+            .await
+            {
+                Ok(()) => changes.bump(),
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let show_label = match preview {
+        Preview::Video | Preview::Audio => "Play",
+        Preview::Image => "Preview",
+        Preview::Pdf => "Open",
+        Preview::None => "",
+    };
+    let name = attachment.file_name.clone();
+    view! {
+        <li class="file">
+            <div class="file-head">
+                <span class="file-name">{attachment.file_name.clone()}</span>
+                <span class="muted">{format!("{} · {}", format::bytes(attachment.size_bytes), attachment.mime_type)}</span>
+            </div>
+            {attachment.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
+            <div class="actions">
+                <button class="secondary" on:click=download aria-label=format!("Download {name}")>"Download"</button>
+                {(preview != Preview::None).then(|| view! {
+                    <button class="secondary" on:click=show>{show_label}</button>
+                })}
+                <button class="secondary danger-text" on:click=remove aria-label=format!("Delete {}", attachment.file_name)>"Delete"</button>
+            </div>
+            {move || error.get().map(|error| view! { <ErrorNote error/> })}
+            {move || shown.get().map(|url| match preview {
+                Preview::Video => view! { <video class="player" controls src=url></video> }.into_any(),
+                Preview::Audio => view! { <audio class="player" controls src=url></audio> }.into_any(),
+                Preview::Image => view! { <img class="preview" src=url alt=format!("Preview of {}", attachment.file_name)/> }.into_any(),
+                Preview::Pdf | Preview::None => ().into_any(),
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,105 @@
+//! One session: what was scheduled and recorded, its files and its notes.
+
+mod files;
+mod notes;
+
+use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::sessions::CompletionDetail;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use self::files::Files;
+use self::notes::Notes;
+use super::sessions::{CancelDialog, CompleteDialog};
+use crate::api;
+use crate::components::badges::StatusBadge;
+use crate::components::{ErrorNote, Loading};
+use crate::format;
+use crate::session::use_session;
+use crate::use_changes;
+
+#[component]
+pub fn SessionView() -> impl IntoView {
+    let params = use_params_map();
+    let session = use_session();
+    let changes = use_changes();
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    });
+    let detail = LocalResource::new(move || {
+        changes.track();
+        let id = id.get();
+        async move { api::get::<CompletionDetail>(session, &format!("/completions/{id}")).await }
+    });
+    move || match detail.get() {
+        None => view! { <Loading what="the session"/> }.into_any(),
+        Some(Err(error)) => view! {
+            <p><a href="/sessions">"← Sessions"</a></p>
+            <ErrorNote error retry=Callback::new(move |()| detail.refetch())/>
+        }
+        .into_any(),
+        Some(Ok(detail)) => view! { <Detail detail/> }.into_any(),
+    }
+}
+
+#[component]
+fn Detail(detail: CompletionDetail) -> impl IntoView {
+    let c = detail.completion.clone();
+    let tz = c.timezone.clone();
+    let completing = RwSignal::new(false);
+    let cancelling = RwSignal::new(false);
+    let pending = c.status == CompletionStatus::Pending;
+    let actual = match (c.actual_start, c.actual_end) {
+        (Some(start), Some(end)) => Some(format::span(start, end, &tz)),
+        _ => None,
+    };
+    view! {
+        <p><a href="/sessions">"← Sessions"</a></p>
+        <div class="title-row">
+            <h1>{c.title.clone()}</h1>
+            <StatusBadge status=c.status verified=c.verified_at.is_some()/>
+        </div>
+        <dl class="facts">
+            <div><dt>"Date"</dt><dd>{format::date(c.scheduled_start, &tz)}</dd></div>
+            <div><dt>"Scheduled"</dt><dd>{format!("{} {}", format::span(c.scheduled_start, c.scheduled_end, &tz), format::zone(c.scheduled_start, &tz))}</dd></div>
+            {actual.map(|actual| view! { <div><dt>"Actual"</dt><dd>{actual}</dd></div> })}
+            {c.batch_code.clone().map(|code| view! { <div><dt>"Batch"</dt><dd class="code">{code}</dd></div> })}
+            {c.location.clone().map(|place| view! { <div><dt>"Location"</dt><dd>{place}</dd></div> })}
+            <div><dt>"Taught by"</dt><dd>{c.user_name.clone()}</dd></div>
+            {c.completion_code.clone().map(|code| view! { <div><dt>"Completion code"</dt><dd class="code">{code}</dd></div> })}
+            {c.verified_at.map(|at| view! { <div><dt>"Verified"</dt><dd>{format::date(at, &tz)}</dd></div> })}
+            {c.cancel_reason.clone().map(|reason| view! { <div><dt>"Cancelled because"</dt><dd>{reason}</dd></div> })}
+        </dl>
+        {c.notes.clone().map(|notes| view! { <section class="card"><h2>"Notes"</h2><p class="prose">{notes}</p></section> })}
+        <Show when=move || pending>
+            <div class="actions">
+                <button class="primary" on:click=move |_| completing.set(true)>"Complete"</button>
+                <button class="secondary" on:click=move |_| cancelling.set(true)>"Cancel"</button>
+            </div>
+        </Show>
+        <Files completion_id=c.id attachments=detail.attachments.clone()/>
+        <Notes completion_id=c.id notes=detail.session_notes timezone=c.timezone.clone()/>
+        {
+            let c = c.clone();
+            move || completing.get().then(|| view! {
+                <CompleteDialog
+                    completion_id=c.id
+                    timezone=c.timezone.clone()
+                    scheduled_start=c.scheduled_start
+                    scheduled_end=c.scheduled_end
+                    title=format!("Complete {}", c.title)
+                    on_close=Callback::new(move |()| completing.set(false))
+                />
+            })
+        }
+        {
+            let (id, title) = (c.id, c.title);
+            move || cancelling.get().then(|| view! {
+                <CancelDialog completion_id=id title=format!("Cancel {title}") on_close=Callback::new(move |()| cancelling.set(false))/>
+            })
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Recording that a session was not held, and why.
+
+use lectern_api_types::sessions::{CancelRequest, Completion};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::fields::FormError;
+use crate::components::{Dialog, FieldErrors};
+use crate::session::use_session;
+use crate::{use_changes, use_notice};
+
+#[component]
+pub fn CancelDialog(
+    completion_id: i64,
+    #[prop(into)] title: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let changes = use_changes();
+    let notice = use_notice();
+    let reason = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<ApiError>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        set_error.set(None);
+        let body = CancelRequest {
+            reason: reason.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, Completion>(
+                session,
+                &format!("/completions/{completion_id}/cancel"),
+                &body,
+            )
+            .await
+            {
+                Ok(_) => {
+                    notice.show("Session cancelled.".into());
+                    changes.bump();
+                    on_close.run(());
+                }
+                Err(err) => set_error.set(Some(err)),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <Dialog title on_close>
+            <form class="form" on:submit=submit novalidate>
+                <FormError error/>
+                <div class="field">
+                    <label for="cancel-reason">"Why was it not held?"</label>
+                    <textarea id="cancel-reason" rows="3" required aria-describedby="cancel-reason-errors"
+                        prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <FieldErrors error field="reason" id="cancel-reason-errors"/>
+                </div>
+                <div class="actions end">
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
+                    <button type="submit" class="danger" disabled=pending>
+                        {move || if pending.get() { "Cancelling…" } else { "Cancel session" }}
+                    </button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}

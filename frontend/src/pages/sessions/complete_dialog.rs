@@ -1,0 +1,140 @@
+//! Recording a session as held: actual times prefilled from the schedule,
+//! a completion code typed or generated, and notes.
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::sessions::{CodeRequest, CodeSuggestion, CompleteRequest, Completion};
+use lectern_api_types::time::TimeInput;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::fields::FormError;
+use crate::components::{Dialog, FieldErrors};
+use crate::session::use_session;
+use crate::{format, use_changes, use_notice};
+
+#[component]
+pub fn CompleteDialog(
+    completion_id: i64,
+    #[prop(into)] timezone: String,
+    scheduled_start: DateTime<Utc>,
+    scheduled_end: DateTime<Utc>,
+    #[prop(into)] title: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let changes = use_changes();
+    let notice = use_notice();
+    let start = RwSignal::new(format::time(scheduled_start, &timezone));
+    let end = RwSignal::new(format::time(scheduled_end, &timezone));
+    let code = RwSignal::new(String::new());
+    let notes = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<ApiError>);
+    let pending = RwSignal::new(false);
+    let generating = RwSignal::new(false);
+
+    let generate = move |_| {
+        generating.set(true);
+        spawn_local(async move {
+            let request = CodeRequest {
+                completion_id: Some(completion_id),
+            };
+            match api::post::<_, CodeSuggestion>(session, "/completion-codes", &request).await {
+                Ok(suggestion) => code.set(suggestion.completion_code),
+                Err(err) => set_error.set(Some(err)),
+            }
+            generating.set(false);
+        });
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let parse = |value: String, field: &str| {
+            value
+                .parse::<TimeInput>()
+                .map_err(|_| ApiError::invalid(field, "enter a time as HH:MM"))
+        };
+        let times = parse(start.get_untracked(), "actual_start_time")
+            .and_then(|s| parse(end.get_untracked(), "actual_end_time").map(|e| (s, e)));
+        let (actual_start_time, actual_end_time) = match times {
+            Ok(times) => times,
+            Err(err) => {
+                set_error.set(Some(err));
+                return;
+            }
+        };
+        let body = CompleteRequest {
+            actual_start_time,
+            actual_end_time,
+            completion_code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+            notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        pending.set(true);
+        set_error.set(None);
+        spawn_local(async move {
+            let path = format!("/completions/{completion_id}/complete");
+            match api::post::<_, Completion>(session, &path, &body).await {
+                Ok(done) => {
+                    notice.show(format!(
+                        "Session completed with code {}.",
+                        done.completion_code.unwrap_or_default()
+                    ));
+                    changes.bump();
+                    on_close.run(());
+                }
+                Err(err) => set_error.set(Some(err)),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <Dialog title on_close>
+            <form class="form" on:submit=submit novalidate>
+                <FormError error/>
+                <p class="muted">{format!("Times are in {} ({}).", timezone, format::zone(scheduled_start, &timezone))}</p>
+                <div class="row">
+                    <div class="field">
+                        <label for="actual-start">"Actual start"</label>
+                        <input id="actual-start" type="time" required aria-describedby="actual-start-errors"
+                            prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                        <FieldErrors error field="actual_start_time" id="actual-start-errors"/>
+                    </div>
+                    <div class="field">
+                        <label for="actual-end">"Actual end"</label>
+                        <input id="actual-end" type="time" required aria-describedby="actual-end-errors"
+                            prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                        <FieldErrors error field="actual_end_time" id="actual-end-errors"/>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="completion-code">"Completion code"</label>
+                    <div class="with-button">
+                        <input id="completion-code" type="text" autocomplete="off" spellcheck="false"
+                            placeholder="Leave empty to have one made" aria-describedby="completion-code-errors"
+                            prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
+                        <button type="button" class="secondary" on:click=generate disabled=generating>
+                            {move || if generating.get() { "Generating…" } else { "Generate" }}
+                        </button>
+                    </div>
+                    <FieldErrors error field="completion_code" id="completion-code-errors"/>
+                </div>
+                <div class="field">
+                    <label for="session-notes">"Notes"</label>
+                    <textarea id="session-notes" rows="4" aria-describedby="session-notes-errors"
+                        prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+                    <FieldErrors error field="notes" id="session-notes-errors"/>
+                </div>
+                <div class="actions end">
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
+                    <button type="submit" class="primary" disabled=pending>
+                        {move || if pending.get() { "Saving…" } else { "Confirm" }}
+                    </button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}

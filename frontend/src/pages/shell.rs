@@ -1,0 +1,64 @@
+//! The frame of every signed-in page: navigation, who is signed in, and
+//! the way out.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+use crate::components::Loading;
+use crate::components::icons::VideoIcon;
+use crate::session::{AuthState, use_session};
+use crate::use_notice;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = use_session();
+    let notice = use_notice();
+    let menu_open = RwSignal::new(false);
+    move || match session.state() {
+        AuthState::Restoring => {
+            view! { <main class="page"><Loading what="your session"/></main> }.into_any()
+        }
+        AuthState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
+        AuthState::SignedIn { user, .. } => {
+            let admin = user.role.is_admin();
+            view! {
+                <header class="topbar">
+                    <a class="brand" href="/sessions">"Lectern"</a>
+                    <button
+                        class="icon-button menu-toggle"
+                        aria-label="Menu"
+                        aria-controls="main-menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                    >
+                        "☰"
+                    </button>
+                    <div id="main-menu" class="menu" class:open=move || menu_open.get()>
+                        <nav class="nav" aria-label="Main" on:click=move |_| menu_open.set(false)>
+                            <A href="/sessions"><VideoIcon/>" Sessions"</A>
+                            <Show when=move || admin>
+                                <A href="/admin/sessions">"All sessions"</A>
+                                <A href="/admin/batches">"Batches"</A>
+                                <A href="/admin/staff">"Staff"</A>
+                            </Show>
+                        </nav>
+                        <div class="account">
+                            <div class="who">
+                                <span>{user.name.clone()}</span>
+                                <span class="muted">{user.role.label()}</span>
+                            </div>
+                            <button class="secondary sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
+                        </div>
+                    </div>
+                </header>
+                <main class="page" id="main">
+                    <Outlet/>
+                </main>
+                <div class="notice" role="status" aria-live="polite">
+                    {move || notice.message().map(|message| view! { <p>{message}</p> })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Uploading a file with a real progress bar: `fetch` reports no upload
+//! progress, so this goes through `XMLHttpRequest`.
+
+use js_sys::{Function, Promise};
+use lectern_api_types::sessions::Attachment;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
+
+use crate::api::{self, API, ApiError};
+use crate::session::Session;
+
+/// Sends `file` to the session, calling `progress` with the fraction sent.
+pub async fn upload(
+    session: Session,
+    completion_id: i64,
+    file: File,
+    progress: impl Fn(f64) + 'static,
+) -> Result<Attachment, ApiError> {
+    let token = session
+        .token()
+        .ok_or_else(|| ApiError::problem(401, "Signed out", Some("Sign in again.".into())))?;
+    let (status, body) = send(&token, completion_id, &file, progress)?.await?;
+    if status == 401 {
+        // The token ran out mid-way: renew it and send once more.
+        let tokens = api::refresh().await.inspect_err(|_| session.expired())?;
+        let token = tokens.access_token.clone();
+        session.signed_in(tokens);
+        let (status, body) = send(&token, completion_id, &file, |_| {})?.await?;
+        return parse(status, &body);
+    }
+    parse(status, &body)
+}
+
+fn parse(status: u16, body: &str) -> Result<Attachment, ApiError> {
+    if (200..300).contains(&status) {
+        serde_json::from_str(body).map_err(|err| ApiError::Network(err.to_string()))
+    } else {
+        Err(serde_json::from_str(body)
+            .map(ApiError::Problem)
+            .unwrap_or_else(|_| ApiError::problem(status, "Upload failed", None)))
+    }
+}
+
+type Pending = std::pin::Pin<Box<dyn Future<Output = Result<(u16, String), ApiError>>>>;
+
+fn js_error(err: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::Network(
+        err.as_string()
+            .unwrap_or_else(|| "the browser refused the request".into()),
+    )
+}
+
+fn send(
+    token: &str,
+    completion_id: i64,
+    file: &File,
+    progress: impl Fn(f64) + 'static,
+) -> Result<Pending, ApiError> {
+    let xhr = XmlHttpRequest::new().map_err(js_error)?;
+    xhr.open(
+        "POST",
+        &format!("{API}/completions/{completion_id}/attachments"),
+    )
+    .map_err(js_error)?;
+    xhr.set_request_header("Authorization", &format!("Bearer {token}"))
+        .map_err(js_error)?;
+    let form = FormData::new().map_err(js_error)?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(js_error)?;
+
+    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
+        if event.length_computable() && event.total() > 0.0 {
+            progress(event.loaded() / event.total());
+        }
+    });
+    xhr.upload()
+        .map_err(js_error)?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+
+    let done = Promise::new(&mut |resolve: Function, reject: Function| {
+        let request = xhr.clone();
+        let on_load = Closure::once_into_js(move || {
+            let _ = resolve.call0(&request);
+        });
+        xhr.set_onload(Some(on_load.unchecked_ref()));
+        let on_error = Closure::once_into_js(move || {
+            let _ = reject.call1(
+                &wasm_bindgen::JsValue::NULL,
+                &"The upload was interrupted.".into(),
+            );
+        });
+        xhr.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    xhr.send_with_opt_form_data(Some(&form)).map_err(js_error)?;
+    Ok(Box::pin(async move {
+        let outcome = JsFuture::from(done).await;
+        drop(on_progress);
+        outcome.map_err(js_error)?;
+        Ok((
+            xhr.status().unwrap_or(0),
+            xhr.response_text().ok().flatten().unwrap_or_default(),
+        ))
+    }))
+}
