@@ -89,6 +89,7 @@ impl Application {
             .map_err(|err| anyhow::anyhow!("setting up metrics: {err}"))?;
         let document = openapi::document();
         let static_dir = state.config.static_dir.clone();
+        let header_timeout = Duration::from_secs(state.config.header_timeout_seconds);
 
         let server = HttpServer::new(move || {
             app(
@@ -98,6 +99,7 @@ impl Application {
                 routes::spa::configure(&static_dir),
             )
         })
+        .client_request_timeout(header_timeout)
         .listen(listener)?
         .shutdown_timeout(30)
         .run();

@@ -48,6 +48,10 @@ pub struct Config {
     pub login_attempts_per_account: u32,
     /// Login attempts allowed per client address in any 15 minutes.
     pub login_attempts_per_address: u32,
+    /// Seconds a client has to send a request's headers.
+    pub header_timeout_seconds: u64,
+    /// Seconds a request body may stop arriving before the request is cut off.
+    pub body_timeout_seconds: u64,
     /// Take the client address from `X-Forwarded-For`; only behind a proxy
     /// that sets it, or clients could choose their own rate-limit bucket.
     pub trust_forwarded_for: bool,
@@ -72,6 +76,8 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             login_attempts_per_account: 10,
             login_attempts_per_address: 50,
+            header_timeout_seconds: 5,
+            body_timeout_seconds: 60,
             trust_forwarded_for: false,
         }
     }
@@ -141,6 +147,10 @@ impl Config {
             unknown_keys,
             file,
         })
+    }
+
+    pub fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.body_timeout_seconds)
     }
 
     pub fn max_upload_bytes(&self) -> u64 {

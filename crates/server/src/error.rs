@@ -29,6 +29,9 @@ pub enum ApiError {
         detail: String,
         field: Option<&'static str>,
     },
+    /// 408: the client stopped sending its request.
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     /// 416: the requested range lies outside a file of `size` bytes.
@@ -90,6 +93,7 @@ impl ApiError {
                 }
                 ConflictKind::StaleVersion => ("stale-version", "Edited by someone else"),
             },
+            ApiError::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Too large"),
             ApiError::RangeNotSatisfiable { .. } => {
                 ("range-not-satisfiable", "Range not satisfiable")
@@ -145,6 +149,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

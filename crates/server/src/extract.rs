@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
@@ -14,6 +15,7 @@ use validator::Validate;
 
 use crate::error::ApiError;
 use crate::services::error::FieldErrors;
+use crate::state::AppState;
 
 /// Bodies above this are refused with 413 before they are read whole.
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -28,27 +30,50 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let is_json = is_json(req);
-        let body = Bytes::from_request(req, payload);
+        let body = SmallBody::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType(
                     "Send the body as application/json.".into(),
                 ));
             }
-            let bytes = body
-                .await
+            let SmallBody(bytes) = body.await?;
+            let value = parse_json::<T>(&bytes)?;
+            value
+                .validate()
+                .map_err(|err| ApiError::Invalid(err.into()))?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// A small body (at most [`JSON_LIMIT_BYTES`]), read whole: 413 past the
+/// limit (before reading, when `Content-Length` says so), 408 when the client
+/// stops sending for longer than the configured body timeout.
+#[derive(Debug)]
+pub struct SmallBody(pub Bytes);
+
+impl FromRequest for SmallBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let patience = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map_or(Duration::from_secs(60), |state| state.config.body_timeout());
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let read = tokio::time::timeout(patience, body).await.map_err(|_| {
+                ApiError::RequestTimeout("The request body stopped arriving.".into())
+            })?;
+            read.map(SmallBody)
                 .map_err(|err| match err.as_error::<PayloadError>() {
                     Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(format!(
                         "A JSON body may be at most {} KiB.",
                         JSON_LIMIT_BYTES / 1024
                     )),
                     _ => ApiError::Malformed(format!("The body could not be read: {err}")),
-                })?;
-            let value = parse_json::<T>(&bytes)?;
-            value
-                .validate()
-                .map_err(|err| ApiError::Invalid(err.into()))?;
-            Ok(ValidJson(value))
+                })
         })
     }
 }

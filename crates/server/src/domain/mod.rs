@@ -1,11 +1,8 @@
 //! Domain types parsed once at the edge; past it nothing re-checks a string.
 
-pub mod byte_range;
 pub mod caller;
 pub mod completion_code;
 pub mod email;
-pub mod file_name;
-pub mod file_type;
 pub mod schedule;
 pub mod short_code;
 pub mod timezone;

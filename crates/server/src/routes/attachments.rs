@@ -12,8 +12,6 @@ use serde::Deserialize;
 use validator::Validate;
 
 use crate::domain::AuthUser;
-use crate::domain::byte_range::{self, Ranged};
-use crate::domain::file_type::FileType;
 use crate::entities::attachment;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
@@ -21,6 +19,8 @@ use crate::services::attachments::receive::{ReceiveError, Received, receive};
 use crate::services::attachments::{self as service, zip};
 use crate::services::sessions::find_visible;
 use crate::state::AppState;
+use lectern_files::byte_range::{self, Ranged};
+use lectern_files::file_type::FileType;
 
 /// Room for the multipart framing around the file in a request's length.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -61,6 +61,7 @@ fn received_error(err: ReceiveError) -> ApiError {
         ReceiveError::Interrupted(detail) => {
             ApiError::Malformed(format!("The upload broke off: {detail}"))
         }
+        ReceiveError::Stalled(_) => ApiError::RequestTimeout("The upload stopped arriving.".into()),
         ReceiveError::Io(err) => ApiError::Internal(err.into()),
     }
 }
@@ -132,9 +133,16 @@ pub async fn upload(
         match field.name() {
             Some("file") if received.is_none() => {
                 let name = client_file_name(&field);
-                let file = receive(&mut field, &name, &state.config.upload_dir(), limit)
-                    .await
-                    .map_err(received_error)?;
+                let patience = state.config.body_timeout();
+                let file = receive(
+                    &mut field,
+                    &name,
+                    &state.config.upload_dir(),
+                    limit,
+                    patience,
+                )
+                .await
+                .map_err(received_error)?;
                 received = Some(file);
             }
             Some("file") => return Err(ApiError::invalid("file", "send one file per request")),

@@ -15,7 +15,7 @@ use lectern_api_types::users::User;
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, parse_json};
+use crate::extract::{SmallBody, ValidJson, parse_json};
 use crate::services::auth::{self as service, AuthFailure, Issued, REFRESH_TOKEN_DAYS};
 use crate::services::users;
 use crate::state::AppState;
@@ -92,7 +92,7 @@ pub async fn login(
 pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    SmallBody(body): SmallBody,
 ) -> Result<HttpResponse, ApiError> {
     let (token, delivery) = presented_token(&req, &body)?;
     let token = token.ok_or_else(|| {
@@ -133,7 +133,7 @@ pub async fn refresh(
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    SmallBody(body): SmallBody,
 ) -> Result<HttpResponse, ApiError> {
     let (token, _) = presented_token(&req, &body)?;
     if let Some(token) = token {

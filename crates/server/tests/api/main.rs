@@ -16,5 +16,6 @@ mod notes;
 mod operations;
 mod scope;
 mod sessions;
+mod timeouts;
 mod tokens;
 mod users;

@@ -10,8 +10,8 @@ use futures_util::{Stream, StreamExt as _};
 use sha2::{Digest as _, Sha256};
 use tokio::io::AsyncWriteExt as _;
 
-use crate::domain::file_name::sanitize;
-use crate::domain::file_type::{FileType, Refusal, SNIFF_BYTES, classify};
+use lectern_files::file_name::sanitize;
+use lectern_files::file_type::{FileType, Refusal, SNIFF_BYTES, classify};
 
 /// Temporary upload files end in this, so the sweep knows them.
 pub const TEMP_SUFFIX: &str = ".part";
@@ -65,17 +65,21 @@ pub enum ReceiveError {
     Refused(Refusal),
     #[error("the upload broke off: {0}")]
     Interrupted(String),
+    #[error("no data arrived for {0:?}")]
+    Stalled(std::time::Duration),
     #[error(transparent)]
     Io(#[from] io::Error),
 }
 
 /// Streams `body` into a temporary file in `dir`. Stops at the first byte
-/// past `limit`, and as soon as the first bytes show a refused type.
+/// past `limit`, as soon as the first bytes show a refused type, and when
+/// nothing arrives for `patience`.
 pub async fn receive<S, E>(
     mut body: S,
     raw_name: &str,
     dir: &Path,
     limit: u64,
+    patience: std::time::Duration,
 ) -> Result<Received, ReceiveError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
@@ -88,7 +92,10 @@ where
     let mut size: u64 = 0;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     let mut kind = None;
-    while let Some(chunk) = body.next().await {
+    while let Some(chunk) = tokio::time::timeout(patience, body.next())
+        .await
+        .map_err(|_| ReceiveError::Stalled(patience))?
+    {
         let chunk = chunk.map_err(|err| ReceiveError::Interrupted(err.to_string()))?;
         size += chunk.len() as u64;
         if size > limit {
@@ -125,6 +132,7 @@ mod tests {
 
     use super::*;
 
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
     const PNG: &[u8] =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
@@ -144,6 +152,7 @@ mod tests {
             "../board.png",
             dir.path(),
             1000,
+            PATIENCE,
         )
         .await
         .unwrap();
@@ -165,15 +174,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = vec![PNG.to_vec(), vec![0; 600], vec![0; 600]];
         assert!(matches!(
-            receive(chunks(big), "a.png", dir.path(), 1000).await,
+            receive(chunks(big), "a.png", dir.path(), 1000, PATIENCE).await,
             Err(ReceiveError::TooLarge { limit: 1000 })
         ));
         assert!(matches!(
-            receive(chunks(vec![PNG.to_vec()]), "a.pdf", dir.path(), 1000).await,
+            receive(
+                chunks(vec![PNG.to_vec()]),
+                "a.pdf",
+                dir.path(),
+                1000,
+                PATIENCE
+            )
+            .await,
             Err(ReceiveError::Refused(_))
         ));
         assert!(matches!(
-            receive(chunks(vec![]), "a.pdf", dir.path(), 1000).await,
+            receive(chunks(vec![]), "a.pdf", dir.path(), 1000, PATIENCE).await,
             Err(ReceiveError::Refused(_))
         ));
         assert_eq!(files_in(dir.path()), 0);
@@ -188,7 +204,7 @@ mod tests {
             Err::<Bytes, _>(io::Error::other("the rest never had to be read"))
         }));
         assert!(matches!(
-            receive(Box::pin(body), "x.pdf", dir.path(), u64::MAX).await,
+            receive(Box::pin(body), "x.pdf", dir.path(), u64::MAX, PATIENCE).await,
             Err(ReceiveError::Refused(_))
         ));
     }

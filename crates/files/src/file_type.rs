@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn office_documents_are_told_apart_by_their_parts() {
-        let docx = include_bytes!("../../tests/fixtures/minutes.docx");
+        let docx = include_bytes!("../fixtures/minutes.docx");
         assert_eq!(classify(docx, "minutes.docx"), Ok(FileType::Docx));
     }
 
