@@ -3,6 +3,7 @@
 
 mod backends;
 mod cmd;
+mod fuzz;
 mod s3;
 mod spa;
 mod suite;
@@ -37,6 +38,12 @@ enum Command {
     Test,
     /// Rewrite openapi/openapi.json from the code
     Openapi,
+    /// Run every fuzz target (nightly) for a while each
+    Fuzz {
+        /// Seconds per target
+        #[arg(long, default_value_t = 120)]
+        seconds: u64,
+    },
 }
 
 /// The workspace root, whatever directory the command is run from.
@@ -53,6 +60,7 @@ fn main() -> Result<()> {
         Command::Spa => spa::build().map(drop),
         Command::Test => suite::run(),
         Command::Openapi => openapi(),
+        Command::Fuzz { seconds } => fuzz::run(seconds),
     }
 }
 

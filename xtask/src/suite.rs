@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::{backends, cmd, s3, spa};
+use crate::{backends, cmd, fuzz, s3, spa};
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
@@ -110,6 +110,15 @@ pub(crate) fn run() -> Result<()> {
             bail!("moto_server is needed for the S3 tests: pip install 'moto[server]'")
         }
         None => skipped.push("attachments on S3 (pip install 'moto[server]')".into()),
+    }
+
+    // Each fuzzer briefly; `cargo xtask fuzz` runs them for minutes.
+    if fuzz::nightly_available() {
+        fuzz::run(10)?;
+    } else if in_ci() {
+        bail!("the fuzzers need the nightly toolchain");
+    } else {
+        skipped.push("fuzzing (rustup toolchain install nightly)".into());
     }
 
     let browser_tools = [

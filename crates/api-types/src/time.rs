@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A wall-clock time of day, `HH:MM`, read in a branch's timezone.
@@ -41,14 +41,18 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
         8 => "%H:%M:%S",
         _ => return None,
     };
-    NaiveTime::parse_from_str(text, format).ok()
+    let time = NaiveTime::parse_from_str(text, format).ok()?;
+    // Rebuilt from its parts: a leap second (`:60`) reads as `:59`.
+    NaiveTime::from_hms_opt(time.hour(), time.minute(), time.second())
 }
 
 impl FromStr for ClockTime {
     type Err = InvalidTime;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        // Timetables run by the minute; seconds a client sends are dropped.
         parse_clock(text)
+            .and_then(|time| time.with_second(0))
             .map(Self)
             .ok_or(InvalidTime("expected a time of day as HH:MM"))
     }
@@ -88,7 +92,8 @@ impl FromStr for TimeInput {
 impl fmt::Display for TimeInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TimeInput::Clock(time) => write!(f, "{}", time.format("%H:%M")),
+            TimeInput::Clock(time) if time.second() == 0 => write!(f, "{}", time.format("%H:%M")),
+            TimeInput::Clock(time) => write!(f, "{}", time.format("%H:%M:%S")),
             TimeInput::Instant(at) => f.write_str(&at.to_rfc3339()),
         }
     }
@@ -181,8 +186,17 @@ mod tests {
         let time: ClockTime = serde_json::from_str("\"09:30\"").unwrap();
         assert_eq!(serde_json::to_string(&time).unwrap(), "\"09:30\"");
         assert_eq!("09:30:00".parse::<ClockTime>().unwrap(), time);
+        assert_eq!(
+            "09:30:59".parse::<ClockTime>().unwrap(),
+            time,
+            "seconds are dropped"
+        );
         assert!("9:30".parse::<ClockTime>().is_err());
         assert!("25:00".parse::<ClockTime>().is_err());
+        assert_eq!(
+            "22:41:60".parse::<ClockTime>().unwrap().to_string(),
+            "22:41"
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ pub fn sanitize(raw: &str) -> String {
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}'))
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    // Leading dots would hide the file on some systems; spaces around them
+    // hide the dots.
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     if cleaned.is_empty() {
         return "file".into();
     }
@@ -49,6 +53,8 @@ mod tests {
         assert_eq!(sanitize("report\r\n.pdf"), "report.pdf");
         assert_eq!(sanitize("invoice\u{202e}fdp.exe"), "invoicefdp.exe");
         assert_eq!(sanitize("  .hidden.png "), "hidden.png");
+        assert_eq!(sanitize(". .\u{0}"), "file");
+        assert_eq!(sanitize(". . notes.pdf"), "notes.pdf");
     }
 
     #[test]

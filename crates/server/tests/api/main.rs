@@ -15,6 +15,7 @@ mod migrations;
 mod notes;
 mod operations;
 mod scope;
+mod scope_properties;
 mod sessions;
 mod timeouts;
 mod tokens;
