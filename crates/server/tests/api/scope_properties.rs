@@ -92,18 +92,18 @@ fn any_caller_sees_exactly_the_sessions_the_rules_allow() {
 
                 for (id, _) in &sessions {
                     let opened = find_visible(&app.db, &principal(caller), *id).await;
-                    match opened {
-                        Ok(_) => {
-                            prop_assert!(expected.contains(id), "{:?} opened {}", caller.role, id)
-                        }
-                        Err(ServiceError::NotFound(_)) => prop_assert!(
-                            !expected.contains(id),
-                            "{:?} could not open {}",
-                            caller.role,
-                            id
-                        ),
-                        Err(other) => prop_assert!(false, "{other}"),
-                    }
+                    let found = match opened {
+                        Ok(_) => true,
+                        Err(ServiceError::NotFound(_)) => false,
+                        Err(other) => panic!("{other}"),
+                    };
+                    prop_assert_eq!(
+                        found,
+                        expected.contains(id),
+                        "{:?} opening {}",
+                        caller.role,
+                        id
+                    );
                 }
                 Ok(())
             })
