@@ -28,15 +28,42 @@ pub struct AuditEntry {
 }
 
 /// `GET /audit` filters; newest first.
+/// The kinds of object the log records changes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AuditEntity {
+    Branch,
+    User,
+    Batch,
+    Session,
+    Note,
+    Attachment,
+}
+
+impl AuditEntity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEntity::Branch => "branch",
+            AuditEntity::User => "user",
+            AuditEntity::Batch => "batch",
+            AuditEntity::Session => "session",
+            AuditEntity::Note => "note",
+            AuditEntity::Attachment => "attachment",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct AuditQuery {
-    #[validate(length(max = 32, message = "must be at most 32 characters"))]
-    pub entity: Option<String>,
+    pub entity: Option<AuditEntity>,
     pub entity_id: Option<i64>,
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

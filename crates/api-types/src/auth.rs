@@ -28,8 +28,10 @@ pub enum RefreshTokenDelivery {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub email: String,
     #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
     #[serde(default)]
     pub refresh_token_delivery: RefreshTokenDelivery,

@@ -6,6 +6,7 @@ use validator::Validate;
 
 use crate::codes::validate_short_code;
 use crate::schedule::Weekdays;
+use crate::text::not_blank;
 use crate::time::ClockTime;
 
 /// A group that meets on given weekdays between two dates, at the same
@@ -52,8 +53,19 @@ pub struct Batch {
 pub struct NewBatch {
     /// Stored upper-cased; it prefixes the batch's completion codes.
     #[validate(custom(function = "validate_short_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
+    )]
     pub code: String,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: String,
     /// Defaults to the branch of the staff member who teaches it.
     #[serde(default)]
@@ -65,6 +77,7 @@ pub struct NewBatch {
     pub start_time: ClockTime,
     pub end_time: ClockTime,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     #[serde(default)]
     pub location: Option<String>,
 }
@@ -77,8 +90,19 @@ pub struct NewBatch {
 #[serde(deny_unknown_fields)]
 pub struct BatchPatch {
     #[validate(custom(function = "validate_short_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
+    )]
     pub code: Option<String>,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: Option<String>,
     pub faculty_id: Option<i64>,
     pub start_date: Option<NaiveDate>,
@@ -93,7 +117,10 @@ pub struct BatchPatch {
         deserialize_with = "crate::serde_helpers::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, nullable, max_length = 200)
+    )]
     pub location: Option<Option<String>>,
 }
 
@@ -106,10 +133,13 @@ pub struct BatchQuery {
     pub faculty_id: Option<i64>,
     /// Matches code or name, case-insensitively.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: Option<String>,
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use crate::codes::validate_short_code;
+use crate::text::not_blank;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -33,16 +34,28 @@ pub struct Branch {
 )]
 #[serde(deny_unknown_fields)]
 pub struct NewBranch {
-    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub name: String,
     /// Stored upper-cased.
     #[validate(custom(function = "validate_short_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
+    )]
     pub code: String,
     #[validate(length(
         min = 1,
         max = 64,
         message = "must be an IANA timezone such as Europe/London"
     ))]
+    #[cfg_attr(feature = "openapi", schema(value_type = TimezoneName))]
     pub timezone: String,
 }
 
@@ -52,14 +65,46 @@ pub struct NewBranch {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Pune Camp"})))]
 #[serde(deny_unknown_fields)]
 pub struct BranchPatch {
-    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub name: Option<String>,
     #[validate(custom(function = "validate_short_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
+    )]
     pub code: Option<String>,
     #[validate(length(
         min = 1,
         max = 64,
         message = "must be an IANA timezone such as Europe/London"
     ))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<TimezoneName>))]
     pub timezone: Option<String>,
 }
+
+/// An IANA timezone name such as `Asia/Kolkata`; the schema lists every
+/// name the server knows, so clients can offer them as choices.
+#[cfg(feature = "openapi")]
+pub struct TimezoneName;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for TimezoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An IANA timezone name"))
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+            .examples([serde_json::json!("Asia/Kolkata")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for TimezoneName {}

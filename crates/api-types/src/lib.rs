@@ -16,6 +16,7 @@ pub mod role;
 pub mod schedule;
 mod serde_helpers;
 pub mod sessions;
+pub mod text;
 pub mod time;
 pub mod users;
 

@@ -27,7 +27,9 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub struct PageQuery {
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

@@ -127,6 +127,7 @@ impl utoipa::PartialSchema for Weekdays {
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(<Weekday as utoipa::PartialSchema>::schema())
             .unique_items(true)
+            .min_items(Some(1))
             .examples([serde_json::json!(["mon", "wed", "fri"])])
             .into()
     }

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::codes::validate_completion_code;
 use crate::schedule::{CompletionStatus, NoteType};
+use crate::text::not_blank;
 use crate::time::{DateOrInstant, TimeInput};
 
 /// A session: a batch's sitting on one date, or an ad-hoc one.
@@ -123,7 +124,14 @@ pub struct SessionNote {
 )]
 #[serde(deny_unknown_fields)]
 pub struct NewCompletion {
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: String,
     pub scheduled_start: DateTime<Utc>,
     pub scheduled_end: DateTime<Utc>,
@@ -132,6 +140,7 @@ pub struct NewCompletion {
     #[serde(default)]
     pub user_id: Option<i64>,
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -146,7 +155,14 @@ pub struct CompletionPatch {
     /// The `version` the change was made against.
     pub version: i32,
     /// Ad-hoc sessions only, while pending.
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: Option<String>,
     /// Ad-hoc sessions only, while pending.
     pub scheduled_start: Option<DateTime<Utc>>,
@@ -158,6 +174,10 @@ pub struct CompletionPatch {
     pub actual_end_time: Option<TimeInput>,
     /// Completed sessions not yet verified.
     #[validate(custom(function = "validate_completion_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
+    )]
     pub completion_code: Option<String>,
     /// Send `null` to clear them.
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
@@ -166,7 +186,10 @@ pub struct CompletionPatch {
         deserialize_with = "crate::serde_helpers::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, nullable, max_length = 10000)
+    )]
     pub notes: Option<Option<String>>,
 }
 
@@ -183,9 +206,14 @@ pub struct CompleteRequest {
     pub actual_end_time: TimeInput,
     /// Generated when absent; upper-cased when sent.
     #[validate(custom(function = "validate_completion_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
+    )]
     #[serde(default)]
     pub completion_code: Option<String>,
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -197,6 +225,7 @@ pub struct CompleteRequest {
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     #[validate(custom(function = "validate_reason"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000, pattern = r"\S"))]
     pub reason: String,
 }
 
@@ -218,6 +247,10 @@ pub fn validate_reason(reason: &str) -> Result<(), validator::ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     #[validate(custom(function = "validate_completion_code"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
+    )]
     pub completion_code: String,
 }
 
@@ -240,28 +273,39 @@ pub struct CodeSuggestion {
     pub completion_code: String,
 }
 
-/// `GET /completions` filters.
+/// Which sessions `GET /completions` and `GET /attachments.zip` select.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct CompletionQuery {
+pub struct CompletionFilter {
     pub status: Option<CompletionStatus>,
     pub user_id: Option<i64>,
     pub branch_id: Option<i64>,
     pub batch_id: Option<i64>,
     /// Sessions scheduled from this date or instant on.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-01"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<DateOrInstant>, example = "2026-03-01"))]
     pub from: Option<DateOrInstant>,
     /// Sessions scheduled up to this date (inclusive) or before this instant.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-31"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<DateOrInstant>, example = "2026-03-31"))]
     pub to: Option<DateOrInstant>,
     /// Matches completion code, notes or batch name, case-insensitively.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: Option<String>,
+}
+
+/// The paging of a session list: `cursor` is `<unix seconds>.<id>` of the
+/// last session of the previous page, as `next_cursor` gave it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SessionPage {
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,11}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -283,13 +327,15 @@ pub enum OccurrenceFilter {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct OccurrenceQuery {
     pub status: Option<OccurrenceFilter>,
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-01"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<DateOrInstant>, example = "2026-03-01"))]
     pub from: Option<DateOrInstant>,
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-03-31"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<DateOrInstant>, example = "2026-03-31"))]
     pub to: Option<DateOrInstant>,
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,11}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -328,6 +374,7 @@ pub struct Occurrence {
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
     #[validate(custom(function = "validate_note_text"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000, pattern = r"\S"))]
     pub note_text: String,
     #[serde(default)]
     pub note_type: NoteType,
@@ -340,6 +387,7 @@ pub struct NewNote {
 #[serde(deny_unknown_fields)]
 pub struct NotePatch {
     #[validate(custom(function = "validate_note_text"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000, pattern = r"\S"))]
     pub note_text: Option<String>,
     pub note_type: Option<NoteType>,
 }

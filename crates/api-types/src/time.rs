@@ -129,9 +129,9 @@ impl fmt::Display for DateOrInstant {
     }
 }
 
-/// Serde and OpenAPI glue for the string-shaped types above.
+/// Serde glue for the string-shaped types above: their text is their form.
 macro_rules! string_shaped {
-    ($type:ty, $example:literal, $description:literal) => {
+    ($type:ty) => {
         impl Serialize for $type {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_str(self)
@@ -144,38 +144,82 @@ macro_rules! string_shaped {
                 text.parse().map_err(serde::de::Error::custom)
             }
         }
-
-        #[cfg(feature = "openapi")]
-        impl utoipa::PartialSchema for $type {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .description(Some($description))
-                    .examples([serde_json::json!($example)])
-                    .into()
-            }
-        }
-
-        #[cfg(feature = "openapi")]
-        impl utoipa::ToSchema for $type {}
     };
 }
 
-string_shaped!(
-    ClockTime,
-    "09:30",
-    "A time of day, HH:MM, in the branch's timezone"
-);
-string_shaped!(
-    TimeInput,
-    "09:30",
-    "HH:MM on the session's date in its branch's timezone, or an RFC 3339 instant"
-);
-string_shaped!(
-    DateOrInstant,
-    "2026-03-02",
-    "A date (YYYY-MM-DD, a whole day in the branch's timezone) or an RFC 3339 instant"
-);
+string_shaped!(ClockTime);
+string_shaped!(TimeInput);
+string_shaped!(DateOrInstant);
+
+/// The schemas say exactly what the parsers accept, so a client (or a
+/// fuzzer) that follows them is never refused for the shape of a time.
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{
+        AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+    };
+
+    use super::{ClockTime, DateOrInstant, TimeInput};
+
+    const CLOCK_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+    fn string(format: Option<KnownFormat>, pattern: Option<&str>) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(format.map(SchemaFormat::KnownFormat))
+            .pattern(pattern)
+    }
+
+    fn either(
+        first: ObjectBuilder,
+        second: ObjectBuilder,
+        description: &str,
+        example: &str,
+    ) -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(first)
+            .item(second)
+            .description(Some(description))
+            .examples([serde_json::json!(example)])
+            .into()
+    }
+
+    impl utoipa::PartialSchema for ClockTime {
+        fn schema() -> RefOr<Schema> {
+            string(None, Some(CLOCK_PATTERN))
+                .description(Some("A time of day, HH:MM, in the branch's timezone"))
+                .examples([serde_json::json!("09:30")])
+                .into()
+        }
+    }
+
+    impl utoipa::PartialSchema for TimeInput {
+        fn schema() -> RefOr<Schema> {
+            either(
+                string(None, Some(CLOCK_PATTERN)),
+                string(Some(KnownFormat::DateTime), None),
+                "HH:MM on the session's date in its branch's timezone, or an RFC 3339 instant",
+                "09:30",
+            )
+        }
+    }
+
+    impl utoipa::PartialSchema for DateOrInstant {
+        fn schema() -> RefOr<Schema> {
+            either(
+                string(Some(KnownFormat::Date), None),
+                string(Some(KnownFormat::DateTime), None),
+                "A date (YYYY-MM-DD, a whole day in the branch's timezone) or an RFC 3339 instant",
+                "2026-03-02",
+            )
+        }
+    }
+
+    impl utoipa::ToSchema for ClockTime {}
+    impl utoipa::ToSchema for TimeInput {}
+    impl utoipa::ToSchema for DateOrInstant {}
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidateEmail, ValidationError};
 
+use crate::text::not_blank;
 use crate::{Role, serde_helpers::double_option};
 
 /// An email address, surrounding spaces forgiven (the server trims them).
@@ -56,8 +57,22 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     #[validate(custom(function = "validate_email"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+            max_length = 254
+        )
+    )]
     pub email: String,
-    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub name: String,
     pub role: Role,
     /// Required for every role but `super_admin`, which must have none.
@@ -68,6 +83,7 @@ pub struct NewUser {
         max = 1024,
         message = "must be at least 10 characters"
     ))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
     pub password: String,
     #[serde(default = "active_by_default")]
     pub active: bool,
@@ -84,8 +100,22 @@ fn active_by_default() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[validate(custom(function = "validate_email"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+            max_length = 254
+        )
+    )]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
+        custom(function = "not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub name: Option<String>,
     pub role: Option<Role>,
     /// Send `null` to remove the branch (only for a super admin).
@@ -102,6 +132,7 @@ pub struct UserPatch {
         max = 1024,
         message = "must be at least 10 characters"
     ))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
     pub password: Option<String>,
 }
 
@@ -115,11 +146,14 @@ pub struct UserQuery {
     pub active: Option<bool>,
     /// Matches name or email, case-insensitively.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: Option<String>,
     /// At most 100; 50 when absent.
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

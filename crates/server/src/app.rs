@@ -88,6 +88,7 @@ impl Application {
             .build()
             .map_err(|err| anyhow::anyhow!("setting up metrics: {err}"))?;
         let document = openapi::document();
+        let methods = web::Data::new(routes::methods::MethodTable::from_document(&document));
         let static_dir = state.config.static_dir.clone();
         let header_timeout = Duration::from_secs(state.config.header_timeout_seconds);
 
@@ -96,6 +97,7 @@ impl Application {
                 state.clone(),
                 metrics.clone(),
                 document.clone(),
+                methods.clone(),
                 routes::spa::configure(&static_dir),
             )
         })
@@ -126,6 +128,7 @@ fn app(
     state: web::Data<AppState>,
     metrics: PrometheusMetrics,
     document: utoipa::openapi::OpenApi,
+    methods: web::Data<routes::methods::MethodTable>,
     spa: impl FnOnce(&mut web::ServiceConfig),
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -158,6 +161,7 @@ fn app(
         })
         .wrap(TracingLogger::default())
         .app_data(state)
+        .app_data(methods)
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .app_data(path_config())
         .service(routes::system::healthz)

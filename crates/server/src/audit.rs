@@ -32,37 +32,7 @@ impl Action {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Entity {
-    Branch,
-    User,
-    Batch,
-    Session,
-    Note,
-    Attachment,
-}
-
-impl Entity {
-    pub const ALL: [Entity; 6] = [
-        Entity::Branch,
-        Entity::User,
-        Entity::Batch,
-        Entity::Session,
-        Entity::Note,
-        Entity::Attachment,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entity::Branch => "branch",
-            Entity::User => "user",
-            Entity::Batch => "batch",
-            Entity::Session => "session",
-            Entity::Note => "note",
-            Entity::Attachment => "attachment",
-        }
-    }
-}
+pub use lectern_api_types::audit::AuditEntity as Entity;
 
 /// One change to record.
 #[derive(Debug)]

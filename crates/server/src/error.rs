@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use lectern_api_types::Problem;
 
@@ -23,6 +23,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// 405: the path exists, but not for this method.
+    #[error("This route answers {}.", .0.iter().map(Method::as_str).collect::<Vec<_>>().join(", "))]
+    MethodNotAllowed(Vec<Method>),
     #[error("{detail}")]
     Conflict {
         kind: ConflictKind,
@@ -85,6 +88,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict { kind, .. } => match kind {
                 ConflictKind::Duplicate => ("duplicate", "Already exists"),
                 ConflictKind::InUse => ("in-use", "Still in use"),
@@ -148,6 +152,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -172,6 +177,10 @@ impl ResponseError for ApiError {
                     header::WWW_AUTHENTICATE,
                     format!("Bearer error=\"invalid_token\", error_description=\"{detail}\""),
                 ));
+            }
+            ApiError::MethodNotAllowed(allowed) => {
+                let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+                response.insert_header((header::ALLOW, names.join(", ")));
             }
             ApiError::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));

@@ -10,6 +10,7 @@ use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::web::{Bytes, PathConfig};
 use actix_web::{FromRequest, HttpRequest};
+use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
@@ -18,7 +19,9 @@ use crate::services::error::FieldErrors;
 use crate::state::AppState;
 
 /// Bodies above this are refused with 413 before they are read whole.
-pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+/// Sized for the longest valid body: 10,000 characters of notes, each
+/// written as a 12-byte surrogate-pair escape, plus the other fields.
+pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 
 /// A JSON body, deserialised and then validated.
 #[derive(Debug)]
@@ -93,26 +96,51 @@ fn is_json(req: &HttpRequest) -> bool {
 /// Syntax errors are 400; well-formed JSON of the wrong shape is 422 with
 /// the offending field named.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde reads a struct from an array of its fields in order too; no
+    // body of ours is an array, so `[...]` is refused rather than guessed at.
+    if bytes.trim_ascii_start().first() == Some(&b'[') {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = parsed.map_err(|err| {
-        let inner = err.inner();
-        if inner.is_data() {
-            ApiError::Invalid(field_error(
-                &err.path().to_string(),
-                &without_position(inner),
-            ))
-        } else {
-            ApiError::Malformed(format!(
-                "The body is not valid JSON: {}",
-                without_position(inner)
-            ))
-        }
+    let mut document = serde_json::Value::deserialize(&mut deserializer).map_err(|err| {
+        ApiError::Malformed(format!(
+            "The body is not valid JSON: {}",
+            without_position(&err)
+        ))
     })?;
     deserializer
         .end()
         .map_err(|_| ApiError::Malformed("The body has data after its JSON value.".into()))?;
-    Ok(value)
+    integral_numbers_as_integers(&mut document);
+    serde_path_to_error::deserialize(document).map_err(|err| {
+        ApiError::Invalid(field_error(
+            &err.path().to_string(),
+            &without_position(err.inner()),
+        ))
+    })
+}
+
+/// JSON Schema, and so the OpenAPI document, counts `3.0` as the integer 3;
+/// serde would refuse it for an `i64`. Rewriting integral numbers first
+/// makes the server accept exactly what the document promises.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            // i64::MAX is not representable; the bound below it is 2^63.
+            let in_range =
+                (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float);
+            if float.fract() == 0.0 && in_range {
+                #[allow(clippy::cast_possible_truncation)]
+                let integer = float as i64;
+                *value = Value::from(integer);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// serde reports a missing field against its parent; name the field itself.

@@ -2,8 +2,12 @@
 //! attributes as they are registered; this module adds what is shared.
 
 use lectern_api_types::Problem;
-use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use lectern_api_types::audit::AuditEntity;
+use lectern_api_types::sessions::OccurrenceFilter;
+use lectern_api_types::time::DateOrInstant;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 
 #[derive(OpenApi)]
@@ -26,10 +30,15 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "attachments", description = "Recordings and documents kept with a session"),
         (name = "audit", description = "The append-only record of changes"),
     ),
-    components(responses(
-        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        RangeNotSatisfiable, UnsupportedMediaType, Unprocessable, TooManyRequests
-    )),
+    components(
+        // Types only query parameters name, which no body pulls in.
+        schemas(Problem, DateOrInstant, AuditEntity, OccurrenceFilter),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, RequestTimeout,
+            PayloadTooLarge, RangeNotSatisfiable, UnsupportedMediaType, Unprocessable,
+            TooManyRequests
+        )
+    ),
     security(("bearer" = [])),
     modifiers(&BearerAuth),
 )]
@@ -94,6 +103,15 @@ pub struct NotFound(pub Problem);
 )]
 pub struct Conflict(pub Problem);
 
+/// The client stopped sending its body for longer than the server waits.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:lectern:problem:request-timeout", "title": "Request timeout", "status": 408,
+                     "detail": "The request body stopped arriving."})
+)]
+pub struct RequestTimeout(pub Problem);
+
 /// The body is larger than the route accepts.
 #[derive(ToResponse)]
 #[response(
@@ -144,7 +162,79 @@ pub struct TooManyRequests(pub Problem);
 
 /// The whole document, routes included, as the server serves it.
 pub fn document() -> OpenApiDoc {
-    crate::routes::collect_openapi()
+    let mut document = crate::routes::collect_openapi();
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.put,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            declare_common_failures(operation);
+        }
+    }
+    document
+}
+
+/// Declares the failures that come from what an operation takes rather than
+/// from what it does, so no handler can forget one: a path parameter that
+/// names nothing (404) or is not a number (400), a query that does not
+/// validate (422), a body that is malformed, too large, of the wrong type or
+/// too slow to arrive, and a missing token on every route that needs one.
+fn declare_common_failures(operation: &mut Operation) {
+    let parameters = operation.parameters.iter().flatten();
+    let mut has_path = false;
+    let mut has_query = false;
+    for parameter in parameters {
+        if let RefOr::T(parameter) = parameter {
+            match parameter.parameter_in {
+                ParameterIn::Path => has_path = true,
+                ParameterIn::Query => has_query = true,
+                _ => {}
+            }
+        }
+    }
+    let body_types: Vec<String> = match &operation.request_body {
+        Some(RefOr::T(body)) => body.content.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let is_public = operation.security.as_ref().is_some_and(|requirements| {
+        requirements
+            .iter()
+            .all(|r| *r == SecurityRequirement::default())
+    });
+
+    let mut failures: Vec<(u16, &str)> = Vec::new();
+    if has_path || has_query || !body_types.is_empty() {
+        failures.push((400, "BadRequest"));
+    }
+    if !is_public {
+        failures.push((401, "Unauthorized"));
+    }
+    if has_path {
+        failures.push((404, "NotFound"));
+    }
+    if !body_types.is_empty() {
+        failures.extend([
+            (408, "RequestTimeout"),
+            (413, "PayloadTooLarge"),
+            (415, "UnsupportedMediaType"),
+        ]);
+    }
+    if has_query || body_types.iter().any(|t| t == "application/json") {
+        failures.push((422, "Unprocessable"));
+    }
+    for (status, response) in failures {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`: pretty, with a
@@ -153,4 +243,37 @@ pub fn document_json() -> String {
     let mut json = document().to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    fn references(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(fields) => {
+                if let Some(Value::String(target)) = fields.get("$ref") {
+                    found.push(target.clone());
+                }
+                fields.values().for_each(|v| references(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        let document: Value = serde_json::from_str(&super::document_json()).unwrap();
+        let mut found = Vec::new();
+        references(&document, &mut found);
+        assert!(!found.is_empty());
+        for target in found {
+            let pointer = target.strip_prefix('#').expect("a local reference");
+            assert!(
+                document.pointer(pointer).is_some(),
+                "{target} is referenced but not defined"
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use futures_util::TryStreamExt as _;
-use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery, UploadLimits};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionFilter, UploadLimits};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use validator::Validate;
@@ -28,11 +28,13 @@ const MAX_DESCRIPTION_BYTES: usize = 8 * 1024;
 
 /// The form of `POST /completions/{id}/attachments`.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The file. Its type is read from its bytes; its name's extension must agree.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// What the file is, at most 2000 characters.
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -208,6 +210,7 @@ pub async fn limits(state: web::Data<AppState>, _caller: AuthUser) -> web::Json<
 pub struct ContentQuery {
     /// `1` shows PDFs, images, audio and video in the page instead of downloading them.
     #[validate(range(min = 0, max = 1, message = "must be 0 or 1"))]
+    #[param(minimum = 0, maximum = 1)]
     pub inline: Option<u8>,
     /// From a signed link: when it stops working (Unix seconds).
     pub expires: Option<i64>,
@@ -231,8 +234,8 @@ pub struct ContentQuery {
         ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy the client has"),
     ),
     responses(
-        (status = 200, description = "The whole file", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream"),
+        (status = 200, description = "The whole file, as the type it was stored with", content_type = "*/*"),
+        (status = 206, description = "The requested range", content_type = "*/*"),
         (status = 304, description = "The client's copy is current"),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 404, response = crate::openapi::NotFound),
@@ -493,7 +496,7 @@ pub async fn session_zip(
 #[utoipa::path(
     operation_id = "download_attachments",
     tag = "attachments",
-    params(CompletionQuery),
+    params(CompletionFilter),
     responses(
         (status = 200, description = "A ZIP with a folder per session", content_type = "application/zip"),
         (status = 401, response = crate::openapi::Unauthorized),
@@ -505,9 +508,9 @@ pub async fn session_zip(
 pub async fn filtered_zip(
     state: web::Data<AppState>,
     caller: AuthUser,
-    ValidQuery(query): ValidQuery<CompletionQuery>,
+    ValidQuery(filter): ValidQuery<CompletionFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let entries = service::entries_of_query(&state.db, &caller, &query).await?;
+    let entries = service::entries_of_query(&state.db, &caller, &filter).await?;
     Ok(zip_response(
         &service::zip_name("sessions"),
         entries,

@@ -190,7 +190,7 @@ fn presented_token(
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        parse_json::<RefreshRequest>(body)?.refresh_token
+        parse_json::<Option<RefreshRequest>>(body)?.and_then(|request| request.refresh_token)
     };
     if from_body.is_some() {
         return Ok((from_body, RefreshTokenDelivery::Body));

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod branches;
+pub mod methods;
 pub mod notes;
 pub mod sessions;
 pub mod spa;
@@ -77,7 +78,14 @@ pub fn collect_openapi() -> OpenApi {
     document
 }
 
-/// Unknown routes under `/api` answer a problem, never the SPA's page.
-pub async fn api_not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound("No such API route.".into()))
+/// Unmatched requests under `/api` answer a problem, never the SPA's page:
+/// 405 naming the methods a known path serves, 404 for unknown paths.
+pub async fn api_not_found(
+    req: actix_web::HttpRequest,
+    table: Option<actix_web::web::Data<methods::MethodTable>>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    match table.as_deref().and_then(|table| table.allowed(req.path())) {
+        Some(allowed) => Err(ApiError::MethodNotAllowed(allowed.to_vec())),
+        None => Err(ApiError::NotFound("No such API route.".into())),
+    }
 }

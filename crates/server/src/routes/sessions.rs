@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use lectern_api_types::Page;
 use lectern_api_types::sessions::{
     CancelRequest, CodeRequest, CodeSuggestion, CompleteRequest, Completion, CompletionDetail,
-    CompletionPatch, CompletionQuery, NewCompletion, Occurrence, OccurrenceQuery, VerifyRequest,
+    CompletionFilter, CompletionPatch, NewCompletion, Occurrence, OccurrenceQuery, SessionPage,
+    VerifyRequest,
 };
 
 use crate::domain::AuthUser;
@@ -41,7 +42,7 @@ pub async fn occurrences(
 #[utoipa::path(
     operation_id = "list_completions",
     tag = "sessions",
-    params(CompletionQuery),
+    params(CompletionFilter, SessionPage),
     responses(
         (status = 200, description = "A page of sessions", body = Page<Completion>),
         (status = 401, response = crate::openapi::Unauthorized),
@@ -52,9 +53,12 @@ pub async fn occurrences(
 pub async fn list(
     state: web::Data<AppState>,
     caller: AuthUser,
-    ValidQuery(filter): ValidQuery<CompletionQuery>,
+    ValidQuery(filter): ValidQuery<CompletionFilter>,
+    ValidQuery(page): ValidQuery<SessionPage>,
 ) -> Result<web::Json<Page<Completion>>, ApiError> {
-    Ok(web::Json(query::list(&state.db, &caller, filter).await?))
+    Ok(web::Json(
+        query::list(&state.db, &caller, &filter, &page).await?,
+    ))
 }
 
 /// One session with its attachments and notes.

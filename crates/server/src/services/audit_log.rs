@@ -8,7 +8,6 @@ use sea_orm::{
 };
 
 use super::{ServiceError, ServiceResult};
-use crate::audit::Entity;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::audit_log;
 use crate::pagination;
@@ -40,14 +39,8 @@ pub async fn list(
             return Err(ServiceError::forbidden("Only admins read the audit log."));
         }
     };
-    if let Some(entity) = query.entity.as_deref() {
-        if !Entity::ALL.iter().any(|known| known.as_str() == entity) {
-            return Err(ServiceError::invalid(
-                "entity",
-                "must be one of branch, user, batch, session, note, attachment",
-            ));
-        }
-        condition = condition.add(audit_log::Column::Entity.eq(entity));
+    if let Some(entity) = query.entity {
+        condition = condition.add(audit_log::Column::Entity.eq(entity.as_str()));
     }
     if let Some(entity_id) = query.entity_id {
         condition = condition.add(audit_log::Column::EntityId.eq(entity_id));

@@ -86,9 +86,20 @@ pub enum ServiceError {
     #[error("validation failed")]
     Invalid(FieldErrors),
     #[error(transparent)]
-    Database(#[from] DbErr),
+    Database(DbErr),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<DbErr> for ServiceError {
+    fn from(err: DbErr) -> Self {
+        match err {
+            // An update that matched no row lost a race with a delete
+            // between reading the object and writing it: it is gone.
+            DbErr::RecordNotUpdated => ServiceError::NotFound("record"),
+            err => ServiceError::Database(err),
+        }
+    }
 }
 
 impl ServiceError {
@@ -131,4 +142,21 @@ pub fn violates_foreign_key(err: &DbErr) -> bool {
         err.sql_err(),
         Some(SqlErr::ForeignKeyConstraintViolation(_))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_that_lost_a_race_with_a_delete_is_not_found() {
+        assert!(matches!(
+            ServiceError::from(DbErr::RecordNotUpdated),
+            ServiceError::NotFound(_)
+        ));
+        assert!(matches!(
+            ServiceError::from(DbErr::Custom("boom".into())),
+            ServiceError::Database(_)
+        ));
+    }
 }

@@ -68,6 +68,30 @@ async fn malformed_and_misshapen_bodies_are_told_apart() {
         "unknown fields are named: {problem}"
     );
 
+    let problem = assert_problem(
+        post(r#"["X", "AB", "UTC"]"#, "application/json")
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        problem["errors"]["body"][0], "must be a JSON object",
+        "serde would read a struct from an array of its fields"
+    );
+
+    let problem = assert_problem(
+        post(
+            r#"{"name": "   ", "code": "AB", "timezone": "UTC"}"#,
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(problem["errors"]["name"][0], "must not be blank");
+
     assert_problem(
         post("name=X", "application/x-www-form-urlencoded")
             .await
@@ -82,7 +106,7 @@ async fn oversized_bodies_are_refused_with_413() {
     let app = TestApp::spawn().await;
     let body = format!(
         r#"{{"email": "{}", "password": "x"}}"#,
-        "a".repeat(200 * 1024)
+        "a".repeat(300 * 1024)
     );
     let response = app
         .client
@@ -134,4 +158,59 @@ async fn unknown_api_routes_and_bad_parameters_are_problems_too() {
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_known_path_with_a_wrong_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+
+    let response = app
+        .client
+        .put(app.api("/batches/12"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
+    let problem = assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    assert_eq!(problem["detail"], "This route answers GET, PATCH, DELETE.");
+
+    assert_problem(
+        app.client
+            .put(app.api("/batches/12/nowhere"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn integral_numbers_count_as_integers_as_the_schema_says() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+    let response = app
+        .client
+        .post(app.api("/completion-codes"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"completion_id": 999_999.0}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, StatusCode::NOT_FOUND).await;
+    assert_eq!(problem["detail"], "No such session.");
+    let response = app
+        .client
+        .post(app.api("/completion-codes"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"completion_id": 1.5}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use lectern_api_types::Role;
-use lectern_api_types::sessions::CompletionQuery;
+use lectern_api_types::sessions::{CompletionFilter, SessionPage};
 use lectern_server::services::ServiceError;
 use lectern_server::services::sessions::{find_visible, query};
 use proptest::prelude::*;
@@ -74,14 +74,18 @@ fn any_caller_sees_exactly_the_sessions_the_rules_allow() {
                 let mut listed = BTreeSet::new();
                 let mut cursor = None;
                 loop {
-                    let filter = CompletionQuery {
+                    let page = SessionPage {
                         limit: Some(100),
                         cursor: cursor.clone(),
-                        ..CompletionQuery::default()
                     };
-                    let page = query::list(&app.db, &principal(caller), filter)
-                        .await
-                        .unwrap();
+                    let page = query::list(
+                        &app.db,
+                        &principal(caller),
+                        &CompletionFilter::default(),
+                        &page,
+                    )
+                    .await
+                    .unwrap();
                     listed.extend(page.items.iter().map(|s| s.id));
                     match page.next_cursor {
                         Some(next) => cursor = Some(next),

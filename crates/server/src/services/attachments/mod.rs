@@ -8,7 +8,7 @@ pub mod sweep;
 pub mod zip;
 
 use chrono::{DateTime, Utc};
-use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionQuery};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionFilter};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
@@ -225,7 +225,7 @@ pub async fn entries_of_session(
 pub async fn entries_of_query(
     db: &DatabaseConnection,
     caller: &AuthUser,
-    query: &CompletionQuery,
+    filter: &CompletionFilter,
 ) -> ServiceResult<Vec<zip::Entry>> {
     if !caller.is_admin() {
         return Err(ServiceError::forbidden(
@@ -233,7 +233,7 @@ pub async fn entries_of_query(
         ));
     }
     let sessions: Vec<SessionRow> = select_rows()
-        .filter(filtered(db, caller, query).await?)
+        .filter(filtered(db, caller, filter).await?)
         .order_by_asc(completion::Column::ScheduledStart)
         .order_by_asc(completion::Column::Id)
         .into_model()

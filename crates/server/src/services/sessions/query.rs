@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use lectern_api_types::Page;
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{
-    Attachment, Completion, CompletionDetail, CompletionQuery, Occurrence, OccurrenceFilter,
-    OccurrenceQuery,
+    Attachment, Completion, CompletionDetail, CompletionFilter, Occurrence, OccurrenceFilter,
+    OccurrenceQuery, SessionPage,
 };
 use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
@@ -111,7 +111,7 @@ async fn date_range(
 pub async fn filtered(
     db: &DatabaseConnection,
     caller: &AuthUser,
-    query: &CompletionQuery,
+    query: &CompletionFilter,
 ) -> ServiceResult<Condition> {
     let mut condition = in_scope(caller);
     if let Some(status) = query.status {
@@ -158,14 +158,15 @@ pub async fn filtered(
 pub async fn list(
     db: &DatabaseConnection,
     caller: &AuthUser,
-    query: CompletionQuery,
+    filter: &CompletionFilter,
+    page: &SessionPage,
 ) -> ServiceResult<Page<Completion>> {
-    let mut condition = filtered(db, caller, &query).await?;
-    if let Some(cursor) = &query.cursor {
+    let mut condition = filtered(db, caller, filter).await?;
+    if let Some(cursor) = &page.cursor {
         let (at, id) = cursor_bound(cursor)?;
         condition = condition.add(key().lt(key_value(at, id)));
     }
-    let limit = pagination::limit(query.limit);
+    let limit = pagination::limit(page.limit);
     // Newest first: what admins audit and staff look back on.
     let rows = select_rows()
         .filter(condition)
