@@ -4,7 +4,9 @@
 mod backends;
 mod cmd;
 mod fuzz;
+mod harden;
 mod s3;
+mod server;
 mod spa;
 mod suite;
 
@@ -36,6 +38,12 @@ enum Command {
     /// Every check CI runs: fmt, clippy (native and wasm32), unit tests,
     /// black-box tests on SQLite, PostgreSQL and MariaDB, browser tests
     Test,
+    /// schemathesis over openapi/openapi.json against a seeded server
+    Harden {
+        /// Seconds per identity
+        #[arg(long, default_value_t = 120)]
+        seconds: u64,
+    },
     /// Rewrite openapi/openapi.json from the code
     Openapi,
     /// Run every fuzz target (nightly) for a while each
@@ -59,6 +67,7 @@ fn main() -> Result<()> {
         Command::Run { demo, release } => run(demo, release),
         Command::Spa => spa::build().map(drop),
         Command::Test => suite::run(),
+        Command::Harden { seconds } => harden::run(seconds),
         Command::Openapi => openapi(),
         Command::Fuzz { seconds } => fuzz::run(seconds),
     }
@@ -66,14 +75,7 @@ fn main() -> Result<()> {
 
 fn run(demo: bool, release: bool) -> Result<()> {
     spa::build()?;
-    let mut build = cmd::cargo(["build", "-p", "lectern-server", "--bin", "lectern"]);
-    if release {
-        build.arg("--release");
-    }
-    cmd::run(&mut build)?;
-    let binary = cmd::target_dir()
-        .join(if release { "release" } else { "debug" })
-        .join("lectern");
+    let binary = server::build(release)?;
     if demo {
         // Refused, harmlessly, when the database already has accounts.
         if cmd::run(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::{backends, cmd, fuzz, s3, spa};
+use crate::{backends, cmd, fuzz, harden, s3, spa};
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
@@ -119,6 +119,14 @@ pub(crate) fn run() -> Result<()> {
         bail!("the fuzzers need the nightly toolchain");
     } else {
         skipped.push("fuzzing (rustup toolchain install nightly)".into());
+    }
+
+    if harden::schemathesis_available() {
+        harden::run(90)?;
+    } else if in_ci() {
+        bail!("schemathesis is needed to harden the API: pip install schemathesis");
+    } else {
+        skipped.push("schemathesis (pip install schemathesis)".into());
     }
 
     let browser_tools = [
