@@ -69,6 +69,9 @@ impl From<ServiceError> for ApiError {
                 field,
             },
             ServiceError::Invalid(errors) => ApiError::Invalid(errors),
+            ServiceError::Busy => {
+                ApiError::Unavailable("Other changes to the same data got in the way; try again.")
+            }
             ServiceError::Database(err) => ApiError::Internal(err.into()),
             ServiceError::Internal(err) => ApiError::Internal(err),
         }
@@ -185,6 +188,9 @@ impl ResponseError for ApiError {
             ApiError::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
             ApiError::RateLimited { retry_after } => {
                 response.insert_header((
                     header::RETRY_AFTER,
@@ -230,6 +236,13 @@ mod tests {
         assert_eq!(problem.status, 409);
         assert_eq!(problem.kind, "urn:lectern:problem:duplicate");
         assert_eq!(problem.field_errors("email"), ["is already in use"]);
+    }
+
+    #[test]
+    fn a_conflict_the_database_broke_is_worth_retrying() {
+        let response = ApiError::from(ServiceError::Busy).error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
     }
 
     #[test]

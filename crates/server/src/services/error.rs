@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// Field name → what is wrong with it, as the API reports under `errors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -85,6 +85,10 @@ pub enum ServiceError {
     },
     #[error("validation failed")]
     Invalid(FieldErrors),
+    /// The database rolled the transaction back to break a deadlock or a
+    /// serialization conflict, and the retries ran out. Nothing was written.
+    #[error("the database broke a conflict between transactions")]
+    Busy,
     #[error(transparent)]
     Database(DbErr),
     #[error(transparent)]
@@ -97,6 +101,7 @@ impl From<DbErr> for ServiceError {
             // An update that matched no row lost a race with a delete
             // between reading the object and writing it: it is gone.
             DbErr::RecordNotUpdated => ServiceError::NotFound("record"),
+            err if is_transient(&err) => ServiceError::Busy,
             err => ServiceError::Database(err),
         }
     }
@@ -134,6 +139,19 @@ impl ServiceError {
 /// 'email'`, `users.email`) but each names the column.
 pub fn violates_unique(err: &DbErr, column: &str) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(message)) if message.contains(column))
+}
+
+/// Whether the database gave up on a transaction to break a deadlock or
+/// a serialization conflict: SQLSTATE 40001 (MySQL's deadlock 1213 among
+/// them) or PostgreSQL's 40P01. Nothing of it was written, and running it
+/// again is the remedy the database itself prescribes.
+pub fn is_transient(err: &DbErr) -> bool {
+    if let DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) = err
+        && let sea_orm::sqlx::Error::Database(err) = &**err
+    {
+        return matches!(err.code().as_deref(), Some("40001" | "40P01"));
+    }
+    false
 }
 
 /// Whether `err` is a foreign key refusing a delete of something referenced.

@@ -455,36 +455,68 @@ pub async fn complete(
         if let Some(notes) = &notes {
             update = update.col_expr(completion::Column::Notes, Expr::value(notes.clone()));
         }
-        let txn = db.begin().await?;
-        match update.exec(&txn).await {
-            Err(err) if violates_unique(&err, "completion_code") => {
-                txn.rollback().await?;
-                if chosen.is_some() {
-                    return Err(code_taken(&code));
-                }
-            }
-            Err(err) => return Err(err.into()),
-            Ok(result) if result.rows_affected != 1 => {
-                txn.rollback().await?;
-                let now = find_visible(db, caller, id).await?;
-                return Err(refused(now.state(), &COMPLETE));
-            }
-            Ok(_) => {
-                let details = json!({
-                    "actual_start": start, "actual_end": end, "completion_code": code.as_str(),
-                    "generated": chosen.is_none(),
-                });
-                record(caller, &row, COMPLETE.action, details)
-                    .record(&txn)
-                    .await?;
-                txn.commit().await?;
-                return reload(db, caller, id).await;
-            }
+        let details = json!({
+            "actual_start": start, "actual_end": end, "completion_code": code.as_str(),
+            "generated": chosen.is_none(),
+        });
+        match complete_once(db, caller, &row, update, details).await {
+            Ok(Some(done)) => return Ok(done),
+            Ok(None) if chosen.is_some() => return Err(code_taken(&code)),
+            Ok(None) => {}
+            Err(ServiceError::Busy) => still_in(db, caller, &row, &COMPLETE).await?,
+            Err(err) => return Err(err),
         }
     }
     Err(ServiceError::Internal(anyhow::anyhow!(
         "no free completion code for session {id} after {ATTEMPTS} draws"
     )))
+}
+
+/// One try at completing: `None` when the code drawn was taken.
+async fn complete_once(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    row: &SessionRow,
+    update: UpdateMany<completion::Entity>,
+    details: Value,
+) -> ServiceResult<Option<Completion>> {
+    let txn = db.begin().await?;
+    match update.exec(&txn).await {
+        Err(err) if violates_unique(&err, "completion_code") => {
+            txn.rollback().await?;
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+        Ok(result) if result.rows_affected != 1 => {
+            txn.rollback().await?;
+            let now = find_visible(db, caller, row.id).await?;
+            Err(refused(now.state(), &COMPLETE))
+        }
+        Ok(_) => {
+            record(caller, row, COMPLETE.action, details)
+                .record(&txn)
+                .await?;
+            txn.commit().await?;
+            reload(db, caller, row.id).await.map(Some)
+        }
+    }
+}
+
+/// After the database broke a deadlock between changes to `row` (MySQL
+/// does when several arrive at once): if another change moved the session
+/// on, this one lost the race like any other; if not, it may try again.
+async fn still_in(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    row: &SessionRow,
+    transition: &Transition,
+) -> ServiceResult<()> {
+    let now = find_visible(db, caller, row.id).await?;
+    if now.state() == row.state() {
+        Ok(())
+    } else {
+        Err(refused(now.state(), transition))
+    }
 }
 
 /// Marks a pending session as not held, with the reason why.
@@ -554,6 +586,23 @@ pub async fn verify(
 /// Runs a guarded transition; when the guard no longer holds, someone else
 /// changed the session first and the refusal says what it now is.
 async fn transition(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    row: &SessionRow,
+    update: UpdateMany<completion::Entity>,
+    transition: &Transition,
+    details: Value,
+) -> ServiceResult<Completion> {
+    for _ in 0..ATTEMPTS {
+        match transition_once(db, caller, row, update.clone(), transition, details.clone()).await {
+            Err(ServiceError::Busy) => still_in(db, caller, row, transition).await?,
+            other => return other,
+        }
+    }
+    Err(ServiceError::Busy)
+}
+
+async fn transition_once(
     db: &DatabaseConnection,
     caller: &AuthUser,
     row: &SessionRow,
