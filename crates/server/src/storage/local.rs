@@ -40,10 +40,10 @@ async fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// How much of a file one read takes. Reads this large let the kernel
-/// fetch a cold file in large requests (64 KiB reads were a quarter of
-/// nginx's speed from disk, docs/benchmarks.md) and take one trip to the
-/// blocking pool per MiB, at a MiB of memory per download in flight.
-const BLOCK: usize = 1 << 20;
+/// fetch a cold file in large requests: 64 KiB reads ran at a quarter of
+/// nginx's speed from disk (docs/benchmarks.md). 1 MiB reads were no
+/// faster and held almost three times the memory under 64 downloads.
+const BLOCK: usize = 256 * 1024;
 
 /// `length` bytes of `file` from where it stands, each block read on the
 /// blocking pool straight into the buffer that is sent. A file shorter
