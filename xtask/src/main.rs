@@ -2,11 +2,15 @@
 //! machine with nothing but rustup and cargo can do everything.
 
 mod backends;
+mod bench;
 mod cmd;
 mod fuzz;
 mod harden;
+mod http;
+mod report;
 mod s3;
 mod server;
+mod soak;
 mod spa;
 mod suite;
 
@@ -44,6 +48,30 @@ enum Command {
         #[arg(long, default_value_t = 120)]
         seconds: u64,
     },
+    /// Measure Lectern against its anchors (SQL, nginx, dd) and write
+    /// docs/benchmarks.md; needs wrk, nginx, pgbench and PostgreSQL
+    Bench {
+        /// Runs of each measurement; the median is kept
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Seconds of each load run
+        #[arg(long, default_value_t = 8)]
+        seconds: u64,
+        /// Sessions of the large dataset
+        #[arg(long, default_value_t = 1_000_000)]
+        large: usize,
+        /// Seed the datasets again instead of reusing an earlier run's
+        #[arg(long)]
+        reseed: bool,
+    },
+    /// Mixed load against a release server; fails on any 5xx or growing
+    /// memory, and reports in docs/benchmarks.md
+    Soak {
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+    },
     /// Rewrite openapi/openapi.json from the code
     Openapi,
     /// Run every fuzz target (nightly) for a while each
@@ -68,6 +96,18 @@ fn main() -> Result<()> {
         Command::Spa => spa::build().map(drop),
         Command::Test => suite::run(),
         Command::Harden { seconds } => harden::run(seconds),
+        Command::Bench {
+            runs,
+            seconds,
+            large,
+            reseed,
+        } => bench::run(&bench::Settings {
+            runs,
+            seconds,
+            large,
+            reseed,
+        }),
+        Command::Soak { minutes, clients } => soak::run(minutes, clients),
         Command::Openapi => openapi(),
         Command::Fuzz { seconds } => fuzz::run(seconds),
     }

@@ -2,15 +2,14 @@
 //! (schemathesis, benchmarks): its own data folder, a free port, the demo
 //! institute, and sign-in to get tokens.
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cmd;
+use crate::{cmd, http};
 
 /// Every demo account's password (`lectern seed-demo`).
 pub(crate) const DEMO_PASSWORD: &str = "lectern-demo";
@@ -35,7 +34,18 @@ pub(crate) fn build(release: bool) -> Result<PathBuf> {
 
 /// `lectern <args>` with the environment every local server of ours gets.
 pub(crate) fn lectern(binary: &Path, data_dir: &Path, port: u16) -> Command {
-    let mut command = Command::new(binary);
+    configure(Command::new(binary), data_dir, port)
+}
+
+/// `lectern <args>` on one CPU core only (`taskset`), so a load generator
+/// on the other core does not compete with it.
+pub(crate) fn lectern_on_core(binary: &Path, data_dir: &Path, port: u16, core: usize) -> Command {
+    let mut command = Command::new("taskset");
+    command.args(["-c", &core.to_string()]).arg(binary);
+    configure(command, data_dir, port)
+}
+
+fn configure(mut command: Command, data_dir: &Path, port: u16) -> Command {
     command
         .env("LECTERN_DATA_DIR", data_dir)
         .env("LECTERN_BIND", format!("127.0.0.1:{port}"))
@@ -94,9 +104,18 @@ impl LocalServer {
             if started.elapsed() > Duration::from_secs(30) {
                 bail!("lectern serve did not answer on port {port}");
             }
-            std::thread::sleep(Duration::from_millis(50));
+            // Short, so a cold start is timed to within a few milliseconds.
+            std::thread::sleep(Duration::from_millis(5));
         }
         Ok(server)
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub(crate) fn url(&self) -> String {
@@ -138,8 +157,7 @@ impl Drop for LocalServer {
     }
 }
 
-/// One HTTP/1.1 exchange on a fresh connection; enough for setup calls,
-/// which is all xtask makes (load comes from wrk, fuzzing from schemathesis).
+/// One exchange with a local server, as text; JSON when `json` is given.
 pub(crate) fn request(
     port: u16,
     method: &str,
@@ -147,29 +165,14 @@ pub(crate) fn request(
     token: Option<&str>,
     json: Option<&str>,
 ) -> Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-    if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let mut headers = Vec::new();
+    if let Some(authorization) = &authorization {
+        headers.push(("Authorization", authorization.as_str()));
     }
-    let body = json.unwrap_or("");
     if json.is_some() {
-        head.push_str("Content-Type: application/json\r\n");
+        headers.push(("Content-Type", "application/json"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body.as_bytes())?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let response = String::from_utf8_lossy(&response);
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .context("an HTTP answer without a header end")?;
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .context("an HTTP answer without a status")?;
-    Ok((status, body.to_owned()))
+    let response = http::exchange(port, method, path, &headers, json.unwrap_or("").as_bytes())?;
+    Ok((response.status, response.text()))
 }

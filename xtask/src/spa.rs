@@ -63,19 +63,21 @@ pub(crate) fn build() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// What a browser downloads on a first visit, as sent: gzip-compressed.
+/// What a browser downloads on a first visit.
+pub(crate) const FIRST_LOAD: [&str; 5] = [
+    "index.html",
+    "style.css",
+    "favicon.svg",
+    "pkg/lectern_frontend.js",
+    "pkg/lectern_frontend_bg.wasm",
+];
+
+/// The first load's files, raw and gzip-compressed.
 pub(crate) fn first_load(dist: &Path) -> Result<String> {
     use std::io::Write as _;
-    let files = [
-        "index.html",
-        "style.css",
-        "favicon.svg",
-        "pkg/lectern_frontend.js",
-        "pkg/lectern_frontend_bg.wasm",
-    ];
     let mut report = String::from("first load (raw → gzip):\n");
     let (mut raw_total, mut gzip_total) = (0, 0);
-    for file in files {
+    for file in FIRST_LOAD {
         let bytes = std::fs::read(dist.join(file)).with_context(|| format!("reading {file}"))?;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&bytes)?;

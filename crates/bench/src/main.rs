@@ -1,0 +1,114 @@
+//! `lectern-bench`: the parts of `cargo xtask bench` and `cargo xtask soak`
+//! that need Lectern's own code: the data generator, the SQLite anchor, the
+//! pgbench scripts and the soak driver. Every answer is JSON on stdout.
+
+mod seed;
+mod soak;
+mod sql;
+
+use clap::{Parser, Subcommand};
+use lectern_server::{Config, db};
+
+#[derive(Parser)]
+#[command(name = "lectern-bench")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add sessions (and the staff, batches and notes they need) to the
+    /// configured database (LECTERN_DATA_DIR, DATABASE_URL), which must hold
+    /// the demo institute
+    Seed {
+        #[arg(long)]
+        sessions: usize,
+    },
+    /// Print the pgbench script of a read
+    PgbenchScript { read: sql::Read },
+    /// Run a read straight on a SQLite file at a given concurrency
+    SqliteLoad {
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        read: sql::Read,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Pooled connections; the server's default
+        #[arg(long, default_value_t = 16)]
+        pool: u32,
+        #[arg(long, default_value_t = 8)]
+        seconds: u64,
+        /// The largest session id, for random reads
+        #[arg(long)]
+        sessions: i64,
+    },
+    /// Mixed traffic against a running server, sampling its memory
+    Soak {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long)]
+        seconds: u64,
+        #[arg(long)]
+        max_id: i64,
+        #[arg(long)]
+        pid: Option<u32>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let output = match Cli::parse().command {
+        Command::Seed { sessions } => {
+            let config = Config::load(None)
+                .map_err(|err| anyhow::anyhow!("{err}"))?
+                .config;
+            let db = db::connect(&config).await?;
+            let max_session_id = seed::run(&db, sessions).await?;
+            serde_json::json!({"max_session_id": max_session_id})
+        }
+        Command::PgbenchScript { read } => {
+            print!("{}", sql::pgbench_script(read));
+            return Ok(());
+        }
+        Command::SqliteLoad {
+            path,
+            read,
+            connections,
+            pool,
+            seconds,
+            sessions,
+        } => serde_json::to_value(
+            sql::sqlite_load(&path, read, connections, pool, seconds, sessions).await?,
+        )?,
+        Command::Soak {
+            url,
+            email,
+            password,
+            clients,
+            seconds,
+            max_id,
+            pid,
+        } => serde_json::to_value(
+            soak::run(soak::Plan {
+                base: url,
+                email,
+                password,
+                clients,
+                seconds,
+                max_id,
+                pid,
+            })
+            .await?,
+        )?,
+    };
+    println!("{output}");
+    Ok(())
+}

@@ -1,0 +1,836 @@
+//! `cargo xtask bench`: Lectern measured against anchors in the same run
+//! (SQL straight on the database, nginx, dd), written to docs/benchmarks.md.
+//!
+//! The server runs on core 0 and every load generator on core 1 (`taskset`);
+//! each figure is the median of several runs. Machines here are shared, so
+//! only the ratios are meant to travel.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+
+use crate::server::{self, LocalServer};
+use crate::{backends, cmd, http, report, root, spa};
+
+pub(crate) const SMALL: usize = 10_000;
+const CONNECTIONS: usize = 64;
+const SERVER_CORE: usize = 0;
+const LOAD_CORE: usize = 1;
+const FILE_BYTES: u64 = 100_000_000;
+const RANGE_BYTES: u64 = 1 << 20;
+pub(crate) const DIRECTOR: &str = "director@lectern.test";
+
+pub(crate) struct Settings {
+    pub(crate) runs: usize,
+    pub(crate) seconds: u64,
+    pub(crate) large: usize,
+    pub(crate) reseed: bool,
+}
+
+/// The two built programs.
+pub(crate) struct Binaries {
+    pub(crate) lectern: PathBuf,
+    pub(crate) bench: PathBuf,
+}
+
+/// Both in one cargo run, so their shared dependencies are built once with
+/// one feature set.
+pub(crate) fn build() -> Result<Binaries> {
+    cmd::run(&mut cmd::cargo([
+        "build",
+        "--release",
+        "-p",
+        "lectern-server",
+        "-p",
+        "lectern-bench",
+        "--bins",
+    ]))?;
+    let release = cmd::target_dir().join("release");
+    Ok(Binaries {
+        lectern: release.join("lectern"),
+        bench: release.join("lectern-bench"),
+    })
+}
+
+pub(crate) fn bench_dir() -> PathBuf {
+    cmd::target_dir().join("bench")
+}
+
+pub(crate) fn run(settings: &Settings) -> Result<()> {
+    require_tools(&["wrk", "nginx", "pgbench", "psql", "taskset"])?;
+    if !backends::SERVERS[0].answers() {
+        bail!(
+            "PostgreSQL does not answer at {}",
+            backends::SERVERS[0].url()
+        );
+    }
+    let binaries = build()?;
+    spa::build()?;
+    std::fs::create_dir_all(bench_dir())?;
+    let mut out = report::Section::new(settings.runs, settings.seconds)?;
+
+    let mut scale = Vec::new();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let small = Dataset::prepare(&binaries, "bench", backend, SMALL, settings.reseed)?;
+        let large = Dataset::prepare(&binaries, "bench", backend, settings.large, settings.reseed)?;
+        let (list, get) = {
+            let server = small.serve(&binaries)?;
+            let token = server.login(DIRECTOR)?;
+            let list = median(settings, || {
+                wrk(
+                    settings.seconds,
+                    &server.url_of("/api/v1/completions?limit=20"),
+                    &token,
+                    &[],
+                )
+            })?;
+            let get = median(settings, || {
+                wrk(
+                    settings.seconds,
+                    &server.url_of("/api/v1/completions"),
+                    &token,
+                    &[
+                        ("WRK_MODE", "get".into()),
+                        ("WRK_MAX_ID", small.max_id.to_string()),
+                    ],
+                )
+            })?;
+            (list, get)
+        };
+        let sql_list = median(settings, || small.sql(&binaries, "list", settings.seconds))?;
+        let sql_get = median(settings, || small.sql(&binaries, "get", settings.seconds))?;
+        out.reads(backend.name(), "list", &list, &sql_list);
+        out.reads(backend.name(), "get", &get, &sql_get);
+
+        let server = large.serve(&binaries)?;
+        let token = server.login(DIRECTOR)?;
+        let large_list = median(settings, || {
+            wrk(
+                settings.seconds,
+                &server.url_of("/api/v1/completions?limit=20"),
+                &token,
+                &[],
+            )
+        })?;
+        scale.push((backend.name(), list, large_list));
+    }
+    out.scale(settings.large, &scale);
+
+    let files = Dataset::prepare(&binaries, "files", Backend::Sqlite, 0, true)?;
+    no_database_route(settings, &binaries, &files, &mut out)?;
+    attachments(settings, &binaries, &files, &mut out)?;
+    footprint(settings, &binaries, &files, &mut out)?;
+
+    out.write_to(&root().join("docs").join("benchmarks.md"))
+}
+
+fn require_tools(tools: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .stdout(Stdio::null())
+                .status()
+                .map_or(true, |status| !status.success())
+        })
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "the benchmarks need {} (apt-get install wrk nginx-light postgresql-client util-linux)",
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A seeded database and the data folder of the servers that use it.
+pub(crate) struct Dataset {
+    backend: Backend,
+    pub(crate) data_dir: PathBuf,
+    database: String,
+    pub(crate) max_id: i64,
+}
+
+impl Dataset {
+    /// The demo institute plus `sessions` generated ones, reused from an
+    /// earlier run unless `reseed`.
+    pub(crate) fn prepare(
+        binaries: &Binaries,
+        purpose: &str,
+        backend: Backend,
+        sessions: usize,
+        reseed: bool,
+    ) -> Result<Self> {
+        let name = match backend {
+            Backend::Sqlite => format!("{purpose}-sqlite-{sessions}"),
+            Backend::Postgres => format!("{purpose}-postgres-{sessions}"),
+        };
+        let data_dir = bench_dir().join(&name);
+        let database = format!("lectern_{purpose}_{sessions}");
+        let marker = data_dir.join("dataset.json");
+        if !reseed && let Ok(text) = std::fs::read_to_string(&marker) {
+            let value: Value = serde_json::from_str(&text)?;
+            if let Some(max_id) = value["max_session_id"].as_i64() {
+                return Ok(Self {
+                    backend,
+                    data_dir,
+                    database,
+                    max_id,
+                });
+            }
+        }
+        if data_dir.exists() {
+            std::fs::remove_dir_all(&data_dir)?;
+        }
+        std::fs::create_dir_all(&data_dir)?;
+        let mut dataset = Self {
+            backend,
+            data_dir,
+            database,
+            max_id: 0,
+        };
+        if backend == Backend::Postgres {
+            psql(&format!("DROP DATABASE IF EXISTS {}", dataset.database))?;
+            psql(&format!("CREATE DATABASE {}", dataset.database))?;
+        }
+        println!("xtask: seeding {name}");
+        cmd::output(dataset.command(&binaries.lectern, 0).arg("migrate"))?;
+        cmd::output(dataset.command(&binaries.lectern, 0).arg("seed-demo"))?;
+        let seeded = cmd::output(dataset.command(&binaries.bench, 0).args([
+            "seed",
+            "--sessions",
+            &sessions.to_string(),
+        ]))?;
+        let value: Value = serde_json::from_slice(&seeded)?;
+        dataset.max_id = value["max_session_id"]
+            .as_i64()
+            .context("the seeder did not say how many sessions there are")?;
+        std::fs::write(&marker, value.to_string())?;
+        Ok(dataset)
+    }
+
+    fn database_url(&self) -> Option<String> {
+        (self.backend == Backend::Postgres)
+            .then(|| format!("postgres://postgres@127.0.0.1:5432/{}", self.database))
+    }
+
+    /// `program` with this dataset's configuration.
+    fn command(&self, program: &Path, port: u16) -> Command {
+        let mut command = server::lectern(program, &self.data_dir, port);
+        if let Some(url) = self.database_url() {
+            command.env("DATABASE_URL", url);
+        }
+        command
+    }
+
+    pub(crate) fn serve(&self, binaries: &Binaries) -> Result<LocalServer> {
+        let port = server::free_port()?;
+        let mut command =
+            server::lectern_on_core(&binaries.lectern, &self.data_dir, port, SERVER_CORE);
+        if let Some(url) = self.database_url() {
+            command.env("DATABASE_URL", url);
+        }
+        LocalServer::start(command, self.data_dir.clone(), port)
+    }
+
+    /// The same SQL straight on the database: pgbench on PostgreSQL, our
+    /// own program on SQLite, with as many clients as wrk has connections.
+    fn sql(&self, binaries: &Binaries, read: &str, seconds: u64) -> Result<Load> {
+        match self.backend {
+            Backend::Sqlite => {
+                let output = cmd::output(
+                    Command::new("taskset")
+                        .args(["-c", &SERVER_CORE.to_string()])
+                        .arg(&binaries.bench)
+                        .arg("sqlite-load")
+                        .arg("--path")
+                        .arg(self.data_dir.join("lectern.sqlite"))
+                        .args(["--read", read])
+                        .args(["--connections", &CONNECTIONS.to_string()])
+                        .args(["--seconds", &seconds.to_string()])
+                        .args(["--sessions", &self.max_id.to_string()]),
+                )?;
+                let value: Value = serde_json::from_slice(&output)?;
+                let number = |key: &str| value[key].as_f64().unwrap_or(f64::NAN);
+                Ok(Load {
+                    rps: number("requests") / number("seconds"),
+                    p50_ms: number("p50_ms"),
+                    p95_ms: number("p95_ms"),
+                    p99_ms: number("p99_ms"),
+                    bytes_per_s: 0.0,
+                })
+            }
+            Backend::Postgres => self.pgbench(binaries, read, seconds),
+        }
+    }
+
+    fn pgbench(&self, binaries: &Binaries, read: &str, seconds: u64) -> Result<Load> {
+        let dir = bench_dir().join("pgbench");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        let script = dir.join(format!("{read}.sql"));
+        std::fs::write(
+            &script,
+            cmd::output(Command::new(&binaries.bench).args(["pgbench-script", read]))?,
+        )?;
+        let output = cmd::output(
+            Command::new("taskset")
+                .args(["-c", &LOAD_CORE.to_string(), "pgbench"])
+                .args(["-h", "127.0.0.1", "-U", "postgres", "-n"])
+                .args(["-c", &CONNECTIONS.to_string(), "-j", "1"])
+                .args(["-T", &seconds.to_string()])
+                .arg("-f")
+                .arg(&script)
+                .args(["-D", &format!("sessions={}", self.max_id)])
+                .arg("-l")
+                .arg(format!("--log-prefix={}", dir.join("log").display()))
+                .arg(&self.database)
+                .current_dir(&dir),
+        )?;
+        let text = String::from_utf8_lossy(&output);
+        let tps = text
+            .lines()
+            .find_map(|line| line.strip_prefix("tps = "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|number| number.parse::<f64>().ok())
+            .with_context(|| format!("no tps in pgbench's output: {text}"))?;
+        let mut latencies = Vec::new();
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("log."))
+            {
+                for line in std::fs::read_to_string(&path)?.lines() {
+                    if let Some(us) = line
+                        .split_whitespace()
+                        .nth(2)
+                        .and_then(|field| field.parse::<f64>().ok())
+                    {
+                        latencies.push(us / 1000.0);
+                    }
+                }
+            }
+        }
+        if latencies.is_empty() {
+            bail!("pgbench logged no transactions");
+        }
+        latencies.sort_by(f64::total_cmp);
+        let at =
+            |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+        Ok(Load {
+            rps: tps,
+            p50_ms: at(0.50),
+            p95_ms: at(0.95),
+            p99_ms: at(0.99),
+            bytes_per_s: 0.0,
+        })
+    }
+}
+
+fn psql(sql: &str) -> Result<()> {
+    cmd::output(Command::new("psql").args([
+        "-h",
+        "127.0.0.1",
+        "-U",
+        "postgres",
+        "-d",
+        "test",
+        "-q",
+        "-c",
+        sql,
+    ]))?;
+    Ok(())
+}
+
+/// One load run's figures.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Load {
+    pub(crate) rps: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p95_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) bytes_per_s: f64,
+}
+
+/// Each figure's median over the runs.
+fn median(settings: &Settings, mut once: impl FnMut() -> Result<Load>) -> Result<Load> {
+    let mut runs = Vec::new();
+    for _ in 0..settings.runs {
+        runs.push(once()?);
+    }
+    let of = |field: fn(&Load) -> f64| {
+        let mut values: Vec<f64> = runs.iter().map(field).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    Ok(Load {
+        rps: of(|load| load.rps),
+        p50_ms: of(|load| load.p50_ms),
+        p95_ms: of(|load| load.p95_ms),
+        p99_ms: of(|load| load.p99_ms),
+        bytes_per_s: of(|load| load.bytes_per_s),
+    })
+}
+
+/// One wrk run of `CONNECTIONS` connections from the load core; refuses
+/// figures that include errors.
+fn wrk(seconds: u64, url: &str, token: &str, env: &[(&str, String)]) -> Result<Load> {
+    let script = root()
+        .join("crates")
+        .join("bench")
+        .join("assets")
+        .join("wrk.lua");
+    let mut command = Command::new("taskset");
+    command
+        .args(["-c", &LOAD_CORE.to_string(), "wrk", "-t", "1"])
+        .args(["-c", &CONNECTIONS.to_string()])
+        .args(["-d", &format!("{seconds}s"), "--timeout", "60s"])
+        .arg("-s")
+        .arg(&script);
+    if !token.is_empty() {
+        command.args(["-H", &format!("Authorization: Bearer {token}")]);
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.arg(url);
+    let output = cmd::output(&mut command)?;
+    let text = String::from_utf8_lossy(&output);
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("WRK-JSON "))
+        .with_context(|| format!("wrk printed no figures: {text}"))?;
+    let value: Value = serde_json::from_str(line)?;
+    let number = |key: &str| value[key].as_f64().unwrap_or(f64::NAN);
+    if number("socket_errors") > 0.0 || number("status_errors") > 0.0 {
+        bail!("wrk against {url} saw errors: {line}");
+    }
+    let seconds = number("duration_us") / 1e6;
+    Ok(Load {
+        rps: number("requests") / seconds,
+        p50_ms: number("p50_us") / 1000.0,
+        p95_ms: number("p95_us") / 1000.0,
+        p99_ms: number("p99_us") / 1000.0,
+        bytes_per_s: number("bytes") / seconds,
+    })
+}
+
+/// nginx with one worker on the server core, serving `root`.
+struct Nginx {
+    child: Child,
+    port: u16,
+}
+
+impl Nginx {
+    fn start(root_dir: &Path) -> Result<Self> {
+        let dir = bench_dir().join("nginx");
+        std::fs::create_dir_all(dir.join("tmp"))?;
+        let port = server::free_port()?;
+        let user = if running_as_root() {
+            "user root;\n"
+        } else {
+            ""
+        };
+        let tmp = dir.join("tmp");
+        let tmp = tmp.display();
+        let conf = format!(
+            "{user}worker_processes 1;\ndaemon off;\npid {pid};\nerror_log {log} warn;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n\
+               types {{ application/json json; application/pdf pdf; }}\n\
+               default_type application/octet-stream;\n\
+               client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};\n\
+               uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
+               server {{ listen 127.0.0.1:{port}; root {root}; location / {{ }} }}\n}}\n",
+            pid = dir.join("nginx.pid").display(),
+            log = dir.join("error.log").display(),
+            root = root_dir.display(),
+        );
+        let conf_path = dir.join("nginx.conf");
+        std::fs::write(&conf_path, conf)?;
+        let child = Command::new("taskset")
+            .args(["-c", &SERVER_CORE.to_string(), "nginx", "-c"])
+            .arg(&conf_path)
+            .arg("-p")
+            .arg(&dir)
+            .stdin(Stdio::null())
+            .spawn()
+            .context("starting nginx")?;
+        let nginx = Self { child, port };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(10) {
+                bail!(
+                    "nginx did not answer; see {}",
+                    dir.join("error.log").display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(nginx)
+    }
+
+    fn url_of(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // TERM lets the master stop its worker; KILL would orphan it.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
+        status
+            .lines()
+            .any(|line| line.starts_with("Uid:") && line.split_whitespace().nth(1) == Some("0"))
+    })
+}
+
+impl LocalServer {
+    pub(crate) fn url_of(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+}
+
+fn no_database_route(
+    settings: &Settings,
+    binaries: &Binaries,
+    files: &Dataset,
+    out: &mut report::Section,
+) -> Result<()> {
+    let server = files.serve(binaries)?;
+    let body = server.get("/healthz")?;
+    let lectern = median(settings, || {
+        wrk(settings.seconds, &server.url_of("/healthz"), "", &[])
+    })?;
+    drop(server);
+    let www = bench_dir().join("www");
+    std::fs::create_dir_all(&www)?;
+    std::fs::write(www.join("healthz.json"), body)?;
+    let nginx = Nginx::start(&www)?;
+    let anchor = median(settings, || {
+        wrk(settings.seconds, &nginx.url_of("/healthz.json"), "", &[])
+    })?;
+    out.no_database(&lectern, &anchor);
+    Ok(())
+}
+
+/// A file of `FILE_BYTES` that reads as a PDF and does not compress.
+fn lecture_file() -> Result<PathBuf> {
+    let path = bench_dir().join("lecture.pdf");
+    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() == FILE_BYTES) {
+        return Ok(path);
+    }
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    file.write_all(b"%PDF-1.7\n")?;
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut written = 9;
+    let mut block = vec![0u8; 1 << 16];
+    while written < FILE_BYTES {
+        for byte in block.iter_mut() {
+            // xorshift: noise enough to defeat compression, fast to make.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *byte = state as u8;
+        }
+        let take = block.len().min((FILE_BYTES - written) as usize);
+        file.write_all(&block[..take])?;
+        written += take as u64;
+    }
+    file.flush()?;
+    Ok(path)
+}
+
+/// Drops `path` from the page cache, so the next read comes from disk.
+fn evict(path: &Path) -> Result<()> {
+    cmd::output(
+        Command::new("dd")
+            .arg(format!("if={}", path.display()))
+            .args(["iflag=nocache", "count=0", "status=none"]),
+    )?;
+    Ok(())
+}
+
+fn median_seconds(settings: &Settings, mut once: impl FnMut() -> Result<f64>) -> Result<f64> {
+    let mut values = Vec::new();
+    for _ in 0..settings.runs {
+        values.push(once()?);
+    }
+    values.sort_by(f64::total_cmp);
+    Ok(values[values.len() / 2])
+}
+
+fn stored_copy(data_dir: &Path, source: &Path) -> Result<Option<PathBuf>> {
+    let mut stack = vec![data_dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path != source
+                && std::fs::metadata(&path).is_ok_and(|meta| meta.len() == FILE_BYTES)
+            {
+                return Ok(Some(path));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn attachments(
+    settings: &Settings,
+    binaries: &Binaries,
+    files: &Dataset,
+    out: &mut report::Section,
+) -> Result<()> {
+    let source = lecture_file()?;
+    let server = files.serve(binaries)?;
+    let token = server.login(DIRECTOR)?;
+    let port = server.port();
+    let upload_path = "/api/v1/completions/1/attachments";
+
+    // Item 5: one upload at a time, fsync, rename and row included,
+    // against dd writing and fdatasyncing the same bytes.
+    std::fs::read(&source)?;
+    let mut uploaded = Vec::new();
+    let upload = median_seconds(settings, || {
+        let started = Instant::now();
+        let response = http::upload(port, upload_path, &token, &source, "lecture.pdf")?;
+        let elapsed = started.elapsed().as_secs_f64();
+        if response.status != 201 {
+            bail!(
+                "the upload answered {}: {}",
+                response.status,
+                response.text()
+            );
+        }
+        let value: Value = serde_json::from_slice(&response.body)?;
+        uploaded.push(
+            value["id"]
+                .as_i64()
+                .context("no id in the upload's answer")?,
+        );
+        Ok(elapsed)
+    })?;
+    let dd_target = files.data_dir.join("dd.out");
+    let dd = median_seconds(settings, || {
+        let started = Instant::now();
+        cmd::output(
+            Command::new("dd")
+                .arg(format!("if={}", source.display()))
+                .arg(format!("of={}", dd_target.display()))
+                .args(["bs=1M", "conv=fdatasync", "status=none"]),
+        )?;
+        let elapsed = started.elapsed().as_secs_f64();
+        std::fs::remove_file(&dd_target)?;
+        Ok(elapsed)
+    })?;
+
+    // Keep one stored copy, so the file nginx serves is the one Lectern does.
+    let kept = uploaded.pop().context("nothing was uploaded")?;
+    for id in uploaded {
+        let (status, _) = server::request(
+            port,
+            "DELETE",
+            &format!("/api/v1/completions/1/attachments/{id}"),
+            Some(&token),
+            None,
+        )?;
+        if status != 204 {
+            bail!("deleting attachment {id} answered {status}");
+        }
+    }
+    let stored = stored_copy(&files.data_dir, &source)?
+        .context("the uploaded file is not in the data folder")?;
+    let content = format!("/api/v1/completions/1/attachments/{kept}/content");
+    let stored_dir = stored.parent().context("a stored file has a folder")?;
+    let stored_name = stored
+        .file_name()
+        .context("a stored file has a name")?
+        .to_string_lossy()
+        .into_owned();
+
+    // Item 4: cached and evicted downloads, and random 1 MiB ranges.
+    let pid = server.pid();
+    reset_peak(pid)?;
+    let cached = median(settings, || {
+        wrk(settings.seconds, &server.url_of(&content), &token, &[])
+    })?;
+    let peak_downloads = proc_status_kib(pid, "VmHWM:")?;
+    let authorization = format!("Bearer {token}");
+    let evicted = median_seconds(settings, || {
+        evict(&stored)?;
+        let started = Instant::now();
+        let (status, bytes) = http::download(port, &content, &[("Authorization", &authorization)])?;
+        if status != 200 || bytes != FILE_BYTES {
+            bail!("the download answered {status} with {bytes} bytes");
+        }
+        Ok(started.elapsed().as_secs_f64())
+    })?;
+    let range_env = [
+        ("WRK_MODE", "range".to_owned()),
+        ("WRK_FILE_BYTES", FILE_BYTES.to_string()),
+        ("WRK_RANGE_BYTES", RANGE_BYTES.to_string()),
+    ];
+    let ranges = median(settings, || {
+        wrk(
+            settings.seconds,
+            &server.url_of(&content),
+            &token,
+            &range_env,
+        )
+    })?;
+
+    let nginx = Nginx::start(stored_dir)?;
+    let nginx_path = format!("/{stored_name}");
+    let nginx_cached = median(settings, || {
+        wrk(settings.seconds, &nginx.url_of(&nginx_path), "", &[])
+    })?;
+    let nginx_evicted = median_seconds(settings, || {
+        evict(&stored)?;
+        let started = Instant::now();
+        let (status, bytes) = http::download(nginx.port, &nginx_path, &[])?;
+        if status != 200 || bytes != FILE_BYTES {
+            bail!("nginx answered {status} with {bytes} bytes");
+        }
+        Ok(started.elapsed().as_secs_f64())
+    })?;
+    let nginx_ranges = median(settings, || {
+        wrk(settings.seconds, &nginx.url_of(&nginx_path), "", &range_env)
+    })?;
+    drop(nginx);
+    out.downloads(
+        (&cached, &nginx_cached),
+        (evicted, nginx_evicted),
+        (&ranges, &nginx_ranges),
+    );
+    out.upload(upload, dd);
+
+    // Item 5: the peak resident set while four uploads and four downloads
+    // of the file run at once.
+    reset_peak(pid)?;
+    let before = proc_status_kib(pid, "VmRSS:")?;
+    std::thread::scope(|scope| -> Result<()> {
+        let mut jobs = Vec::new();
+        for _ in 0..4 {
+            jobs.push(scope.spawn(|| -> Result<()> {
+                let response = http::upload(port, upload_path, &token, &source, "lecture.pdf")?;
+                if response.status != 201 {
+                    bail!("a parallel upload answered {}", response.status);
+                }
+                Ok(())
+            }));
+            jobs.push(scope.spawn(|| -> Result<()> {
+                let (status, _) =
+                    http::download(port, &content, &[("Authorization", &authorization)])?;
+                if status != 200 {
+                    bail!("a parallel download answered {status}");
+                }
+                Ok(())
+            }));
+        }
+        for job in jobs {
+            job.join()
+                .map_err(|_| anyhow::anyhow!("a transfer panicked"))??;
+        }
+        Ok(())
+    })?;
+    let peak = proc_status_kib(pid, "VmHWM:")?;
+    out.transfer_memory(before, peak, peak_downloads);
+    Ok(())
+}
+
+/// Makes the kernel's record of a process's peak resident set start again
+/// from now (`VmHWM`).
+fn reset_peak(pid: u32) -> Result<()> {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5")
+        .context("resetting the server's peak RSS")
+}
+
+fn proc_status_kib(pid: u32, field: &str) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .with_context(|| format!("no {field} for process {pid}"))
+}
+
+/// Item 6: idle memory, cold start and the SPA's first load.
+fn footprint(
+    settings: &Settings,
+    binaries: &Binaries,
+    files: &Dataset,
+    out: &mut report::Section,
+) -> Result<()> {
+    let start = median_seconds(settings, || {
+        let started = Instant::now();
+        let server = files.serve(binaries)?;
+        let elapsed = started.elapsed().as_secs_f64();
+        drop(server);
+        Ok(elapsed)
+    })?;
+    let server = files.serve(binaries)?;
+    server.login(DIRECTOR)?;
+    server.get("/api/v1/openapi.json")?;
+    let idle = proc_status_kib(server.pid(), "VmRSS:")?;
+
+    let mut first_load = Vec::new();
+    for file in spa::FIRST_LOAD {
+        let path = if file == "index.html" {
+            "/".to_owned()
+        } else {
+            format!("/{file}")
+        };
+        let response = http::exchange(
+            server.port(),
+            "GET",
+            &path,
+            &[("Accept-Encoding", "gzip")],
+            b"",
+        )?;
+        if response.status != 200 {
+            bail!("GET {path} answered {}", response.status);
+        }
+        let encoding = response
+            .header("content-encoding")
+            .unwrap_or("none")
+            .to_owned();
+        first_load.push((file, response.body.len() as u64, encoding));
+    }
+    out.footprint(idle, start, &first_load);
+    Ok(())
+}
