@@ -64,6 +64,19 @@ pub(crate) fn replace_between(path: &Path, name: &str, content: &str) -> Result<
     Ok(())
 }
 
+/// `1000000` as `1,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 fn ratio(ours: f64, anchor: f64) -> String {
     format!("{:.2}", ours / anchor)
 }
@@ -105,6 +118,7 @@ impl Section {
     }
 
     pub(crate) fn scale(&mut self, large: usize, rows: &[(&str, Load, Load)]) {
+        let large = thousands(large);
         let mut table = format!(
             "### 2. The list at 10,000 and {large} sessions\n\n\
              | database | p50 at 10,000 (ms) | p50 at {large} (ms) | ratio |\n|---|---:|---:|---:|\n"
@@ -176,9 +190,9 @@ impl Section {
 
     pub(crate) fn transfer_memory(&mut self, before_kib: u64, peak_kib: u64, downloads_kib: u64) {
         self.rest.push(format!(
-            "Resident memory of the server: {:.1} MiB before, **{:.1} MiB at its peak** while \
-             4 uploads and 4 downloads of 100 MB ran at once, and {:.1} MiB at its peak during \
-             the 64 concurrent downloads of table 4.\n",
+            "Resident memory of a freshly started server: {:.1} MiB before, **{:.1} MiB at its \
+             peak** while 4 uploads and 4 downloads of 100 MB ran at once. During the 64 \
+             concurrent downloads of table 4 the peak was {:.1} MiB.\n",
             before_kib as f64 / 1024.0,
             peak_kib as f64 / 1024.0,
             downloads_kib as f64 / 1024.0
@@ -229,5 +243,18 @@ impl Section {
             text.push_str(part);
         }
         replace_between(path, "bench", &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn large_counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }
