@@ -106,6 +106,9 @@ pub(crate) fn run(minutes: u64, clients: usize) -> Result<()> {
     if minutes >= 3 && growth > GROWTH_LIMIT {
         bail!("the server's memory grew ×{growth:.2} during the soak");
     }
+    // Thousands of uploads leave gigabytes behind; a failed soak keeps them
+    // for a look.
+    std::fs::remove_dir_all(&dataset.data_dir)?;
     println!("xtask: the soak passed: {total} requests, no 5xx, memory ×{growth:.2}");
     Ok(())
 }
