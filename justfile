@@ -30,3 +30,19 @@ lint:
     cargo fmt --all
     cargo clippy --workspace --exclude lectern-frontend --all-targets -- -D warnings
     cargo clippy -p lectern-frontend -p lectern-api-types --target wasm32-unknown-unknown -- -D warnings
+
+# schemathesis over openapi/openapi.json against a seeded server
+harden seconds="120":
+    cargo xtask harden --seconds {{seconds}}
+
+# Every fuzz target for a while each (nightly toolchain)
+fuzz seconds="120":
+    cargo xtask fuzz --seconds {{seconds}}
+
+# Lectern against its anchors, written to docs/benchmarks.md
+bench *args:
+    cargo xtask bench {{args}}
+
+# Ten minutes of mixed load, reported in docs/benchmarks.md
+soak minutes="10":
+    cargo xtask soak --minutes {{minutes}}

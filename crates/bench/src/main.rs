@@ -45,22 +45,7 @@ enum Command {
         sessions: i64,
     },
     /// Mixed traffic against a running server, sampling its memory
-    Soak {
-        #[arg(long)]
-        url: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        #[arg(long)]
-        seconds: u64,
-        #[arg(long)]
-        max_id: i64,
-        #[arg(long)]
-        pid: Option<u32>,
-    },
+    Soak(soak::Plan),
 }
 
 #[tokio::main]
@@ -88,26 +73,7 @@ async fn main() -> anyhow::Result<()> {
         } => serde_json::to_value(
             sql::sqlite_load(&path, read, connections, pool, seconds, sessions).await?,
         )?,
-        Command::Soak {
-            url,
-            email,
-            password,
-            clients,
-            seconds,
-            max_id,
-            pid,
-        } => serde_json::to_value(
-            soak::run(soak::Plan {
-                base: url,
-                email,
-                password,
-                clients,
-                seconds,
-                max_id,
-                pid,
-            })
-            .await?,
-        )?,
+        Command::Soak(plan) => serde_json::to_value(soak::run(plan).await?)?,
     };
     println!("{output}");
     Ok(())

@@ -72,15 +72,24 @@ impl Shared {
     }
 }
 
+#[derive(clap::Args)]
 pub struct Plan {
+    /// The server's base URL
+    #[arg(long = "url")]
     pub base: String,
+    #[arg(long)]
     pub email: String,
+    #[arg(long)]
     pub password: String,
+    #[arg(long, default_value_t = 16)]
     pub clients: usize,
+    #[arg(long)]
     pub seconds: u64,
     /// The largest session id; sessions are drawn from 1 to it.
+    #[arg(long)]
     pub max_id: i64,
     /// The server's process, whose memory is sampled.
+    #[arg(long)]
     pub pid: Option<u32>,
 }
 
