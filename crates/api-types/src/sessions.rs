@@ -231,8 +231,7 @@ pub struct CancelRequest {
 
 /// Reasons must say something: blank ones are refused.
 pub fn validate_reason(reason: &str) -> Result<(), validator::ValidationError> {
-    let length = reason.trim().chars().count();
-    if (1..=2000).contains(&length) {
+    if crate::text::says_something_within(reason, 2000) {
         Ok(())
     } else {
         Err(validator::ValidationError::new("reason")
@@ -394,8 +393,7 @@ pub struct NotePatch {
 
 /// Notes must say something, in at most 10,000 characters.
 pub fn validate_note_text(text: &str) -> Result<(), validator::ValidationError> {
-    let length = text.trim().chars().count();
-    if (1..=10_000).contains(&length) {
+    if crate::text::says_something_within(text, 10_000) {
         Ok(())
     } else {
         Err(validator::ValidationError::new("note_text")

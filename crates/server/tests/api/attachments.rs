@@ -300,6 +300,44 @@ async fn the_limits_a_page_checks_against_are_the_servers() {
 }
 
 #[tokio::test]
+async fn a_description_over_the_limit_counts_its_spaces_as_the_schema_does() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let send = |description: String| {
+        let form = Form::new()
+            .part(
+                "file",
+                Part::bytes(png(1000))
+                    .file_name("board.png")
+                    .mime_str("image/png")
+                    .unwrap(),
+            )
+            .text("description", description);
+        app.client
+            .post(app.api(&format!("/completions/{}/attachments", session.id)))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+    };
+
+    let response = send(format!("\n{}", "é".repeat(2000))).await.unwrap();
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(problem["errors"]["description"].is_array());
+    assert_eq!(temporaries(&app), 0);
+
+    let stored: Value = json(
+        send(format!(" {} ", "é".repeat(1998))).await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(stored["description"], "é".repeat(1998));
+}
+
+#[tokio::test]
 async fn uploads_need_a_file_and_a_reachable_session() {
     let Setup {
         app,

@@ -57,9 +57,7 @@ pub async fn attach(
     description: Option<String>,
 ) -> ServiceResult<Attachment> {
     let session = find_visible(db, caller, completion_id).await?;
-    let description = description
-        .map(|d| d.trim().to_owned())
-        .filter(|d| !d.is_empty());
+    // The limit counts the text as sent, as the schema's maxLength does.
     if description
         .as_ref()
         .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
@@ -69,6 +67,9 @@ pub async fn attach(
             "must be at most 2000 characters",
         ));
     }
+    let description = description
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
     let key = storage::new_key();
     storage
         .put_file(&key, received.temp.path())
