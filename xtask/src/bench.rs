@@ -213,9 +213,9 @@ impl Dataset {
             psql(&format!("CREATE DATABASE {}", dataset.database))?;
         }
         println!("xtask: seeding {name}");
-        cmd::output(dataset.command(&binaries.lectern, 0).arg("migrate"))?;
-        cmd::output(dataset.command(&binaries.lectern, 0).arg("seed-demo"))?;
-        let seeded = cmd::output(dataset.command(&binaries.bench, 0).args([
+        cmd::output(dataset.command(&binaries.lectern).arg("migrate"))?;
+        cmd::output(dataset.command(&binaries.lectern).arg("seed-demo"))?;
+        let seeded = cmd::output(dataset.command(&binaries.bench).args([
             "seed",
             "--sessions",
             &sessions.to_string(),
@@ -233,22 +233,27 @@ impl Dataset {
             .then(|| format!("postgres://postgres@127.0.0.1:5432/{}", self.database))
     }
 
-    /// `program` with this dataset's configuration.
-    fn command(&self, program: &Path, port: u16) -> Command {
-        let mut command = server::lectern(program, &self.data_dir, port);
+    /// `command` pointed at this dataset's database.
+    fn on_database(&self, mut command: Command) -> Command {
         if let Some(url) = self.database_url() {
             command.env("DATABASE_URL", url);
         }
         command
     }
 
+    /// `program` (lectern or lectern-bench) with this dataset's configuration.
+    fn command(&self, program: &Path) -> Command {
+        self.on_database(server::lectern(program, &self.data_dir, 0))
+    }
+
     pub(crate) fn serve(&self, binaries: &Binaries) -> Result<LocalServer> {
         let port = server::free_port()?;
-        let mut command =
-            server::lectern_on_core(&binaries.lectern, &self.data_dir, port, SERVER_CORE);
-        if let Some(url) = self.database_url() {
-            command.env("DATABASE_URL", url);
-        }
+        let command = self.on_database(server::lectern_on_core(
+            &binaries.lectern,
+            &self.data_dir,
+            port,
+            SERVER_CORE,
+        ));
         LocalServer::start(command, self.data_dir.clone(), port)
     }
 
@@ -380,11 +385,7 @@ fn median(settings: &Settings, mut once: impl FnMut() -> Result<Load>) -> Result
     for _ in 0..settings.runs {
         runs.push(once()?);
     }
-    let of = |field: fn(&Load) -> f64| {
-        let mut values: Vec<f64> = runs.iter().map(field).collect();
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
+    let of = |field: fn(&Load) -> f64| middle(runs.iter().map(field).collect());
     Ok(Load {
         rps: of(|load| load.rps),
         p50_ms: of(|load| load.p50_ms),
@@ -515,12 +516,6 @@ fn running_as_root() -> bool {
     })
 }
 
-impl LocalServer {
-    pub(crate) fn url_of(&self, path: &str) -> String {
-        format!("{}{path}", self.url())
-    }
-}
-
 fn no_database_route(
     settings: &Settings,
     binaries: &Binaries,
@@ -586,8 +581,13 @@ fn median_seconds(settings: &Settings, mut once: impl FnMut() -> Result<f64>) ->
     for _ in 0..settings.runs {
         values.push(once()?);
     }
+    Ok(middle(values))
+}
+
+/// The median of the runs' values (the upper one of an even count).
+fn middle(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    Ok(values[values.len() / 2])
+    values[values.len() / 2]
 }
 
 fn stored_copy(data_dir: &Path, source: &Path) -> Result<Option<PathBuf>> {

@@ -60,13 +60,7 @@ pub(crate) fn run(seconds: u64) -> Result<()> {
 
     // A 500 is a failure schemathesis reports itself; an error logged
     // without one (a panic in a stream, a failed background job) is too.
-    let log = std::fs::read_to_string(server.log())?;
-    let errors: Vec<&str> = log
-        .lines()
-        .filter(|line| line.contains(r#""level":"ERROR""#))
-        // actix logs malformed request heads it refuses with 400 as errors.
-        .filter(|line| !line.contains("request parse error"))
-        .collect();
+    let errors = server.logged_errors()?;
     if !errors.is_empty() {
         bail!(
             "the server logged {} errors under schemathesis; the first: {}",

@@ -122,8 +122,24 @@ impl LocalServer {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    pub(crate) fn url_of(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+
     pub(crate) fn log(&self) -> PathBuf {
         self.data_dir.join("server.log")
+    }
+
+    /// The error lines of the server's log so far. actix logs malformed
+    /// request heads it refuses with 400 as errors; those are not ours.
+    pub(crate) fn logged_errors(&self) -> Result<Vec<String>> {
+        let log = std::fs::read_to_string(self.log())?;
+        Ok(log
+            .lines()
+            .filter(|line| line.contains(r#""level":"ERROR""#))
+            .filter(|line| !line.contains("request parse error"))
+            .map(str::to_owned)
+            .collect())
     }
 
     /// An access token for a demo account.

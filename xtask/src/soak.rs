@@ -29,13 +29,9 @@ pub(crate) fn run(minutes: u64, clients: usize) -> Result<()> {
             .args(["--max-id", &dataset.max_id.to_string()])
             .args(["--pid", &server.pid().to_string()]),
     )?;
-    let log = std::fs::read_to_string(server.log())?;
+    let logged_errors = server.logged_errors()?.len();
     drop(server);
     let soak: Value = serde_json::from_slice(&output)?;
-    let logged_errors = log
-        .lines()
-        .filter(|line| line.contains(r#""level":"ERROR""#))
-        .count();
 
     let samples: Vec<(u64, u64)> = soak["rss_kib"]
         .as_array()

@@ -183,23 +183,13 @@ async fn list(shared: &Shared) {
         "&status=pending",
         "&status=cancelled",
     ][rand::rng().random_range(0..4)];
-    let response = shared
-        .client
-        .get(shared.url(&format!("/completions?limit=20{status}")))
-        .bearer_auth(&shared.token)
-        .send()
-        .await;
-    let outcome = match response {
-        Ok(response) => {
-            let code = response.status().as_u16();
-            // Reading the body is part of the request.
-            match response.bytes().await {
-                Ok(_) => Ok(code),
-                Err(_) => Err(()),
-            }
-        }
-        Err(_) => Err(()),
-    };
+    let outcome = read(
+        shared
+            .client
+            .get(shared.url(&format!("/completions?limit=20{status}")))
+            .bearer_auth(&shared.token),
+    )
+    .await;
     shared.count("list", outcome);
 }
 
@@ -215,6 +205,7 @@ async fn get(shared: &Shared) {
     shared.count("get", outcome);
 }
 
+/// Sends `request` and reads its body, which is part of the request's cost.
 async fn read(request: reqwest::RequestBuilder) -> Result<u16, ()> {
     let response = request.send().await.map_err(drop)?;
     let code = response.status().as_u16();

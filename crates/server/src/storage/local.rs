@@ -174,6 +174,17 @@ mod tests {
             .unwrap()
     }
 
+    /// A store in a fresh folder holding `bytes` under the key answered.
+    async fn stored(bytes: &[u8]) -> (tempfile::TempDir, LocalStorage, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStorage::new(dir.path().join("attachments"));
+        let temp = dir.path().join("upload.part");
+        std::fs::write(&temp, bytes).unwrap();
+        let key = new_key();
+        store.put_file(&key, &temp).await.unwrap();
+        (dir, store, key)
+    }
+
     #[tokio::test]
     async fn a_stored_file_reads_back_whole_and_by_range_then_goes() {
         let dir = tempfile::tempdir().unwrap();
@@ -211,13 +222,8 @@ mod tests {
 
     #[tokio::test]
     async fn files_larger_than_a_block_read_back_whole_and_by_range() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalStorage::new(dir.path().join("attachments"));
-        let temp = dir.path().join("upload.part");
         let bytes: Vec<u8> = (0..BLOCK * 2 + 123).map(|i| (i % 251) as u8).collect();
-        std::fs::write(&temp, &bytes).unwrap();
-        let key = new_key();
-        store.put_file(&key, &temp).await.unwrap();
+        let (_dir, store, key) = stored(&bytes).await;
 
         assert_eq!(read(store.get(&key, None).await.unwrap()).await, bytes);
         let range = BLOCK as u64 - 5..BLOCK as u64 * 2 + 7;
@@ -229,12 +235,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_shorter_than_its_range_ends_in_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalStorage::new(dir.path().join("attachments"));
-        let temp = dir.path().join("upload.part");
-        std::fs::write(&temp, b"0123456789").unwrap();
-        let key = new_key();
-        store.put_file(&key, &temp).await.unwrap();
+        let (_dir, store, key) = stored(b"0123456789").await;
 
         let stream = store.get(&key, Some(5..20)).await.unwrap();
         let read: Result<Vec<_>, _> = stream.try_collect().await;
