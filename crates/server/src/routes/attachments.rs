@@ -148,6 +148,9 @@ pub async fn upload(
                 received = Some(file);
             }
             Some("file") => return Err(ApiError::invalid("file", "send one file per request")),
+            Some("description") if description.is_some() => {
+                return Err(ApiError::invalid("description", "send it once"));
+            }
             Some("description") => {
                 let mut text = Vec::new();
                 while let Some(chunk) = field.try_next().await.map_err(|err| bad_multipart(&err))? {

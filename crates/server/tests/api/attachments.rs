@@ -376,6 +376,45 @@ async fn uploads_need_a_file_and_a_reachable_session() {
 }
 
 #[tokio::test]
+async fn a_form_that_sends_a_field_twice_is_refused_and_keeps_nothing() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let file = |name: &str| {
+        Part::bytes(png(1000))
+            .file_name(name.to_owned())
+            .mime_str("image/png")
+            .unwrap()
+    };
+    let twice_described = Form::new()
+        .text("description", "Board, morning")
+        .part("file", file("board.png"))
+        .text("description", "Board, afternoon");
+    let two_files = Form::new()
+        .part("file", file("board.png"))
+        .part("file", file("board-2.png"));
+
+    for (form, field) in [(twice_described, "description"), (two_files, "file")] {
+        let response = app
+            .client
+            .post(app.api(&format!("/completions/{}/attachments", session.id)))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(problem["errors"][field].is_array(), "{problem}");
+    }
+    assert_eq!(attachment_count(&app, &token, session.id).await, 0);
+    assert_eq!(stored_keys(&app).await, Vec::<String>::new());
+    assert_eq!(temporaries(&app), 0);
+}
+
+#[tokio::test]
 async fn ranges_serve_what_video_players_ask_for() {
     let Setup {
         app,
