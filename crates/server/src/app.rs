@@ -18,7 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{AccessTokens, LoginLimiter, secret};
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
-use crate::extract::{JSON_LIMIT_BYTES, path_config};
+use crate::extract::JSON_LIMIT_BYTES;
 use crate::routes::{self, API_PREFIX};
 use crate::services::attachments::links::LinkSigner;
 use crate::services::attachments::sweep;
@@ -163,7 +163,6 @@ fn app(
         .app_data(state)
         .app_data(methods)
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
-        .app_data(path_config())
         .service(routes::system::healthz)
         .service(routes::system::readyz)
         // Before the API scope, whose default service would answer its JSON.

@@ -1,6 +1,7 @@
 //! Request extractors that parse and validate in one step, and report
 //! failures as problems naming the field at fault.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -8,15 +9,17 @@ use std::time::Duration;
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header;
-use actix_web::web::{Bytes, PathConfig};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
+use serde::de::value::{self, MapDeserializer, SeqDeserializer};
 use validator::Validate;
 
 use crate::error::ApiError;
 use crate::services::error::FieldErrors;
 use crate::state::AppState;
+use crate::url_text::UrlText;
 
 /// Bodies above this are refused with 413 before they are read whole.
 /// Sized for the longest valid body: 10,000 characters of notes, each
@@ -200,26 +203,50 @@ impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
-    let deserializer =
-        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        ApiError::Invalid(field_error(
-            &err.path().to_string(),
-            &err.inner().to_string(),
-        ))
-    })?;
+    let pairs =
+        form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name, UrlText(value)));
+    let value: T = serde_path_to_error::deserialize(MapDeserializer::<_, value::Error>::new(pairs))
+        .map_err(|err| {
+            ApiError::Invalid(field_error(
+                &err.path().to_string(),
+                &err.inner().to_string(),
+            ))
+        })?;
     value
         .validate()
         .map_err(|err| ApiError::Invalid(err.into()))?;
     Ok(value)
 }
 
-/// Path parameters that do not parse (`/users/abc`) are reported, not
+/// The path's parameters in order: one (`/users/{id}`) as itself, several
+/// as a tuple. One that does not parse (`/users/abc`) is reported, not
 /// passed on as an empty 404.
-pub fn path_config() -> PathConfig {
-    PathConfig::default().error_handler(|err, _req| {
-        ApiError::Malformed(format!("A path parameter is not valid: {err}")).into()
-    })
+#[derive(Debug)]
+pub struct PathParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for PathParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let mut segments: Vec<UrlText<'_>> = req
+            .match_info()
+            .iter()
+            .map(|(_, text)| UrlText(Cow::Borrowed(text)))
+            .collect();
+        let parsed = if segments.len() == 1 {
+            T::deserialize(segments.remove(0))
+        } else {
+            T::deserialize(SeqDeserializer::<_, value::Error>::new(
+                segments.into_iter(),
+            ))
+        };
+        std::future::ready(
+            parsed.map(PathParams).map_err(|err| {
+                ApiError::Malformed(format!("A path parameter is not valid: {err}"))
+            }),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod services;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod url_text;
 
 pub use app::Application;
 pub use config::Config;

@@ -14,7 +14,7 @@ use validator::Validate;
 use crate::domain::AuthUser;
 use crate::entities::attachment;
 use crate::error::ApiError;
-use crate::extract::ValidQuery;
+use crate::extract::{PathParams, ValidQuery};
 use crate::services::attachments::receive::{ReceiveError, Received, receive};
 use crate::services::attachments::{self as service, zip};
 use crate::services::sessions::find_visible;
@@ -109,10 +109,9 @@ pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     // Nothing of the body is read for a session the caller cannot reach.
     find_visible(&state.db, &caller, id).await?;
     let limit = state.config.max_upload_bytes();
@@ -250,10 +249,9 @@ pub struct ContentQuery {
 pub async fn content(
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    PathParams((completion_id, attachment_id)): PathParams<(i64, i64)>,
     ValidQuery(query): ValidQuery<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (completion_id, attachment_id) = path.into_inner();
     let file = match (query.sig.as_deref(), query.expires) {
         (Some(signature), Some(expires)) => {
             let now = Utc::now().timestamp();
@@ -409,9 +407,8 @@ async fn serve(
 pub async fn link(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<(i64, i64)>,
+    PathParams((completion_id, attachment_id)): PathParams<(i64, i64)>,
 ) -> Result<web::Json<AttachmentLink>, ApiError> {
-    let (completion_id, attachment_id) = path.into_inner();
     Ok(web::Json(
         service::link(
             &state.db,
@@ -442,9 +439,8 @@ pub async fn link(
 pub async fn remove(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<(i64, i64)>,
+    PathParams((completion_id, attachment_id)): PathParams<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (completion_id, attachment_id) = path.into_inner();
     service::remove(
         &state.db,
         state.storage.as_ref(),
@@ -483,9 +479,8 @@ fn zip_response(name: &str, entries: Vec<zip::Entry>, state: &AppState) -> HttpR
 pub async fn session_zip(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let entries = service::entries_of_session(&state.db, &caller, id).await?;
     Ok(zip_response(
         &service::zip_name(&format!("session-{id}")),

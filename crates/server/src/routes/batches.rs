@@ -6,7 +6,7 @@ use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery};
+use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::batches as service;
 use crate::state::AppState;
 
@@ -46,11 +46,9 @@ pub async fn list(
 pub async fn get_one(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<web::Json<Batch>, ApiError> {
-    Ok(web::Json(
-        service::get(&state.db, &caller, id.into_inner()).await?,
-    ))
+    Ok(web::Json(service::get(&state.db, &caller, id).await?))
 }
 
 /// Create a batch (admins) and, in the same transaction, one pending
@@ -100,11 +98,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<BatchPatch>,
 ) -> Result<web::Json<Batch>, ApiError> {
     Ok(web::Json(
-        service::update(&state.db, &caller, id.into_inner(), body).await?,
+        service::update(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -125,8 +123,8 @@ pub async fn update(
 pub async fn remove(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete(&state.db, &caller, id.into_inner()).await?;
+    service::delete(&state.db, &caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery};
+use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::notes as service;
 use crate::state::AppState;
 
@@ -27,11 +27,11 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidQuery(query): ValidQuery<PageQuery>,
 ) -> Result<web::Json<Page<SessionNote>>, ApiError> {
     Ok(web::Json(
-        service::list(&state.db, &caller, id.into_inner(), query).await?,
+        service::list(&state.db, &caller, id, query).await?,
     ))
 }
 
@@ -53,10 +53,10 @@ pub async fn list(
 pub async fn add(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<NewNote>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = service::add(&state.db, &caller, id.into_inner(), body).await?;
+    let created = service::add(&state.db, &caller, id, body).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -79,10 +79,9 @@ pub async fn add(
 pub async fn update(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<(i64, i64)>,
+    PathParams((id, note_id)): PathParams<(i64, i64)>,
     ValidJson(body): ValidJson<NotePatch>,
 ) -> Result<web::Json<SessionNote>, ApiError> {
-    let (id, note_id) = path.into_inner();
     Ok(web::Json(
         service::update(&state.db, &caller, id, note_id, body).await?,
     ))
@@ -104,9 +103,8 @@ pub async fn update(
 pub async fn remove(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<(i64, i64)>,
+    PathParams((id, note_id)): PathParams<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, note_id) = path.into_inner();
     service::delete(&state.db, &caller, id, note_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

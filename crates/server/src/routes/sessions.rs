@@ -11,7 +11,7 @@ use lectern_api_types::sessions::{
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery};
+use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::sessions::{codes, lifecycle, query};
 use crate::state::AppState;
 
@@ -76,11 +76,9 @@ pub async fn list(
 pub async fn get_one(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<web::Json<CompletionDetail>, ApiError> {
-    Ok(web::Json(
-        query::get(&state.db, &caller, id.into_inner()).await?,
-    ))
+    Ok(web::Json(query::get(&state.db, &caller, id).await?))
 }
 
 /// Create an ad-hoc session, held outside any batch.
@@ -126,11 +124,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<CompletionPatch>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::update(&state.db, &caller, id.into_inner(), body).await?,
+        lifecycle::update(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -154,11 +152,11 @@ pub async fn update(
 pub async fn complete(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<CompleteRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::complete(&state.db, &caller, id.into_inner(), body).await?,
+        lifecycle::complete(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -181,11 +179,11 @@ pub async fn complete(
 pub async fn cancel(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<CancelRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::cancel(&state.db, &caller, id.into_inner(), body).await?,
+        lifecycle::cancel(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -210,11 +208,11 @@ pub async fn cancel(
 pub async fn verify(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<VerifyRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::verify(&state.db, &caller, id.into_inner(), body).await?,
+        lifecycle::verify(&state.db, &caller, id, body).await?,
     ))
 }
 

@@ -6,7 +6,7 @@ use lectern_api_types::users::{NewUser, User, UserPatch, UserQuery};
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery};
+use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::users as service;
 use crate::state::AppState;
 
@@ -46,11 +46,9 @@ pub async fn list(
 pub async fn get_one(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<web::Json<User>, ApiError> {
-    Ok(web::Json(
-        service::get(&state.db, &caller, id.into_inner()).await?,
-    ))
+    Ok(web::Json(service::get(&state.db, &caller, id).await?))
 }
 
 /// Create an account (admins). Branch admins create staff of their own
@@ -99,11 +97,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<UserPatch>,
 ) -> Result<web::Json<User>, ApiError> {
     Ok(web::Json(
-        service::update(&state.db, &caller, id.into_inner(), body).await?,
+        service::update(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -124,8 +122,8 @@ pub async fn update(
 pub async fn remove(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete(&state.db, &caller, id.into_inner()).await?;
+    service::delete(&state.db, &caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

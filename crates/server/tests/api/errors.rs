@@ -213,4 +213,48 @@ async fn integral_numbers_count_as_integers_as_the_schema_says() {
         .await
         .unwrap();
     assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+
+    // Ids in paths and integers in queries follow the same rule.
+    let branch = app.create_branch("PUNE", "Asia/Kolkata").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    for _ in 0..3 {
+        app.completed_session(&faculty).await;
+    }
+    let session = app.completed_session(&faculty).await;
+    let detail: serde_json::Value = crate::helpers::json(
+        app.get(&format!("/completions/{}.0", session.id), &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["id"], session.id);
+    let problem = assert_problem(
+        app.get(&format!("/completions/{}.5", session.id), &token)
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not an integer")
+    );
+
+    let page: serde_json::Value = crate::helpers::json(
+        app.get(
+            &format!("/completions?limit=2.0&user_id={}.0", faculty.id),
+            &token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 2, "{page}");
+    let problem = assert_problem(
+        app.get("/completions?limit=2.5", &token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["limit"].is_array(), "{problem}");
 }
