@@ -82,9 +82,13 @@ enum Command {
     },
 }
 
-/// The workspace root, whatever directory the command is run from.
+/// The workspace root of the checkout `cargo xtask` was run in, whatever
+/// directory it was run from. Read at run time (cargo sets it for `cargo
+/// run`): clones that share a target folder can reuse one xtask binary,
+/// whose compile-time path would be the other clone's.
 pub(crate) fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
         .parent()
         .map(PathBuf::from)
         .unwrap_or_default()
