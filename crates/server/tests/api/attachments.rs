@@ -86,6 +86,10 @@ pub async fn upload(
                 .unwrap(),
         )
         .text("description", "From class");
+    post_form(app, token, session, form).await
+}
+
+async fn post_form(app: &TestApp, token: &str, session: i64, form: Form) -> reqwest::Response {
     app.client
         .post(app.api(&format!("/completions/{session}/attachments")))
         .bearer_auth(token)
@@ -317,20 +321,16 @@ async fn a_description_over_the_limit_counts_its_spaces_as_the_schema_does() {
                     .unwrap(),
             )
             .text("description", description);
-        app.client
-            .post(app.api(&format!("/completions/{}/attachments", session.id)))
-            .bearer_auth(&token)
-            .multipart(form)
-            .send()
+        post_form(&app, &token, session.id, form)
     };
 
-    let response = send(format!("\n{}", "é".repeat(2000))).await.unwrap();
+    let response = send(format!("\n{}", "é".repeat(2000))).await;
     let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(problem["errors"]["description"].is_array());
     assert_eq!(temporaries(&app), 0);
 
     let stored: Value = json(
-        send(format!(" {} ", "é".repeat(1998))).await.unwrap(),
+        send(format!(" {} ", "é".repeat(1998))).await,
         StatusCode::CREATED,
     )
     .await;
@@ -346,14 +346,7 @@ async fn uploads_need_a_file_and_a_reachable_session() {
         ..
     } = setup().await;
     let form = Form::new().text("description", "No file");
-    let response = app
-        .client
-        .post(app.api(&format!("/completions/{}/attachments", session.id)))
-        .bearer_auth(&token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&app, &token, session.id, form).await;
     let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(problem["errors"]["file"].is_array());
     let response = app
@@ -398,14 +391,7 @@ async fn a_form_that_sends_a_field_twice_is_refused_and_keeps_nothing() {
         .part("file", file("board-2.png"));
 
     for (form, field) in [(twice_described, "description"), (two_files, "file")] {
-        let response = app
-            .client
-            .post(app.api(&format!("/completions/{}/attachments", session.id)))
-            .bearer_auth(&token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let response = post_form(&app, &token, session.id, form).await;
         let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert!(problem["errors"][field].is_array(), "{problem}");
     }
