@@ -40,7 +40,11 @@ pub struct NewBranch {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 120, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 120,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub name: String,
     /// Stored upper-cased.
@@ -71,7 +75,11 @@ pub struct BranchPatch {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 120, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 120,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub name: Option<String>,
     #[validate(custom(function = "validate_short_code"))]

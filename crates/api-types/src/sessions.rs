@@ -130,7 +130,11 @@ pub struct NewCompletion {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 200, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub title: String,
     pub scheduled_start: DateTime<Utc>,
@@ -161,7 +165,11 @@ pub struct CompletionPatch {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 200, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub title: Option<String>,
     /// Ad-hoc sessions only, while pending.
@@ -225,7 +233,13 @@ pub struct CompleteRequest {
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     #[validate(custom(function = "validate_reason"))]
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000, pattern = r"\S"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
+    )]
     pub reason: String,
 }
 
@@ -373,7 +387,13 @@ pub struct Occurrence {
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
     #[validate(custom(function = "validate_note_text"))]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000, pattern = r"\S"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 10000,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
+    )]
     pub note_text: String,
     #[serde(default)]
     pub note_type: NoteType,
@@ -386,7 +406,13 @@ pub struct NewNote {
 #[serde(deny_unknown_fields)]
 pub struct NotePatch {
     #[validate(custom(function = "validate_note_text"))]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000, pattern = r"\S"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 10000,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
+    )]
     pub note_text: Option<String>,
     pub note_type: Option<NoteType>,
 }

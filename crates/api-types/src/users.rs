@@ -71,7 +71,11 @@ pub struct NewUser {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 120, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 120,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub name: String,
     pub role: Role,
@@ -114,7 +118,11 @@ pub struct UserPatch {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 120, pattern = r"\S")
+        schema(
+            min_length = 1,
+            max_length = 120,
+            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+        )
     )]
     pub name: Option<String>,
     pub role: Option<Role>,

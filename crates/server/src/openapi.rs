@@ -262,6 +262,40 @@ mod tests {
         }
     }
 
+    fn patterns(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(fields) => {
+                if let Some(Value::String(pattern)) = fields.get("pattern") {
+                    found.push(pattern.clone());
+                }
+                fields.values().for_each(|v| patterns(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| patterns(v, found)),
+            _ => {}
+        }
+    }
+
+    /// Text that must say something has one pattern, the one the server's
+    /// own blank check is tested against; every other pattern is a whole format.
+    #[test]
+    fn every_unanchored_pattern_is_the_servers_blank_check() {
+        let document: Value = serde_json::from_str(&super::document_json()).unwrap();
+        let mut found = Vec::new();
+        patterns(&document, &mut found);
+        assert!(
+            found
+                .iter()
+                .any(|p| p == lectern_api_types::text::SAYS_SOMETHING)
+        );
+        for pattern in found {
+            assert!(
+                (pattern.starts_with('^') && pattern.ends_with('$'))
+                    || pattern == lectern_api_types::text::SAYS_SOMETHING,
+                "{pattern}"
+            );
+        }
+    }
+
     #[test]
     fn every_reference_in_the_document_resolves() {
         let document: Value = serde_json::from_str(&super::document_json()).unwrap();
