@@ -249,28 +249,16 @@ pub fn document_json() -> String {
 mod tests {
     use serde_json::Value;
 
-    fn references(value: &Value, found: &mut Vec<String>) {
+    /// Every string the document holds under `key`, at any depth.
+    fn strings_under(key: &str, value: &Value, found: &mut Vec<String>) {
         match value {
             Value::Object(fields) => {
-                if let Some(Value::String(target)) = fields.get("$ref") {
-                    found.push(target.clone());
+                if let Some(Value::String(text)) = fields.get(key) {
+                    found.push(text.clone());
                 }
-                fields.values().for_each(|v| references(v, found));
+                fields.values().for_each(|v| strings_under(key, v, found));
             }
-            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
-            _ => {}
-        }
-    }
-
-    fn patterns(value: &Value, found: &mut Vec<String>) {
-        match value {
-            Value::Object(fields) => {
-                if let Some(Value::String(pattern)) = fields.get("pattern") {
-                    found.push(pattern.clone());
-                }
-                fields.values().for_each(|v| patterns(v, found));
-            }
-            Value::Array(items) => items.iter().for_each(|v| patterns(v, found)),
+            Value::Array(items) => items.iter().for_each(|v| strings_under(key, v, found)),
             _ => {}
         }
     }
@@ -281,7 +269,7 @@ mod tests {
     fn every_unanchored_pattern_is_the_servers_blank_check() {
         let document: Value = serde_json::from_str(&super::document_json()).unwrap();
         let mut found = Vec::new();
-        patterns(&document, &mut found);
+        strings_under("pattern", &document, &mut found);
         assert!(
             found
                 .iter()
@@ -300,7 +288,7 @@ mod tests {
     fn every_reference_in_the_document_resolves() {
         let document: Value = serde_json::from_str(&super::document_json()).unwrap();
         let mut found = Vec::new();
-        references(&document, &mut found);
+        strings_under("$ref", &document, &mut found);
         assert!(!found.is_empty());
         for target in found {
             let pointer = target.strip_prefix('#').expect("a local reference");
