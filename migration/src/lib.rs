@@ -11,6 +11,7 @@ mod m20261128_000002_refresh_tokens;
 mod m20261128_000003_schedule;
 mod m20261128_000004_session_content;
 mod m20261128_000005_audit_log;
+mod m20261129_000006_review;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_schedule::Migration),
             Box::new(m20261128_000004_session_content::Migration),
             Box::new(m20261128_000005_audit_log::Migration),
+            Box::new(m20261129_000006_review::Migration),
         ]
     }
 }

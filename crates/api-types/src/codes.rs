@@ -93,15 +93,24 @@ impl fmt::Display for CompletionCode {
     }
 }
 
-/// `validator` hook for request fields that carry a completion code.
-pub fn validate_completion_code(code: &str) -> Result<(), ValidationError> {
-    CompletionCode::parse(code).map(drop).map_err(|_| {
-        invalid(
-            "completion_code",
-            "must be 4 to 48 letters, digits or dashes, starting with a letter or digit",
-        )
-    })
+/// The schema says what [`CompletionCode::parse`] accepts once trimmed, in
+/// either case.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CompletionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9][A-Za-z0-9-]{3,47}$"))
+            .description(Some(
+                "A completion code: 4 to 48 letters, digits or dashes, any case (stored upper-cased)",
+            ))
+            .examples([serde_json::json!("RUST-101-20260302-7KQ2")])
+            .into()
+    }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CompletionCode {}
 
 #[cfg(test)]
 mod tests {

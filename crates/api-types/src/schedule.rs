@@ -148,8 +148,8 @@ impl utoipa::ToSchema for Weekdays {
     }
 }
 
-/// Where a session stands. `pending → completed | cancelled`; verification
-/// of a completed session is recorded beside the status, not as a new one.
+/// Where a session stands. `pending → completed | cancelled`; the review of
+/// a completed session ([`Review`]) is kept beside the status, not as a new one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -184,6 +184,59 @@ impl CompletionStatus {
 }
 
 impl fmt::Display for CompletionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a completed session's record stands in review. Only completed
+/// sessions have one: `unreviewed` once recorded, `verified` by an admin
+/// who checked the code (the record is then locked), or `returned` to its
+/// owner for correction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
+    )
+)]
+pub enum Review {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "unreviewed"))]
+    Unreviewed,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "verified"))]
+    Verified,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "returned"))]
+    Returned,
+}
+
+impl Review {
+    pub const ALL: [Review; 3] = [Review::Unreviewed, Review::Verified, Review::Returned];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Review::Unreviewed => "unreviewed",
+            Review::Verified => "verified",
+            Review::Returned => "returned",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Review::Unreviewed => "Awaiting review",
+            Review::Verified => "Verified",
+            Review::Returned => "Returned",
+        }
+    }
+}
+
+impl fmt::Display for Review {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

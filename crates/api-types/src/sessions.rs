@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::codes::validate_completion_code;
-use crate::schedule::{CompletionStatus, NoteType};
-use crate::text::not_blank;
+use crate::codes::CompletionCode;
+use crate::schedule::{CompletionStatus, NoteType, Review};
+use crate::text::{Reason, not_blank};
 use crate::time::{DateOrInstant, TimeInput};
 
 /// A session: a batch's sitting on one date, or an ad-hoc one.
@@ -23,6 +23,7 @@ use crate::time::{DateOrInstant, TimeInput};
         "completion_code": "RUST-101-20260302-7KQ2", "notes": "Covered ownership and borrowing.",
         "status": "completed", "cancel_reason": null,
         "completed_at": "2026-03-02T05:40:00Z", "cancelled_at": null,
+        "review": "unreviewed", "recorded_by": 7, "return_reason": null, "late_minutes": 7,
         "verified_at": null, "verified_by": null, "version": 2, "attachment_count": 1,
         "created_at": "2026-01-02T10:00:00Z", "updated_at": "2026-03-02T05:40:00Z"
     }))
@@ -52,6 +53,15 @@ pub struct Completion {
     pub cancel_reason: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Where the record stands in review; `null` until the session is completed.
+    pub review: Option<Review>,
+    /// Who recorded the completion: the owner, or an admin for them.
+    pub recorded_by: Option<i64>,
+    /// Why an admin returned the record for correction, while it is returned.
+    pub return_reason: Option<String>,
+    /// Minutes the actual start was after the scheduled one, never negative;
+    /// `null` until completed.
+    pub late_minutes: Option<i32>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
     /// Send it back with a PATCH; a change made meanwhile makes the PATCH fail with 409.
@@ -181,12 +191,7 @@ pub struct CompletionPatch {
     /// Completed sessions not yet verified.
     pub actual_end_time: Option<TimeInput>,
     /// Completed sessions not yet verified.
-    #[validate(custom(function = "validate_completion_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
-    )]
-    pub completion_code: Option<String>,
+    pub completion_code: Option<CompletionCode>,
     /// Send `null` to clear them.
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
     #[serde(
@@ -213,13 +218,8 @@ pub struct CompleteRequest {
     pub actual_start_time: TimeInput,
     pub actual_end_time: TimeInput,
     /// Generated when absent; upper-cased when sent.
-    #[validate(custom(function = "validate_completion_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
-    )]
     #[serde(default)]
-    pub completion_code: Option<String>,
+    pub completion_code: Option<CompletionCode>,
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
     #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     #[serde(default)]
@@ -232,25 +232,7 @@ pub struct CompleteRequest {
 #[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Public holiday"})))]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
-    #[validate(custom(function = "validate_reason"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 2000,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub reason: String,
-}
-
-/// Reasons must say something: blank ones are refused.
-pub fn validate_reason(reason: &str) -> Result<(), validator::ValidationError> {
-    if crate::text::says_something_within(reason, 2000) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("reason")
-            .with_message("is required (at most 2000 characters)".into()))
-    }
+    pub reason: Reason,
 }
 
 /// `POST /completions/{id}/verify`: the code as the admin read it.
@@ -259,12 +241,27 @@ pub fn validate_reason(reason: &str) -> Result<(), validator::ValidationError> {
 #[cfg_attr(feature = "openapi", schema(example = json!({"completion_code": "RUST-101-20260302-7KQ2"})))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    #[validate(custom(function = "validate_completion_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{3,47}$")
-    )]
-    pub completion_code: String,
+    /// The code the teacher gave the class, as the admin received it; it is
+    /// never shown to the admin beforehand.
+    pub completion_code: CompletionCode,
+}
+
+/// `POST /completions/{id}/return`: why the record goes back to its owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "The end time says 10:00; the class ran until 11:00."})))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub reason: Reason,
+}
+
+/// `POST /completions/{id}/reopen`: why a verification is undone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Verified against the wrong attendance sheet."})))]
+#[serde(deny_unknown_fields)]
+pub struct ReopenRequest {
+    pub reason: Reason,
 }
 
 /// `POST /completion-codes`: a suggestion for the form's Generate button.
@@ -301,6 +298,10 @@ pub struct CompletionFilter {
     /// Sessions scheduled up to this date (inclusive) or before this instant.
     #[cfg_attr(feature = "openapi", param(value_type = Option<DateOrInstant>, example = "2026-03-31"))]
     pub to: Option<DateOrInstant>,
+    /// Completed sessions in this review state.
+    pub review: Option<Review>,
+    /// The session completed with exactly this code, in any letter case.
+    pub code: Option<CompletionCode>,
     /// Matches completion code, notes or batch name, case-insensitively.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[cfg_attr(feature = "openapi", param(max_length = 100))]

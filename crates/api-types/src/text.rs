@@ -35,8 +35,92 @@ pub fn says_something_within(text: &str, max: usize) -> bool {
     !is_blank(text) && text.chars().count() <= max
 }
 
+/// The longest reason kept for a cancellation, a return or a reopening.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// Why something was done to a session: it must say something, in at most
+/// [`MAX_REASON_CHARS`] characters as sent, and is kept trimmed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Reason(String);
+
+/// Why a string is not a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidReason;
+
+impl std::fmt::Display for InvalidReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "is required (at most {MAX_REASON_CHARS} characters)")
+    }
+}
+
+impl std::error::Error for InvalidReason {}
+
+impl Reason {
+    pub fn parse(raw: &str) -> Result<Self, InvalidReason> {
+        if says_something_within(raw, MAX_REASON_CHARS) {
+            Ok(Self(raw.trim().to_owned()))
+        } else {
+            Err(InvalidReason)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Reason {
+    type Error = InvalidReason;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Reason> for String {
+    fn from(reason: Reason) -> Self {
+        reason.0
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Reason {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(MAX_REASON_CHARS))
+            .pattern(Some(SAYS_SOMETHING))
+            .examples([serde_json::json!("Public holiday")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Reason {}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reasons_are_trimmed_and_must_say_something() {
+        assert_eq!(
+            Reason::parse("  Projector broke ").unwrap().as_str(),
+            "Projector broke"
+        );
+        assert!(Reason::parse(" \u{3000}").is_err());
+        assert!(Reason::parse(&"x".repeat(MAX_REASON_CHARS)).is_ok());
+        assert!(Reason::parse(&"x".repeat(MAX_REASON_CHARS + 1)).is_err());
+        let reason: Reason = serde_json::from_str("\" ok \"").unwrap();
+        assert_eq!(reason.as_str(), "ok");
+        assert!(serde_json::from_str::<Reason>("\"  \"").is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -12,10 +12,11 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use lectern_api_types::Role;
-use lectern_api_types::schedule::{CompletionStatus, NoteType, Weekday, Weekdays};
+use lectern_api_types::schedule::{CompletionStatus, NoteType, Review, Weekday, Weekdays};
 use lectern_server::domain::BranchTimezone;
 use lectern_server::domain::completion_code;
 use lectern_server::domain::schedule::Template;
+use lectern_server::domain::times::late_minutes;
 use lectern_server::entities::{batch, branch, completion, note, occurrence, user};
 use lectern_server::services::demo::DEMO_PASSWORD;
 use rand::rngs::StdRng;
@@ -309,6 +310,10 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                 cancel_reason: Set(None),
                 completed_at: Set(None),
                 cancelled_at: Set(None),
+                review: Set(None),
+                recorded_by: Set(None),
+                return_reason: Set(None),
+                late_minutes: Set(None),
                 verified_at: Set(None),
                 verified_by: Set(None),
                 version: Set(1),
@@ -327,9 +332,11 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                 } else {
                     let completed_at = sitting.end + Duration::minutes(rng.random_range(5..240));
                     row.status = Set(CompletionStatus::Completed);
-                    row.actual_start = Set(Some(
-                        sitting.start + Duration::minutes(rng.random_range(-5..20)),
-                    ));
+                    row.review = Set(Some(Review::Unreviewed));
+                    row.recorded_by = Set(Some(teacher.id));
+                    let actual_start = sitting.start + Duration::minutes(rng.random_range(-5..20));
+                    row.actual_start = Set(Some(actual_start));
+                    row.late_minutes = Set(Some(late_minutes(sitting.start, actual_start)));
                     row.actual_end = Set(Some(
                         sitting.end + Duration::minutes(rng.random_range(-10..5)),
                     ));
@@ -342,6 +349,7 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                     if roll < 70 && branch.admin.is_some() {
                         row.verified_at = Set(Some(completed_at + Duration::days(1)));
                         row.verified_by = Set(branch.admin);
+                        row.review = Set(Some(Review::Verified));
                         row.version = Set(3);
                     }
                     if roll.is_multiple_of(3) {

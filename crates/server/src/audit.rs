@@ -17,6 +17,9 @@ pub enum Action {
     Complete,
     Cancel,
     Verify,
+    Return,
+    Resubmit,
+    Reopen,
 }
 
 impl Action {
@@ -28,6 +31,9 @@ impl Action {
             Action::Complete => "complete",
             Action::Cancel => "cancel",
             Action::Verify => "verify",
+            Action::Return => "return",
+            Action::Resubmit => "resubmit",
+            Action::Reopen => "reopen",
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// 403: nobody reviews a session they own or recorded.
+    #[error("{0}")]
+    SeparationOfDuties(String),
     #[error("{0}")]
     NotFound(String),
     /// 405: the path exists, but not for this method.
@@ -59,6 +62,7 @@ impl From<ServiceError> for ApiError {
         match err {
             ServiceError::NotFound(what) => ApiError::NotFound(format!("No such {what}.")),
             ServiceError::Forbidden(detail) => ApiError::Forbidden(detail),
+            ServiceError::SeparationOfDuties(detail) => ApiError::SeparationOfDuties(detail),
             ServiceError::Conflict {
                 kind,
                 detail,
@@ -90,6 +94,7 @@ impl ApiError {
             ApiError::Malformed(_) => ("malformed-request", "Malformed request"),
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::SeparationOfDuties(_) => ("separation-of-duties", "Separation of duties"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict { kind, .. } => match kind {
@@ -99,6 +104,7 @@ impl ApiError {
                     ("invalid-transition", "Invalid state transition")
                 }
                 ConflictKind::StaleVersion => ("stale-version", "Edited by someone else"),
+                ConflictKind::Locked => ("locked", "Record locked"),
             },
             ApiError::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Too large"),
@@ -153,7 +159,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::SeparationOfDuties(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,

@@ -25,7 +25,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "branches", description = "The sites of the institute, each in its own timezone"),
         (name = "users", description = "Staff accounts"),
         (name = "batches", description = "Recurring templates that generate sessions"),
-        (name = "sessions", description = "Scheduled and ad-hoc sessions: complete, cancel, verify"),
+        (name = "sessions", description = "Scheduled and ad-hoc sessions: complete, cancel, edit"),
+        (name = "review", description = "Verifying completed records, returning them for correction, reopening them"),
         (name = "notes", description = "Typed remarks on a session"),
         (name = "attachments", description = "Recordings and documents kept with a session"),
         (name = "audit", description = "The append-only record of changes"),
@@ -34,7 +35,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         // Types only query parameters name, which no body pulls in.
         schemas(Problem, DateOrInstant, AuditEntity, OccurrenceFilter),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, RequestTimeout,
+            BadRequest, Unauthorized, Forbidden, ForbiddenOrOwnRecord, NotFound, Conflict, RequestTimeout,
             PayloadTooLarge, RangeNotSatisfiable, UnsupportedMediaType, Unprocessable,
             TooManyRequests
         )
@@ -84,6 +85,16 @@ pub struct Unauthorized(pub Problem);
 )]
 pub struct Forbidden(pub Problem);
 
+/// The role may not review records (`forbidden`), or the caller owns or
+/// recorded this session (`separation-of-duties`).
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:lectern:problem:separation-of-duties", "title": "Separation of duties", "status": 403,
+                     "detail": "Someone other than the session's owner and whoever recorded it must review it."})
+)]
+pub struct ForbiddenOrOwnRecord(pub Problem);
+
 /// No such object, or it is outside the caller's scope: the two look the same.
 #[derive(ToResponse)]
 #[response(
@@ -93,7 +104,9 @@ pub struct Forbidden(pub Problem);
 )]
 pub struct NotFound(pub Problem);
 
-/// A unique value is taken, the object is still in use, or the state does not allow the change.
+/// A unique value is taken, the object is still in use, the state does not allow the change
+/// (`invalid-transition`), the record is verified and locked (`locked`), or it changed since it
+/// was read (`stale-version`).
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",

@@ -2,10 +2,11 @@
 
 use chrono::{Duration, Utc};
 use lectern_api_types::Role;
+use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::CompleteRequest;
 use lectern_server::domain::AuthUser;
 use lectern_server::entities::{completion, user};
-use lectern_server::services::sessions::lifecycle;
+use lectern_server::services::sessions::transitions;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 
 use crate::harness::{browser, find, screenshot, sign_in, wait_for_text, world};
@@ -34,11 +35,11 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
         actual_end_time: lectern_api_types::time::TimeInput::Instant(
             first.scheduled_end.fixed_offset(),
         ),
-        completion_code: Some("PUNE-RUST-LAB-1".into()),
+        completion_code: Some(CompletionCode::parse("PUNE-RUST-LAB-1").unwrap()),
         notes: Some("Lab session".into()),
     };
     assert!(first.scheduled_end < Utc::now() - Duration::minutes(1));
-    lifecycle::complete(&world.db, &owner, first.id, request)
+    transitions::complete(&world.db, &owner, first.id, request)
         .await
         .unwrap();
 

@@ -3,8 +3,10 @@
 pub mod caller;
 pub mod completion_code;
 pub mod email;
+pub mod lifecycle;
 pub mod schedule;
 pub mod short_code;
+pub mod times;
 pub mod timezone;
 
 pub use caller::{AuthUser, Scope};

@@ -1,4 +1,4 @@
-use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::schedule::{CompletionStatus, Review};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -28,6 +28,13 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub completed_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Set once completed; `None` while pending or cancelled.
+    pub review: Option<Review>,
+    /// Who pressed Complete: the owner, or an admin recording for them.
+    pub recorded_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub return_reason: Option<String>,
+    pub late_minutes: Option<i32>,
     pub verified_at: Option<DateTimeUtc>,
     pub verified_by: Option<i64>,
     /// Bumped by every change; a PATCH naming an older one is refused.

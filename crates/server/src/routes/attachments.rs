@@ -12,6 +12,7 @@ use serde::Deserialize;
 use validator::Validate;
 
 use crate::domain::AuthUser;
+use crate::domain::lifecycle::Action;
 use crate::entities::attachment;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidQuery};
@@ -99,6 +100,7 @@ fn client_file_name(field: &actix_multipart::Field) -> String {
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::Unprocessable),
@@ -112,8 +114,11 @@ pub async fn upload(
     PathParams(id): PathParams<i64>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    // Nothing of the body is read for a session the caller cannot reach.
-    find_visible(&state.db, &caller, id).await?;
+    // Nothing of the body is read for a session the caller cannot reach,
+    // or whose record is locked.
+    find_visible(&state.db, &caller, id)
+        .await?
+        .decide(&caller, Action::AddFile)?;
     let limit = state.config.max_upload_bytes();
     let declared = req
         .headers()
@@ -433,6 +438,7 @@ pub async fn link(
         (status = 204, description = "Deleted"),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
     )
 )]
 #[delete("/completions/{id}/attachments/{attachment_id}")]

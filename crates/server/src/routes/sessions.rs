@@ -5,14 +5,14 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use lectern_api_types::Page;
 use lectern_api_types::sessions::{
     CancelRequest, CodeRequest, CodeSuggestion, CompleteRequest, Completion, CompletionDetail,
-    CompletionFilter, CompletionPatch, NewCompletion, Occurrence, OccurrenceQuery, SessionPage,
-    VerifyRequest,
+    CompletionFilter, CompletionPatch, NewCompletion, Occurrence, OccurrenceQuery, ReopenRequest,
+    ReturnRequest, SessionPage, VerifyRequest,
 };
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidJson, ValidQuery};
-use crate::services::sessions::{codes, lifecycle, query};
+use crate::services::sessions::{codes, create as adhoc, edit, query, review, transitions};
 use crate::state::AppState;
 
 /// The batch sittings the caller still has to complete or cancel, soonest
@@ -100,7 +100,7 @@ pub async fn create(
     caller: AuthUser,
     ValidJson(body): ValidJson<NewCompletion>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = lifecycle::create(&state.db, &caller, body).await?;
+    let created = adhoc::create(&state.db, &caller, body).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -127,9 +127,7 @@ pub async fn update(
     PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<CompletionPatch>,
 ) -> Result<web::Json<Completion>, ApiError> {
-    Ok(web::Json(
-        lifecycle::update(&state.db, &caller, id, body).await?,
-    ))
+    Ok(web::Json(edit::update(&state.db, &caller, id, body).await?))
 }
 
 /// Complete a pending session with its actual times (`HH:MM` in the
@@ -156,7 +154,7 @@ pub async fn complete(
     ValidJson(body): ValidJson<CompleteRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::complete(&state.db, &caller, id, body).await?,
+        transitions::complete(&state.db, &caller, id, body).await?,
     ))
 }
 
@@ -183,22 +181,22 @@ pub async fn cancel(
     ValidJson(body): ValidJson<CancelRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::cancel(&state.db, &caller, id, body).await?,
+        transitions::cancel(&state.db, &caller, id, body).await?,
     ))
 }
 
-/// Verify a completed session's code (admins, never the session's owner);
-/// records who verified it and when.
+/// Verify a completed record against the code the class was given (admins,
+/// never on a session they own or recorded). The record is then locked.
 #[utoipa::path(
     operation_id = "verify_completion",
-    tag = "sessions",
+    tag = "review",
     params(("id" = i64, Path, description = "Session id")),
     request_body = VerifyRequest,
     responses(
-        (status = 200, description = "Verified", body = Completion),
+        (status = 200, description = "Verified and locked", body = Completion),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::openapi::ForbiddenOrOwnRecord),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
         (status = 422, response = crate::openapi::Unprocessable),
@@ -212,7 +210,89 @@ pub async fn verify(
     ValidJson(body): ValidJson<VerifyRequest>,
 ) -> Result<web::Json<Completion>, ApiError> {
     Ok(web::Json(
-        lifecycle::verify(&state.db, &caller, id, body).await?,
+        review::verify(&state.db, &caller, id, body).await?,
+    ))
+}
+
+/// Return a completed record to its owner for correction, saying what to
+/// fix (admins, never on a session they own or recorded).
+#[utoipa::path(
+    operation_id = "return_completion",
+    tag = "review",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = ReturnRequest,
+    responses(
+        (status = 200, description = "Returned to its owner", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::ForbiddenOrOwnRecord),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/return")]
+pub async fn send_back(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams(id): PathParams<i64>,
+    ValidJson(body): ValidJson<ReturnRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        review::send_back(&state.db, &caller, id, body).await?,
+    ))
+}
+
+/// Resubmit a returned record once it is corrected (its owner only); it
+/// awaits review again.
+#[utoipa::path(
+    operation_id = "resubmit_completion",
+    tag = "review",
+    params(("id" = i64, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "Awaiting review again", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+    )
+)]
+#[post("/completions/{id}/resubmit")]
+pub async fn resubmit(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams(id): PathParams<i64>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(review::resubmit(&state.db, &caller, id).await?))
+}
+
+/// Undo a verification, with the reason (admins, never on a session they
+/// own or recorded). The record can be edited again and awaits review.
+#[utoipa::path(
+    operation_id = "reopen_completion",
+    tag = "review",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = ReopenRequest,
+    responses(
+        (status = 200, description = "Reopened, awaiting review", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::ForbiddenOrOwnRecord),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/completions/{id}/reopen")]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams(id): PathParams<i64>,
+    ValidJson(body): ValidJson<ReopenRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        review::reopen(&state.db, &caller, id, body).await?,
     ))
 }
 

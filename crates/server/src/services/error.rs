@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
+use crate::domain::lifecycle::Refusal;
+use crate::domain::times::TimeError;
+
 /// Field name → what is wrong with it, as the API reports under `errors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(BTreeMap<String, Vec<String>>);
@@ -67,6 +70,8 @@ pub enum ConflictKind {
     InvalidTransition,
     /// The client edited an older version than the stored one.
     StaleVersion,
+    /// The record is verified, and stays as verified until it is reopened.
+    Locked,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +82,9 @@ pub enum ServiceError {
     /// The caller sees the object but its role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The caller may review sessions, but not one they own or recorded.
+    #[error("{0}")]
+    SeparationOfDuties(String),
     #[error("{detail}")]
     Conflict {
         kind: ConflictKind,
@@ -104,6 +112,32 @@ impl From<DbErr> for ServiceError {
             err if is_transient(&err) => ServiceError::Busy,
             err => ServiceError::Database(err),
         }
+    }
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        let detail = refusal.detail();
+        match refusal {
+            Refusal::RoleMayNot(_) => ServiceError::Forbidden(detail),
+            Refusal::OwnRecord => ServiceError::SeparationOfDuties(detail),
+            Refusal::Locked => ServiceError::Conflict {
+                kind: ConflictKind::Locked,
+                detail,
+                field: None,
+            },
+            Refusal::NotNow { .. } => ServiceError::Conflict {
+                kind: ConflictKind::InvalidTransition,
+                detail,
+                field: None,
+            },
+        }
+    }
+}
+
+impl From<TimeError> for ServiceError {
+    fn from(err: TimeError) -> Self {
+        ServiceError::invalid(err.field, err.message)
     }
 }
 

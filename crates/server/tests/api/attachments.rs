@@ -99,7 +99,7 @@ async fn post_form(app: &TestApp, token: &str, session: i64, form: Form) -> reqw
         .unwrap()
 }
 
-async fn stored_keys(app: &TestApp) -> Vec<String> {
+pub async fn stored_keys(app: &TestApp) -> Vec<String> {
     let store = storage::from_config(&app.config).unwrap();
     store
         .list()

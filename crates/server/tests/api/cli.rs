@@ -19,7 +19,7 @@ use lectern_api_types::users::NewUser;
 use lectern_server::config::{Config, DatabaseUrl};
 use lectern_server::domain::AuthUser;
 use lectern_server::entities::attachment;
-use lectern_server::services::sessions::lifecycle;
+use lectern_server::services::sessions::create as adhoc;
 use lectern_server::services::{branches, users};
 
 use crate::attachments::png;
@@ -336,7 +336,7 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
     .unwrap();
     let owner = AuthUser::new(faculty.id, Role::Faculty, Some(branch.id)).unwrap();
     let start = chrono::Utc::now() - chrono::Duration::hours(2);
-    let session = lifecycle::create(
+    let session = adhoc::create(
         &db,
         &owner,
         NewCompletion {

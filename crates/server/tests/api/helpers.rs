@@ -19,7 +19,7 @@ use lectern_api_types::time::{ClockTime, TimeInput};
 use lectern_api_types::users::NewUser;
 use lectern_server::config::{DatabaseUrl, Secret};
 use lectern_server::domain::AuthUser;
-use lectern_server::services::sessions::lifecycle;
+use lectern_server::services::sessions::{create as adhoc, transitions};
 use lectern_server::services::{batches, branches, users};
 use lectern_server::{Application, Config};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -401,7 +401,7 @@ impl TestApp {
             user_id: Some(owner.id),
             notes: None,
         };
-        lifecycle::create(&self.db, &principal(owner), new)
+        adhoc::create(&self.db, &principal(owner), new)
             .await
             .expect("create a session")
     }
@@ -416,7 +416,7 @@ impl TestApp {
             completion_code: None,
             notes: None,
         };
-        lifecycle::complete(&self.db, &principal(owner), session.id, request)
+        transitions::complete(&self.db, &principal(owner), session.id, request)
             .await
             .expect("complete a session")
     }

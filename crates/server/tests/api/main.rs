@@ -14,6 +14,7 @@ mod helpers;
 mod migrations;
 mod notes;
 mod operations;
+mod review;
 mod scope;
 mod scope_properties;
 mod sessions;

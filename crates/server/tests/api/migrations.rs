@@ -1,5 +1,7 @@
+use chrono::{Duration, TimeZone as _, Utc};
 use migration::{Migrator, MigratorTrait as _};
-use sea_orm::Database;
+use sea_orm::sea_query::{Alias, Order, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait as _, Database};
 
 use crate::helpers::{Backend, TestDatabase};
 
@@ -27,5 +29,214 @@ async fn every_migration_runs_down_and_up_again() {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// Rows written before reviews existed get a review state, who recorded
+/// them and how late they began, on every database.
+#[tokio::test]
+async fn the_review_migration_fills_in_existing_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+    let db = Database::connect(&database.url).await.unwrap();
+    let before_reviews = Migrator::migrations().len() - 1;
+    Migrator::up(&db, Some(u32::try_from(before_reviews).unwrap()))
+        .await
+        .expect("up to the audit log");
+
+    let now = Utc::now();
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 4, 0, 0).unwrap();
+    let insert = |table: &str, columns: &[&str], values: Vec<SimpleExpr>| {
+        Query::insert()
+            .into_table(Alias::new(table))
+            .columns(columns.iter().map(|c| Alias::new(*c)))
+            .values_panic(values)
+            .to_owned()
+    };
+    db.execute(&insert(
+        "branches",
+        &["id", "name", "code", "timezone", "created_at", "updated_at"],
+        vec![
+            1.into(),
+            "HQ".into(),
+            "HQ".into(),
+            "UTC".into(),
+            now.into(),
+            now.into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    for (id, role) in [(10, "faculty"), (11, "branch_admin")] {
+        db.execute(&insert(
+            "users",
+            &[
+                "id",
+                "email",
+                "name",
+                "role",
+                "branch_id",
+                "password_hash",
+                "active",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                id.into(),
+                format!("{role}@lectern.test").into(),
+                role.into(),
+                role.into(),
+                1.into(),
+                "x".into(),
+                true.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    }
+    struct Legacy {
+        id: i64,
+        status: &'static str,
+        /// Seconds the actual start was after the scheduled one.
+        late_seconds: Option<i64>,
+        verified: bool,
+        /// Who the audit log says completed it (`Some(None)`: the command line).
+        logged: Option<Option<i64>>,
+    }
+    let sessions = [
+        Legacy {
+            id: 1,
+            status: "completed",
+            late_seconds: Some(450),
+            verified: true,
+            logged: Some(Some(11)),
+        },
+        Legacy {
+            id: 2,
+            status: "completed",
+            late_seconds: Some(-120),
+            verified: false,
+            logged: None,
+        },
+        Legacy {
+            id: 3,
+            status: "completed",
+            late_seconds: Some(60),
+            verified: false,
+            logged: Some(None),
+        },
+        Legacy {
+            id: 4,
+            status: "pending",
+            late_seconds: None,
+            verified: false,
+            logged: None,
+        },
+    ];
+    for Legacy {
+        id,
+        status,
+        late_seconds,
+        verified,
+        logged,
+    } in sessions
+    {
+        let start = late_seconds.map(|s| at + Duration::seconds(s));
+        db.execute(&insert(
+            "session_completions",
+            &[
+                "id",
+                "branch_id",
+                "user_id",
+                "scheduled_start",
+                "scheduled_end",
+                "actual_start",
+                "actual_end",
+                "completion_code",
+                "status",
+                "verified_at",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                id.into(),
+                1.into(),
+                10.into(),
+                at.into(),
+                (at + Duration::hours(1)).into(),
+                start.into(),
+                start.map(|s| s + Duration::hours(1)).into(),
+                start.map(|_| format!("CODE-{id}")).into(),
+                status.into(),
+                verified.then_some(now).into(),
+                1.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+        if let Some(actor) = logged {
+            db.execute(&insert(
+                "audit_log",
+                &[
+                    "actor_id",
+                    "branch_id",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "details",
+                    "created_at",
+                    "updated_at",
+                ],
+                vec![
+                    actor.into(),
+                    1.into(),
+                    "complete".into(),
+                    "session".into(),
+                    id.into(),
+                    "{}".into(),
+                    now.into(),
+                    now.into(),
+                ],
+            ))
+            .await
+            .unwrap();
+        }
+    }
+
+    Migrator::up(&db, None).await.expect("the review migration");
+
+    let rows = db
+        .query_all(
+            &Query::select()
+                .columns(["id", "review", "recorded_by", "late_minutes"].map(Alias::new))
+                .from(Alias::new("session_completions"))
+                .order_by(Alias::new("id"), Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    let filled: Vec<(Option<String>, Option<i64>, Option<i32>)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "review").unwrap(),
+                row.try_get("", "recorded_by").unwrap(),
+                row.try_get("", "late_minutes").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        filled,
+        [
+            (Some("verified".into()), Some(11), Some(7)),
+            (Some("unreviewed".into()), Some(10), Some(0)),
+            (Some("unreviewed".into()), Some(10), Some(1)),
+            (None, None, None),
+        ]
     );
 }

@@ -302,7 +302,7 @@ async fn admins_verify_a_code_once_and_never_their_own() {
     .await;
     assert_eq!(
         problem["errors"]["completion_code"][0],
-        "does not match the session's code"
+        "does not match the code this session was completed with"
     );
 
     let verified: Value = json(

@@ -1,5 +1,6 @@
 //! Every session in the admin's scope, filtered, with codes to verify.
 
+use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{Completion, VerifyRequest};
 use leptos::prelude::*;
@@ -202,10 +203,15 @@ fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl IntoView
     let id = completion.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        set_error.set(None);
-        let body = VerifyRequest {
-            completion_code: code.get_untracked(),
+        let completion_code = match CompletionCode::parse(&code.get_untracked()) {
+            Ok(code) => code,
+            Err(err) => {
+                set_error.set(Some(ApiError::invalid("completion_code", &err.to_string())));
+                return;
+            }
         };
+        set_error.set(None);
+        let body = VerifyRequest { completion_code };
         spawn_local(async move {
             match api::post::<_, Completion>(session, &format!("/completions/{id}/verify"), &body)
                 .await

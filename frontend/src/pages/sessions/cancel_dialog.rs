@@ -1,6 +1,7 @@
 //! Recording that a session was not held, and why.
 
 use lectern_api_types::sessions::{CancelRequest, Completion};
+use lectern_api_types::text::Reason;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,11 +28,16 @@ pub fn CancelDialog(
         if pending.get_untracked() {
             return;
         }
+        let reason = match Reason::parse(&reason.get_untracked()) {
+            Ok(reason) => reason,
+            Err(err) => {
+                set_error.set(Some(ApiError::invalid("reason", &err.to_string())));
+                return;
+            }
+        };
         pending.set(true);
         set_error.set(None);
-        let body = CancelRequest {
-            reason: reason.get_untracked(),
-        };
+        let body = CancelRequest { reason };
         spawn_local(async move {
             match api::post::<_, Completion>(
                 session,

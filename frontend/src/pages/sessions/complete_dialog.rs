@@ -2,6 +2,7 @@
 //! a completion code typed or generated, and notes.
 
 use chrono::{DateTime, Utc};
+use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::{CodeRequest, CodeSuggestion, CompleteRequest, Completion};
 use lectern_api_types::time::TimeInput;
 use leptos::prelude::*;
@@ -66,10 +67,21 @@ pub fn CompleteDialog(
                 return;
             }
         };
+        let typed = code.get_untracked();
+        let completion_code = match typed.trim() {
+            "" => None,
+            typed => match CompletionCode::parse(typed) {
+                Ok(code) => Some(code),
+                Err(err) => {
+                    set_error.set(Some(ApiError::invalid("completion_code", &err.to_string())));
+                    return;
+                }
+            },
+        };
         let body = CompleteRequest {
             actual_start_time,
             actual_end_time,
-            completion_code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+            completion_code,
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
         pending.set(true);

@@ -18,11 +18,12 @@ use serde_json::json;
 
 use self::links::{LINK_SECONDS, LinkSigner};
 use self::receive::Received;
-use super::sessions::{SessionRow, find_visible, select_rows};
+use super::sessions::{SessionRow, find_visible, hold, select_rows};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
 use crate::domain::AuthUser;
+use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
 use crate::services::sessions::query::filtered;
 use crate::storage::{self, Storage};
@@ -57,6 +58,7 @@ pub async fn attach(
     description: Option<String>,
 ) -> ServiceResult<Attachment> {
     let session = find_visible(db, caller, completion_id).await?;
+    session.decide(caller, SessionAction::AddFile)?;
     // The limit counts the text as sent, as the schema's maxLength does.
     if description
         .as_ref()
@@ -95,6 +97,9 @@ pub async fn attach(
     };
     let saved = async {
         let txn = db.begin().await?;
+        if !hold(&txn, &session).await? {
+            return Ok(None);
+        }
         let created = row.insert(&txn).await?;
         let details = json!({
             "completion_id": completion_id, "file_name": created.file_name,
@@ -102,17 +107,21 @@ pub async fn attach(
         });
         change(caller, &session, Action::Create, created.id, details).record(&txn).await?;
         txn.commit().await?;
-        Ok::<_, sea_orm::DbErr>(created)
+        Ok::<_, ServiceError>(Some(created))
     }
     .await;
     match saved {
-        Ok(created) => Ok(created.into()),
-        Err(err) => {
+        Ok(Some(created)) => Ok(created.into()),
+        failed => {
             // No row, so the file must go too; if this fails the sweep will.
             if let Err(cleanup) = storage.delete(&key).await {
                 tracing::warn!(error = %cleanup, key, "removing the file of a failed upload failed");
             }
-            Err(err.into())
+            match failed {
+                Err(err) => Err(err),
+                // Locked (or otherwise moved on) while the file arrived.
+                _ => Err(moved_on(db, caller, completion_id, SessionAction::AddFile).await),
+            }
         }
     }
 }
@@ -184,8 +193,13 @@ pub async fn remove(
     attachment_id: i64,
 ) -> ServiceResult<()> {
     let session = find_visible(db, caller, completion_id).await?;
+    session.decide(caller, SessionAction::RemoveFile)?;
     let found = find_of_session(db, completion_id, attachment_id).await?;
     let txn = db.begin().await?;
+    if !hold(&txn, &session).await? {
+        txn.rollback().await?;
+        return Err(moved_on(db, caller, completion_id, SessionAction::RemoveFile).await);
+    }
     attachment::Entity::delete_by_id(attachment_id)
         .exec(&txn)
         .await?;
@@ -198,6 +212,25 @@ pub async fn remove(
         tracing::warn!(error = %err, key = found.storage_key, "removing a deleted attachment's file failed; the sweep will");
     }
     Ok(())
+}
+
+/// Why a change to a session's files could not hold the session in the
+/// state it was decided on: what the session is now refuses it, or (rarely)
+/// it moved on to a state that allows it and the client may simply retry.
+async fn moved_on(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    completion_id: i64,
+    action: SessionAction,
+) -> ServiceError {
+    let now = match find_visible(db, caller, completion_id).await {
+        Ok(now) => now,
+        Err(err) => return err,
+    };
+    match now.decide(caller, action) {
+        Err(refusal) => refusal,
+        Ok(_) => ServiceError::Busy,
+    }
 }
 
 /// Every attachment of one session, as ZIP entries.

@@ -1,18 +1,20 @@
 //! Sessions (`session_completions`): reading them within the caller's scope,
-//! and the state machine that completes, cancels and verifies them.
-//!
-//! ```text
-//! pending ──complete──▶ completed ──verify──▶ completed + verified
-//!    └─────cancel────▶ cancelled
-//! ```
-//! Any other move is a 409 that names the refused transition.
+//! and changing them as the state machine of [`crate::domain::lifecycle`]
+//! decides: created ad hoc ([`create`]), edited ([`edit`]), completed or
+//! cancelled ([`transitions`]) and reviewed ([`review`]).
 
 pub mod codes;
-pub mod lifecycle;
+pub mod create;
+pub mod edit;
 pub mod query;
+pub mod review;
+pub mod transitions;
+mod write;
+
+pub use write::hold;
 
 use chrono::{DateTime, Utc};
-use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::schedule::{CompletionStatus, Review};
 use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
@@ -21,6 +23,8 @@ use sea_orm::{
 };
 
 use super::{ServiceError, ServiceResult};
+use crate::domain::lifecycle::{self, Action, SessionState, Standing};
+use crate::domain::times::Sitting;
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{attachment, batch, branch, completion, user};
 
@@ -43,6 +47,10 @@ pub struct SessionRow {
     pub cancel_reason: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    pub review: Option<Review>,
+    pub recorded_by: Option<i64>,
+    pub return_reason: Option<String>,
+    pub late_minutes: Option<i32>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
     pub version: i32,
@@ -55,35 +63,33 @@ pub struct SessionRow {
     pub timezone: String,
 }
 
-/// Where a session stands, verification included: the states the state
-/// machine speaks of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    Pending,
-    Completed,
-    Verified,
-    Cancelled,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Completed => "completed",
-            State::Verified => "verified",
-            State::Cancelled => "cancelled",
-        }
-    }
-}
-
 impl SessionRow {
-    pub fn state(&self) -> State {
-        match (self.status, self.verified_at) {
-            (CompletionStatus::Pending, _) => State::Pending,
-            (CompletionStatus::Cancelled, _) => State::Cancelled,
-            (CompletionStatus::Completed, None) => State::Completed,
-            (CompletionStatus::Completed, Some(_)) => State::Verified,
-        }
+    pub fn state(&self) -> SessionState {
+        SessionState::from_columns(self.status, self.review)
+    }
+
+    /// How `caller` stands to this session, for the state machine.
+    pub fn standing(&self, caller: &AuthUser) -> Standing {
+        Standing::new(caller.role(), caller.id(), self.user_id, self.recorded_by)
+    }
+
+    /// What the state machine says of `action` by `caller` on this session.
+    pub fn decide(&self, caller: &AuthUser, action: Action) -> ServiceResult<SessionState> {
+        Ok(lifecycle::decide(
+            self.state(),
+            action,
+            self.standing(caller),
+        )?)
+    }
+
+    /// The session as the rules of its times see it.
+    pub fn sitting(&self) -> ServiceResult<Sitting> {
+        Ok(Sitting {
+            timezone: self.timezone()?,
+            date: self.local_date()?,
+            scheduled_start: self.scheduled_start,
+            scheduled_end: self.scheduled_end,
+        })
     }
 
     pub fn timezone(&self) -> ServiceResult<BranchTimezone> {
@@ -128,6 +134,10 @@ impl SessionRow {
             cancel_reason: self.cancel_reason,
             completed_at: self.completed_at,
             cancelled_at: self.cancelled_at,
+            review: self.review,
+            recorded_by: self.recorded_by,
+            return_reason: self.return_reason,
+            late_minutes: self.late_minutes,
             verified_at: self.verified_at,
             verified_by: self.verified_by,
             version: self.version,

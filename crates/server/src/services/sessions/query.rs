@@ -126,6 +126,13 @@ pub async fn filtered(
     if let Some(batch_id) = query.batch_id {
         condition = condition.add(completion::Column::BatchId.eq(batch_id));
     }
+    if let Some(review) = query.review {
+        condition = condition.add(completion::Column::Review.eq(review));
+    }
+    // Codes are stored upper-cased and parsed so: any case finds its session.
+    if let Some(code) = &query.code {
+        condition = condition.add(completion::Column::CompletionCode.eq(code.as_str()));
+    }
     condition = condition.add(date_range(db, caller, query.branch_id, query.from, query.to).await?);
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let lower = |column: Expr| Expr::expr(Func::lower(column));

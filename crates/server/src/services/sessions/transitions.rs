@@ -1,0 +1,82 @@
+//! Recording what happened to a scheduled session: held (complete) or not
+//! (cancel).
+
+use lectern_api_types::sessions::{CancelRequest, CompleteRequest, Completion};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::codes;
+use super::create::clean;
+use super::write::{Chosen, Plan, apply};
+use crate::audit;
+use crate::clock;
+use crate::domain::AuthUser;
+use crate::domain::completion_code;
+use crate::domain::lifecycle::Action;
+use crate::domain::times::late_minutes;
+use crate::entities::completion::Column;
+use crate::services::ServiceResult;
+
+/// Marks a pending session held, recorded by the caller. Without a code the
+/// server makes one, drawing again if it collides; a code the client chose
+/// that is taken is a 409.
+pub async fn complete(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    request: CompleteRequest,
+) -> ServiceResult<Completion> {
+    let notes = clean(request.notes);
+    apply(db, caller, id, |row| {
+        let to = row.decide(caller, Action::Complete)?;
+        let sitting = row.sitting()?;
+        let start = sitting.resolve(request.actual_start_time);
+        let (start, end) = sitting.actual_span(start, request.actual_end_time, clock::now())?;
+        let (code, chosen) = match &request.completion_code {
+            Some(code) => (code.clone(), Chosen::ByClient),
+            None => {
+                let (prefix, date) = codes::prefix_and_date(row)?;
+                let drawn = completion_code::generate(&prefix, date, &mut rand::rng());
+                (drawn, Chosen::ByServer)
+            }
+        };
+        let details = json!({
+            "actual_start": start, "actual_end": end, "completion_code": code.as_str(),
+            "generated": chosen == Chosen::ByServer,
+        });
+        let mut plan = Plan::new(to, audit::Action::Complete, details)
+            .set(Column::ActualStart, start)
+            .set(Column::ActualEnd, end)
+            .set(
+                Column::LateMinutes,
+                late_minutes(row.scheduled_start, start),
+            )
+            .set(Column::CompletionCode, code.as_str())
+            .set(Column::CompletedAt, clock::now())
+            .set(Column::RecordedBy, caller.id());
+        if let Some(notes) = &notes {
+            plan = plan.set(Column::Notes, notes.clone());
+        }
+        plan.code = Some((code, chosen));
+        Ok(Some(plan))
+    })
+    .await
+}
+
+/// Marks a pending session as not held, with the reason why.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    request: CancelRequest,
+) -> ServiceResult<Completion> {
+    let reason = request.reason.as_str();
+    apply(db, caller, id, |row| {
+        let to = row.decide(caller, Action::Cancel)?;
+        let plan = Plan::new(to, audit::Action::Cancel, json!({"reason": reason}))
+            .set(Column::CancelReason, reason)
+            .set(Column::CancelledAt, clock::now());
+        Ok(Some(plan))
+    })
+    .await
+}
