@@ -12,6 +12,8 @@ mod m20261128_000003_schedule;
 mod m20261128_000004_session_content;
 mod m20261128_000005_audit_log;
 mod m20261129_000006_review;
+mod m20261129_000007_password_change;
+mod m20261129_000008_downloads;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_session_content::Migration),
             Box::new(m20261128_000005_audit_log::Migration),
             Box::new(m20261129_000006_review::Migration),
+            Box::new(m20261129_000007_password_change::Migration),
+            Box::new(m20261129_000008_downloads::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::users::User;
+use crate::users::{MIN_PASSWORD_LEN, User};
 
 /// Where the server hands the refresh token.
 ///
@@ -75,4 +75,29 @@ pub struct TokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: User,
+}
+
+/// `POST /me/password`: one's own password, changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({"current_password": "correct horse battery", "new_password": "a brand new passphrase"}))
+)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
+    pub current_password: String,
+    /// At least 10 characters, and not one of the 10,000 most common passwords.
+    #[validate(length(
+        min = "MIN_PASSWORD_LEN",
+        max = 1024,
+        message = "must be at least 10 characters"
+    ))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
+    pub new_password: String,
+    /// Where the new refresh token goes, as at sign-in.
+    #[serde(default)]
+    pub refresh_token_delivery: RefreshTokenDelivery,
 }

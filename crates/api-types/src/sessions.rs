@@ -428,6 +428,77 @@ pub fn validate_note_text(text: &str) -> Result<(), validator::ValidationError> 
     }
 }
 
+/// How an attachment was downloaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(8))"
+    )
+)]
+pub enum DownloadVia {
+    /// A request with the bearer token.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "direct"))]
+    Direct,
+    /// A signed link, counted for whom it was made.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "link"))]
+    Link,
+    /// A member of a ZIP of a session's or a list's files.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "zip"))]
+    Zip,
+}
+
+impl DownloadVia {
+    pub fn label(self) -> &'static str {
+        match self {
+            DownloadVia::Direct => "Direct",
+            DownloadVia::Link => "Link",
+            DownloadVia::Zip => "ZIP",
+        }
+    }
+}
+
+/// One download of an attachment, for admins auditing who read what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(example = json!({
+        "id": 301, "attachment_id": 5, "user_id": 2, "user_name": "Ravi Kumar",
+        "via": "link", "downloaded_at": "2026-03-03T10:15:00Z"
+    }))
+)]
+pub struct Download {
+    pub id: i64,
+    pub attachment_id: i64,
+    pub user_id: i64,
+    /// `null` when the account no longer exists.
+    pub user_name: Option<String>,
+    pub via: DownloadVia,
+    pub downloaded_at: DateTime<Utc>,
+}
+
+/// The paging of `GET …/downloads`, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DownloadPage {
+    /// At most 100; 50 when absent.
+    #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
+}
+
 /// A link that downloads one attachment without an `Authorization` header,
 /// for `<video src>` and `<a href>`; it stops working at `expires_at`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,7 +27,7 @@ pub const MIN_PASSWORD_LEN: u64 = 10;
     feature = "openapi",
     schema(example = json!({
         "id": 7, "email": "asha@lectern.test", "name": "Asha Rao", "role": "faculty",
-        "branch_id": 1, "active": true,
+        "branch_id": 1, "active": true, "password_change_required": false,
         "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:00:00Z"
     }))
 )]
@@ -41,6 +41,10 @@ pub struct User {
     pub branch_id: Option<i64>,
     /// Inactive accounts cannot sign in.
     pub active: bool,
+    /// An admin set the password: the account must choose its own
+    /// (`POST /me/password`) before anything else.
+    #[serde(default)]
+    pub password_change_required: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -482,6 +482,7 @@ fn person(
         branch_id: Set(Some(branch_id)),
         password_hash: Set(hash.to_owned()),
         active: Set(true),
+        must_change_password: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }

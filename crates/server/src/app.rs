@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::{AccessTokens, LoginLimiter, secret};
+use crate::auth::{AccessTokens, Accounts, LoginLimiter, secret};
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::extract::JSON_LIMIT_BYTES;
@@ -71,6 +71,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             tokens: AccessTokens::new(&secret),
+            accounts: Accounts::new(config.account_cache()),
             links: LinkSigner::new(&secret),
             storage,
             login_limiter: LoginLimiter::new(

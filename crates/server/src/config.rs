@@ -55,6 +55,10 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For`; only behind a proxy
     /// that sets it, or clients could choose their own rate-limit bucket.
     pub trust_forwarded_for: bool,
+    /// Seconds a server may act on what it read of an account (role,
+    /// branch, active) before reading it again; other servers of a cluster
+    /// see a change within this. Keep it at most 60.
+    pub account_cache_seconds: u64,
 }
 
 impl Default for Config {
@@ -79,6 +83,7 @@ impl Default for Config {
             header_timeout_seconds: 5,
             body_timeout_seconds: 60,
             trust_forwarded_for: false,
+            account_cache_seconds: 30,
         }
     }
 }
@@ -151,6 +156,10 @@ impl Config {
 
     pub fn body_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.body_timeout_seconds)
+    }
+
+    pub fn account_cache(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.account_cache_seconds)
     }
 
     pub fn max_upload_bytes(&self) -> u64 {

@@ -24,6 +24,11 @@ pub enum ApiError {
     /// 403: nobody reviews a session they own or recorded.
     #[error("{0}")]
     SeparationOfDuties(String),
+    /// 403: an admin set the password, and its owner has not chosen one yet.
+    #[error(
+        "An admin set this account's password: choose your own with POST /api/v1/me/password first."
+    )]
+    PasswordChangeRequired,
     #[error("{0}")]
     NotFound(String),
     /// 405: the path exists, but not for this method.
@@ -95,6 +100,9 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
             ApiError::SeparationOfDuties(_) => ("separation-of-duties", "Separation of duties"),
+            ApiError::PasswordChangeRequired => {
+                ("password-change-required", "Password change required")
+            }
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict { kind, .. } => match kind {
@@ -159,7 +167,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::SeparationOfDuties(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_)
+            | ApiError::SeparationOfDuties(_)
+            | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,

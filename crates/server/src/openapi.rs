@@ -76,7 +76,9 @@ pub struct BadRequest(pub Problem);
 )]
 pub struct Unauthorized(pub Problem);
 
-/// The caller sees the object but its role may not do this.
+/// The caller sees the object but its role may not do this (`forbidden`), or
+/// an admin set the account's password and it must choose its own first
+/// (`password-change-required`).
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",
@@ -197,7 +199,8 @@ pub fn document() -> OpenApiDoc {
 /// from what it does, so no handler can forget one: a path parameter that
 /// names nothing (404) or is not a number (400), a query that does not
 /// validate (422), a body that is malformed, too large, of the wrong type or
-/// too slow to arrive, and a missing token on every route that needs one.
+/// too slow to arrive, and a missing token (401) or a password still to be
+/// changed (403) on every route that needs a token.
 fn declare_common_failures(operation: &mut Operation) {
     let parameters = operation.parameters.iter().flatten();
     let mut has_path = false;
@@ -226,7 +229,9 @@ fn declare_common_failures(operation: &mut Operation) {
         failures.push((400, "BadRequest"));
     }
     if !is_public {
-        failures.push((401, "Unauthorized"));
+        // 403 too: an account whose password an admin set must choose its
+        // own before anything else.
+        failures.extend([(401, "Unauthorized"), (403, "Forbidden")]);
     }
     if has_path {
         failures.push((404, "NotFound"));

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{AccessTokens, LoginLimiter};
+use crate::auth::{AccessTokens, Accounts, LoginLimiter};
 use crate::config::Config;
 use crate::services::attachments::links::LinkSigner;
 use crate::storage::Storage;
@@ -13,6 +13,8 @@ use crate::storage::Storage;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub tokens: AccessTokens,
+    /// The accounts behind tokens, read through a short cache.
+    pub accounts: Accounts,
     pub links: LinkSigner,
     pub storage: Arc<dyn Storage>,
     pub login_limiter: LoginLimiter,

@@ -1,11 +1,13 @@
 //! Authentication: password hashes, access tokens, the `AuthUser`
 //! extractor, the login rate limit and the signing secret.
 
+pub mod accounts;
 pub mod extractor;
 pub mod password;
 pub mod rate_limit;
 pub mod secret;
 pub mod tokens;
 
+pub use accounts::Accounts;
 pub use rate_limit::LoginLimiter;
 pub use tokens::AccessTokens;

@@ -1,9 +1,27 @@
 //! Argon2id password hashing, run off the async executor.
 
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
 
 use anyhow::Context as _;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+
+/// The 10,000 most common passwords (see `data/README.md`), lower-cased.
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/common-passwords.txt")
+        .lines()
+        .filter(|line| !line.is_empty())
+        .collect()
+});
+
+/// Why a new password will not do, beyond its length (which the request
+/// types check): one that a list of leaked passwords holds, in any letter
+/// case, is the first thing an attacker tries.
+pub fn weakness(password: &str) -> Option<&'static str> {
+    COMMON
+        .contains(password.to_lowercase().as_str())
+        .then_some("is one of the 10,000 most common passwords; choose another")
+}
 
 /// Hashes a password with Argon2id and the crate's recommended parameters,
 /// on a blocking thread: one hash takes tens of milliseconds of CPU.
@@ -55,5 +73,14 @@ mod tests {
     #[tokio::test]
     async fn no_account_never_verifies() {
         assert!(!verify("no account has this password".into(), None).await);
+    }
+
+    #[test]
+    fn common_passwords_are_refused_in_any_case() {
+        assert_eq!(COMMON.len(), 10_000);
+        assert!(weakness("password123").is_some());
+        assert!(weakness("PassWord123").is_some());
+        assert!(weakness("1234567890").is_some());
+        assert!(weakness("correct horse battery staple").is_none());
     }
 }

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod batch;
 pub mod branch;
 pub mod completion;
+pub mod download;
 pub mod note;
 pub mod occurrence;
 pub mod refresh_token;

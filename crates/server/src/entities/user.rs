@@ -14,6 +14,8 @@ pub struct Model {
     pub branch_id: Option<i64>,
     pub password_hash: String,
     pub active: bool,
+    /// Set when an admin chose the password; cleared when its owner picks one.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -6,7 +6,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use futures_util::TryStreamExt as _;
-use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionFilter, UploadLimits};
+use lectern_api_types::Page;
+use lectern_api_types::sessions::{
+    Attachment, AttachmentLink, CompletionFilter, Download, DownloadPage, DownloadVia, UploadLimits,
+};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use validator::Validate;
@@ -16,8 +19,9 @@ use crate::domain::lifecycle::Action;
 use crate::entities::attachment;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidQuery};
+use crate::services::attachments::links::Link;
 use crate::services::attachments::receive::{ReceiveError, Received, receive};
-use crate::services::attachments::{self as service, zip};
+use crate::services::attachments::{self as service, downloads, zip};
 use crate::services::sessions::find_visible;
 use crate::state::AppState;
 use lectern_files::byte_range::{self, Ranged};
@@ -219,6 +223,8 @@ pub struct ContentQuery {
     #[validate(range(min = 0, max = 1, message = "must be 0 or 1"))]
     #[param(minimum = 0, maximum = 1)]
     pub inline: Option<u8>,
+    /// From a signed link: whom it was made for.
+    pub user: Option<i64>,
     /// From a signed link: when it stops working (Unix seconds).
     pub expires: Option<i64>,
     /// From a signed link: its signature.
@@ -257,23 +263,31 @@ pub async fn content(
     PathParams((completion_id, attachment_id)): PathParams<(i64, i64)>,
     ValidQuery(query): ValidQuery<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let file = match (query.sig.as_deref(), query.expires) {
-        (Some(signature), Some(expires)) => {
-            let now = Utc::now().timestamp();
+    let (file, reader) = match (query.sig.as_deref(), query.expires, query.user) {
+        (Some(signature), Some(expires), Some(user_id)) => {
+            let signed = Link {
+                completion_id,
+                attachment_id,
+                user_id,
+                expires,
+            };
             if !state
                 .links
-                .verify(completion_id, attachment_id, expires, signature, now)
+                .verify(&signed, signature, Utc::now().timestamp())
             {
                 return Err(ApiError::Unauthorized(
                     "This download link is not valid or has expired.".into(),
                 ));
             }
-            service::find_of_session(&state.db, completion_id, attachment_id).await?
+            let file = service::find_of_session(&state.db, completion_id, attachment_id).await?;
+            (file, (user_id, DownloadVia::Link))
         }
         _ => {
             let caller = AuthUser::extract(&req).await?;
-            service::find_visible_attachment(&state.db, &caller, completion_id, attachment_id)
-                .await?
+            let file =
+                service::find_visible_attachment(&state.db, &caller, completion_id, attachment_id)
+                    .await?;
+            (file, (caller.id(), DownloadVia::Direct))
         }
     };
     let inline = query.inline == Some(1);
@@ -283,7 +297,7 @@ pub async fn content(
             "only PDFs, images, audio and video can be shown in the page",
         ));
     }
-    serve(&req, &state, &file, inline).await
+    serve(&req, &state, &file, inline, reader).await
 }
 
 /// RFC 5987 attribute characters stay as they are; the rest is escaped.
@@ -320,11 +334,14 @@ fn disposition(file_name: &str, inline: bool) -> String {
     )
 }
 
+/// Sends the file, or the part of it asked for; a whole download is
+/// recorded as `reader`'s.
 async fn serve(
     req: &HttpRequest,
     state: &AppState,
     file: &attachment::Model,
     inline: bool,
+    (reader, via): (i64, DownloadVia),
 ) -> Result<HttpResponse, ApiError> {
     let etag = format!("\"{}\"", file.sha256);
     let size = u64::try_from(file.size_bytes).unwrap_or_default();
@@ -376,7 +393,7 @@ async fn serve(
             (Some(range), length)
         }
         Ranged::Whole => {
-            service::count_download(&state.db, file.id).await?;
+            downloads::record(&state.db, &[file.id], reader, via).await?;
             (None, size)
         }
     };
@@ -458,8 +475,16 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn zip_response(name: &str, entries: Vec<zip::Entry>, state: &AppState) -> HttpResponse {
-    HttpResponse::Ok()
+/// A ZIP of `entries`, each member recorded as downloaded by `caller`.
+async fn zip_response(
+    name: &str,
+    entries: Vec<zip::Entry>,
+    state: &AppState,
+    caller: &AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let ids: Vec<i64> = entries.iter().map(|entry| entry.attachment_id).collect();
+    downloads::record(&state.db, &ids, caller.id(), DownloadVia::Zip).await?;
+    Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/zip"))
         .insert_header((header::CONTENT_DISPOSITION, disposition(name, false)))
         .insert_header((
@@ -467,7 +492,7 @@ fn zip_response(name: &str, entries: Vec<zip::Entry>, state: &AppState) -> HttpR
             HeaderValue::from_static("identity"),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .streaming(zip::stream(state.storage.clone(), entries))
+        .streaming(zip::stream(state.storage.clone(), entries)))
 }
 
 /// Every attachment of a session as one ZIP, streamed as it is written.
@@ -488,11 +513,13 @@ pub async fn session_zip(
     PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let entries = service::entries_of_session(&state.db, &caller, id).await?;
-    Ok(zip_response(
+    zip_response(
         &service::zip_name(&format!("session-{id}")),
         entries,
         &state,
-    ))
+        &caller,
+    )
+    .await
 }
 
 /// The attachments of every session the filters select (admins), one
@@ -515,10 +542,36 @@ pub async fn filtered_zip(
     ValidQuery(filter): ValidQuery<CompletionFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let entries = service::entries_of_query(&state.db, &caller, &filter).await?;
-    Ok(zip_response(
-        &service::zip_name("sessions"),
-        entries,
-        &state,
+    zip_response(&service::zip_name("sessions"), entries, &state, &caller).await
+}
+
+/// Who downloaded an attachment and how, newest first (admins): every whole
+/// download by token, signed link or ZIP.
+#[utoipa::path(
+    operation_id = "list_attachment_downloads",
+    tag = "attachments",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("attachment_id" = i64, Path, description = "Attachment id"),
+        DownloadPage,
+    ),
+    responses(
+        (status = 200, description = "A page of downloads", body = Page<Download>),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/completions/{id}/attachments/{attachment_id}/downloads")]
+pub async fn downloads_of(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams((completion_id, attachment_id)): PathParams<(i64, i64)>,
+    ValidQuery(page): ValidQuery<DownloadPage>,
+) -> Result<web::Json<Page<Download>>, ApiError> {
+    Ok(web::Json(
+        downloads::list(&state.db, &caller, completion_id, attachment_id, &page).await?,
     ))
 }
 

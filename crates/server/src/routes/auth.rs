@@ -10,7 +10,9 @@ use std::net::IpAddr;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use lectern_api_types::auth::{LoginRequest, RefreshRequest, RefreshTokenDelivery, TokenResponse};
+use lectern_api_types::auth::{
+    LoginRequest, PasswordChange, RefreshRequest, RefreshTokenDelivery, TokenResponse,
+};
 use lectern_api_types::users::User;
 
 use crate::domain::AuthUser;
@@ -159,6 +161,48 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<web::Jso
         .await?
         .map(web::Json)
         .ok_or_else(|| ApiError::Unauthorized("This account no longer exists.".into()))
+}
+
+/// Change one's own password: the current one, and a new one of at least
+/// 10 characters that is not among the 10,000 most common. Every other
+/// sign-in of the account ends; this one continues with the tokens answered,
+/// as at sign-in. Attempts count against the sign-in limit of the account.
+#[utoipa::path(
+    operation_id = "change_password",
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; a fresh pair of tokens", body = TokenResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidJson(body): ValidJson<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .login_limiter
+        .check(
+            &format!("user:{}", caller.id()),
+            client_address(&req, &state),
+        )
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let issued = service::change_password(
+        &state.db,
+        &state.tokens,
+        &caller,
+        body.current_password,
+        body.new_password,
+    )
+    .await?;
+    state.accounts.forget(caller.id());
+    Ok(signed_in(&req, issued, body.refresh_token_delivery))
 }
 
 fn client_address(req: &HttpRequest, state: &AppState) -> IpAddr {

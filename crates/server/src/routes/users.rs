@@ -100,9 +100,10 @@ pub async fn update(
     PathParams(id): PathParams<i64>,
     ValidJson(body): ValidJson<UserPatch>,
 ) -> Result<web::Json<User>, ApiError> {
-    Ok(web::Json(
-        service::update(&state.db, &caller, id, body).await?,
-    ))
+    let updated = service::update(&state.db, &caller, id, body).await?;
+    // Its next request acts on the account as it now is.
+    state.accounts.forget(id);
+    Ok(web::Json(updated))
 }
 
 /// Delete an account that owns no sessions or batches (admins); deactivate the others.
@@ -125,5 +126,6 @@ pub async fn remove(
     PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
     service::delete(&state.db, &caller, id).await?;
+    state.accounts.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

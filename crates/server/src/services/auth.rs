@@ -14,6 +14,7 @@ use sea_orm::{
 use sha2::{Digest as _, Sha256};
 
 use super::{ServiceError, ServiceResult};
+use crate::audit::{Action, Change, Entity};
 use crate::auth::{AccessTokens, password};
 use crate::clock;
 use crate::domain::{AuthUser, Email};
@@ -217,4 +218,62 @@ pub async fn logout(db: &DatabaseConnection, presented: &str) -> ServiceResult<(
         revoke_family(db, &stored.family).await?;
     }
     Ok(())
+}
+
+/// Changes the caller's own password. The current one must be right and the
+/// new one not common. Every refresh token of the account is revoked and a
+/// new sign-in returned: this device stays signed in, every other one signs
+/// in again.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    tokens: &AccessTokens,
+    caller: &AuthUser,
+    current: String,
+    new: String,
+) -> Result<Issued, AuthFailure> {
+    let account = user::Entity::find_by_id(caller.id())
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("account"))?;
+    let unchanged = current == new;
+    if !password::verify(current, Some(account.password_hash.clone())).await {
+        return Err(
+            ServiceError::invalid("current_password", "is not your current password").into(),
+        );
+    }
+    if unchanged {
+        return Err(
+            ServiceError::invalid("new_password", "must differ from the current one").into(),
+        );
+    }
+    if let Some(weakness) = password::weakness(&new) {
+        return Err(ServiceError::invalid("new_password", weakness).into());
+    }
+    let hash = password::hash(new).await.map_err(ServiceError::from)?;
+
+    let txn = db.begin().await?;
+    let mut model: user::ActiveModel = account.into();
+    model.password_hash = Set(hash);
+    model.must_change_password = Set(false);
+    model.updated_at = Set(clock::now());
+    let account = model.update(&txn).await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(refresh_token::Column::UserId.eq(account.id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: account.branch_id,
+        action: Action::Update,
+        entity: Entity::User,
+        entity_id: account.id,
+        details: serde_json::json!({"password": "changed by its owner"}),
+    }
+    .record(&txn)
+    .await?;
+    let (_, refresh_token) = store_token(&txn, account.id, new_family()).await?;
+    txn.commit().await?;
+    issue(tokens, account, refresh_token)
 }

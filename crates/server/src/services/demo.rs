@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use lectern_api_types::Role;
 use lectern_api_types::branches::NewBranch;
-use lectern_api_types::schedule::{CompletionStatus, NoteType, Weekday, Weekdays};
+use lectern_api_types::schedule::{CompletionStatus, NoteType, Review, Weekday, Weekdays};
 use lectern_api_types::users::NewUser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -19,6 +19,7 @@ use crate::clock;
 use crate::domain::BranchTimezone;
 use crate::domain::completion_code;
 use crate::domain::schedule::Template;
+use crate::domain::times::late_minutes;
 use crate::entities::{batch, completion, note};
 
 /// Every demo account signs in with this password.
@@ -159,6 +160,10 @@ const NOTES: &[(NoteType, &str)] = &[
     ),
 ];
 
+/// Why an admin sent a demo record back.
+const RETURN_REASON: &str =
+    "The end time looks early; check it against the attendance sheet and resubmit.";
+
 const CANCEL_REASONS: &[&str] = &[
     "Public holiday",
     "Faculty unwell",
@@ -280,6 +285,12 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
                 let late = Duration::minutes(rng.random_range(-5..20));
                 let early = Duration::minutes(rng.random_range(-10..5));
                 row.status = Set(CompletionStatus::Completed);
+                row.review = Set(Some(Review::Unreviewed));
+                row.recorded_by = Set(Some(session.user_id));
+                row.late_minutes = Set(Some(late_minutes(
+                    session.scheduled_start,
+                    session.scheduled_start + late,
+                )));
                 row.actual_start = Set(Some(session.scheduled_start + late));
                 row.actual_end = Set(Some(session.scheduled_end + early));
                 row.completion_code = Set(Some(
@@ -287,9 +298,13 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
                 ));
                 row.notes = Set(Some(NOTES[index % NOTES.len()].1.into()));
                 row.completed_at = Set(Some(session.scheduled_end + Duration::minutes(15)));
-                if roll < 55 {
+                if roll < 55 && admin.is_some() {
+                    row.review = Set(Some(Review::Verified));
                     row.verified_at = Set(Some(session.scheduled_end + Duration::days(1)));
                     row.verified_by = Set(admin);
+                } else if roll < 62 && admin.is_some() {
+                    row.review = Set(Some(Review::Returned));
+                    row.return_reason = Set(Some(RETURN_REASON.into()));
                 }
             }
             row.version = Set(2);

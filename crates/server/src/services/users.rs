@@ -29,6 +29,7 @@ impl From<user::Model> for User {
             role: model.role,
             branch_id: model.branch_id,
             active: model.active,
+            password_change_required: model.must_change_password,
             created_at: model.created_at,
             updated_at: model.updated_at,
         }
@@ -198,6 +199,9 @@ pub async fn create_as(
 ) -> ServiceResult<User> {
     let email = Email::parse(&new.email)
         .ok_or_else(|| ServiceError::invalid("email", "must be a valid email address"))?;
+    if let Some(weakness) = password::weakness(&new.password) {
+        return Err(ServiceError::invalid("password", weakness));
+    }
     let branch_id = place(db, caller, new.role, new.branch_id).await?;
     let password_hash = password::hash(new.password).await?;
     let now = clock::now();
@@ -256,15 +260,23 @@ pub async fn update(
         }
         parsed => parsed.flatten(),
     };
-    if id == caller.id() {
-        if patch.active == Some(false) {
-            errors.add("active", "you cannot deactivate your own account");
-        }
-        if patch.role.is_some_and(|role| role != existing.role) {
-            errors.add("role", "you cannot change your own role");
-        }
+    if let Some(weakness) = patch.password.as_deref().and_then(password::weakness) {
+        errors.add("password", weakness);
     }
     errors.into_result()?;
+    // What an account may do is for someone else to decide: otherwise a
+    // deactivated admin holding a token could reactivate themselves.
+    if id == caller.id()
+        && (patch.active.is_some_and(|active| active != existing.active)
+            || patch.role.is_some_and(|role| role != existing.role)
+            || patch
+                .branch_id
+                .is_some_and(|branch| branch != existing.branch_id))
+    {
+        return Err(ServiceError::forbidden(
+            "You cannot change your own role, branch or active state; another admin can.",
+        ));
+    }
 
     let role = patch.role.unwrap_or(existing.role);
     let branch_id = match patch.branch_id {
@@ -324,8 +336,15 @@ pub async fn update(
     }
     let password_changed = patch.password.is_some();
     if let Some(password) = patch.password {
-        changes.insert("password".into(), json!("changed"));
+        // A password someone else chose is a temporary one: its owner
+        // picks their own at next sign-in.
+        let reset = id != caller.id();
+        changes.insert(
+            "password".into(),
+            json!(if reset { "reset" } else { "changed" }),
+        );
         model.password_hash = Set(password::hash(password).await?);
+        model.must_change_password = Set(reset);
     }
     if changes.is_empty() {
         return Ok(existing.into());

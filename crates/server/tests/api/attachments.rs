@@ -4,7 +4,7 @@ use bytes::Bytes;
 use futures_util::stream;
 use lectern_api_types::Role;
 use lectern_api_types::sessions::Completion;
-use lectern_server::services::attachments::links::LinkSigner;
+use lectern_server::services::attachments::links::{Link, LinkSigner};
 use lectern_server::storage;
 use reqwest::StatusCode;
 use reqwest::header::{
@@ -513,6 +513,7 @@ async fn signed_links_open_one_attachment_for_a_few_minutes() {
         app,
         token,
         session,
+        faculty,
         ..
     } = setup().await;
     let first: Value = json(
@@ -567,12 +568,19 @@ async fn signed_links_open_one_attachment_for_a_few_minutes() {
         &format!("/attachments/{}/", second["id"]),
     );
     let signer = LinkSigner::new(JWT_SECRET.as_bytes());
-    let past = chrono::Utc::now().timestamp() - 60;
+    let past = Link {
+        completion_id: session.id,
+        attachment_id: first["id"].as_i64().unwrap(),
+        user_id: faculty.id,
+        expires: chrono::Utc::now().timestamp() - 60,
+    };
     let expired = format!(
-        "/api/v1/completions/{}/attachments/{}/content?expires={past}&sig={}",
+        "/api/v1/completions/{}/attachments/{}/content?user={}&expires={}&sig={}",
         session.id,
         first["id"],
-        signer.sign(session.id, first["id"].as_i64().unwrap(), past)
+        faculty.id,
+        past.expires,
+        signer.sign(&past)
     );
     for bad in [tampered, other, expired] {
         assert_problem(

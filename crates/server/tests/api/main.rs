@@ -1,6 +1,7 @@
 //! Black-box tests: the real server on a random port, spoken to over HTTP,
 //! on the database `TEST_DATABASE` names.
 
+mod accounts;
 mod attachments;
 mod audit;
 mod auth;
@@ -9,11 +10,13 @@ mod branches;
 mod cli;
 mod cluster;
 mod concurrency;
+mod downloads;
 mod errors;
 mod helpers;
 mod migrations;
 mod notes;
 mod operations;
+mod passwords;
 mod review;
 mod scope;
 mod scope_properties;

@@ -1,5 +1,6 @@
 //! Signed download links, for `<video src>` and `<a href>`, which cannot
-//! send a bearer header. A link names one attachment and an expiry, signed
+//! send a bearer header. A link names one attachment, whom it was made for
+//! and an expiry, signed
 //! with a key derived from the server secret, so any server that shares the
 //! secret accepts it.
 
@@ -12,6 +13,17 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// How long a link works.
 pub const LINK_SECONDS: i64 = 10 * 60;
+
+/// What a link opens, for whom (its downloads are recorded as theirs), and
+/// until when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub completion_id: i64,
+    pub attachment_id: i64,
+    pub user_id: i64,
+    /// Unix seconds.
+    pub expires: i64,
+}
 
 pub struct LinkSigner {
     key: Vec<u8>,
@@ -39,31 +51,27 @@ impl LinkSigner {
         }
     }
 
-    fn message(completion_id: i64, attachment_id: i64, expires: i64) -> String {
-        format!("{completion_id}:{attachment_id}:{expires}")
+    fn message(link: &Link) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            link.completion_id, link.attachment_id, link.user_id, link.expires
+        )
     }
 
-    pub fn sign(&self, completion_id: i64, attachment_id: i64, expires: i64) -> String {
+    pub fn sign(&self, link: &Link) -> String {
         let mut signer = mac(&self.key);
-        signer.update(Self::message(completion_id, attachment_id, expires).as_bytes());
+        signer.update(Self::message(link).as_bytes());
         URL_SAFE_NO_PAD.encode(signer.finalize().into_bytes())
     }
 
-    /// Whether `signature` was made for this attachment and has not expired.
-    pub fn verify(
-        &self,
-        completion_id: i64,
-        attachment_id: i64,
-        expires: i64,
-        signature: &str,
-        now: i64,
-    ) -> bool {
+    /// Whether `signature` was made for this link and it has not expired.
+    pub fn verify(&self, link: &Link, signature: &str, now: i64) -> bool {
         let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
             return false;
         };
         let mut checker = mac(&self.key);
-        checker.update(Self::message(completion_id, attachment_id, expires).as_bytes());
-        expires > now && checker.verify_slice(&signature).is_ok()
+        checker.update(Self::message(link).as_bytes());
+        link.expires > now && checker.verify_slice(&signature).is_ok()
     }
 }
 
@@ -71,23 +79,41 @@ impl LinkSigner {
 mod tests {
     use super::*;
 
+    const LINK: Link = Link {
+        completion_id: 1,
+        attachment_id: 2,
+        user_id: 7,
+        expires: 1_000,
+    };
+
     #[test]
-    fn a_link_works_for_its_attachment_until_it_expires() {
+    fn a_link_works_for_its_attachment_and_person_until_it_expires() {
         let signer = LinkSigner::new(b"secret");
-        let signature = signer.sign(1, 2, 1_000);
-        assert!(signer.verify(1, 2, 1_000, &signature, 999));
-        assert!(!signer.verify(1, 2, 1_000, &signature, 1_000), "expired");
+        let signature = signer.sign(&LINK);
+        assert!(signer.verify(&LINK, &signature, 999));
+        assert!(!signer.verify(&LINK, &signature, 1_000), "expired");
+        let other = |link: Link| signer.verify(&link, &signature, 999);
         assert!(
-            !signer.verify(1, 3, 1_000, &signature, 999),
+            !other(Link {
+                attachment_id: 3,
+                ..LINK
+            }),
             "another attachment"
         );
         assert!(
-            !signer.verify(1, 2, 2_000, &signature, 999),
+            !other(Link {
+                expires: 2_000,
+                ..LINK
+            }),
             "a stretched expiry"
         );
-        assert!(!signer.verify(1, 2, 1_000, "garbage!", 999));
         assert!(
-            !LinkSigner::new(b"other").verify(1, 2, 1_000, &signature, 999),
+            !other(Link { user_id: 8, ..LINK }),
+            "counted for someone else"
+        );
+        assert!(!signer.verify(&LINK, "garbage!", 999));
+        assert!(
+            !LinkSigner::new(b"other").verify(&LINK, &signature, 999),
             "another server secret"
         );
     }

@@ -2,6 +2,7 @@
 //! the row second, in that order, so a crash can leave a file without a row
 //! (which the sweep removes) but never a row without its file.
 
+pub mod downloads;
 pub mod links;
 pub mod receive;
 pub mod sweep;
@@ -9,14 +10,13 @@ pub mod zip;
 
 use chrono::{DateTime, Utc};
 use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionFilter};
-use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, Set, TransactionTrait as _,
 };
 use serde_json::json;
 
-use self::links::{LINK_SECONDS, LinkSigner};
+use self::links::{LINK_SECONDS, Link, LinkSigner};
 use self::receive::Received;
 use super::sessions::{SessionRow, find_visible, hold, select_rows};
 use super::{ServiceError, ServiceResult};
@@ -151,19 +151,6 @@ pub async fn find_of_session(
         .ok_or(ServiceError::NotFound("attachment"))
 }
 
-/// Counts one full download.
-pub async fn count_download(db: &DatabaseConnection, attachment_id: i64) -> ServiceResult<()> {
-    attachment::Entity::update_many()
-        .col_expr(
-            attachment::Column::DownloadCount,
-            Expr::col(attachment::Column::DownloadCount).add(1),
-        )
-        .filter(attachment::Column::Id.eq(attachment_id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// A signed link to one attachment, for the page's `<video>` and `<a>`.
 pub async fn link(
     db: &DatabaseConnection,
@@ -174,10 +161,17 @@ pub async fn link(
 ) -> ServiceResult<AttachmentLink> {
     find_visible_attachment(db, caller, completion_id, attachment_id).await?;
     let expires = clock::now().timestamp() + LINK_SECONDS;
-    let signature = signer.sign(completion_id, attachment_id, expires);
+    let link = Link {
+        completion_id,
+        attachment_id,
+        user_id: caller.id(),
+        expires,
+    };
+    let signature = signer.sign(&link);
     Ok(AttachmentLink {
         url: format!(
-            "/api/v1/completions/{completion_id}/attachments/{attachment_id}/content?expires={expires}&sig={signature}"
+            "/api/v1/completions/{completion_id}/attachments/{attachment_id}/content?user={}&expires={expires}&sig={signature}",
+            caller.id()
         ),
         expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_else(Utc::now),
     })
@@ -248,6 +242,7 @@ pub async fn entries_of_session(
     Ok(files
         .into_iter()
         .map(|file| zip::Entry {
+            attachment_id: file.id,
             name: format!("{}-{}", file.id, file.file_name),
             storage_key: file.storage_key,
         })
@@ -293,6 +288,7 @@ pub async fn entries_of_query(
                 session.id
             );
             entries.push(zip::Entry {
+                attachment_id: file.id,
                 name: format!("{folder}/{}-{}", file.id, file.file_name),
                 storage_key: file.storage_key,
             });

@@ -15,6 +15,7 @@ use crate::storage::{ByteStream, Storage};
 /// One file of the archive.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    pub attachment_id: i64,
     /// The path inside the archive.
     pub name: String,
     pub storage_key: String,
