@@ -16,7 +16,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::admin::{AdminSessions, Batches, Staff};
-use crate::pages::{Login, NotFound, SessionView, Shell, sessions::MySessions};
+use crate::pages::{ChangePassword, Login, NotFound, SessionView, Shell, sessions::MySessions};
 use crate::session::Session;
 
 /// Bumped after every change, so every list showing sessions reloads.
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/sessions") view=AdminSessions/>
                     <Route path=path!("admin/batches") view=Batches/>
                     <Route path=path!("admin/staff") view=Staff/>
+                    <Route path=path!("account/password") view=|| view! { <ChangePassword/> }/>
                 </ParentRoute>
             </Routes>
         </Router>

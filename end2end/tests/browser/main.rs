@@ -6,4 +6,5 @@ mod admin;
 mod auth;
 mod faculty;
 mod harness;
+mod review;
 mod screens;

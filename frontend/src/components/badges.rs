@@ -1,13 +1,15 @@
 //! Small labels for states and types.
 
-use lectern_api_types::schedule::{CompletionStatus, NoteType};
+use lectern_api_types::schedule::{CompletionStatus, NoteType, Review};
 use leptos::prelude::*;
 
+/// Where a session stands, review included; a verified record shows its lock.
 #[component]
-pub fn StatusBadge(status: CompletionStatus, verified: bool) -> impl IntoView {
-    let (class, label) = match (status, verified) {
-        (CompletionStatus::Completed, true) => ("badge verified", "Verified"),
-        (CompletionStatus::Completed, false) => ("badge completed", "Completed"),
+pub fn StatusBadge(status: CompletionStatus, review: Option<Review>) -> impl IntoView {
+    let (class, label) = match (status, review) {
+        (CompletionStatus::Completed, Some(Review::Verified)) => ("badge verified", "🔒 Verified"),
+        (CompletionStatus::Completed, Some(Review::Returned)) => ("badge returned", "Returned"),
+        (CompletionStatus::Completed, _) => ("badge completed", "Completed"),
         (CompletionStatus::Pending, _) => ("badge pending", "Pending"),
         (CompletionStatus::Cancelled, _) => ("badge cancelled", "Cancelled"),
     };

@@ -6,6 +6,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::components::Loading;
 use crate::components::icons::VideoIcon;
+use crate::pages::ChangePassword;
 use crate::session::{AuthState, use_session};
 use crate::use_notice;
 
@@ -21,6 +22,7 @@ pub fn Shell() -> impl IntoView {
         AuthState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
         AuthState::SignedIn { user, .. } => {
             let admin = user.role.is_admin();
+            let must_change = user.password_change_required;
             view! {
                 <header class="topbar">
                     <a class="brand" href="/sessions">"Lectern"</a>
@@ -47,12 +49,17 @@ pub fn Shell() -> impl IntoView {
                                 <span>{user.name.clone()}</span>
                                 <span class="muted">{user.role.label()}</span>
                             </div>
+                            <A href="/account/password">"Change password"</A>
                             <button class="secondary sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
                         </div>
                     </div>
                 </header>
                 <main class="page" id="main">
-                    <Outlet/>
+                    {if must_change {
+                        view! { <ChangePassword forced=true/> }.into_any()
+                    } else {
+                        view! { <Outlet/> }.into_any()
+                    }}
                 </main>
                 <div class="notice" role="status" aria-live="polite">
                     {move || notice.message().map(|message| view! { <p>{message}</p> })}

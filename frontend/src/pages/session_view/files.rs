@@ -1,14 +1,15 @@
 //! A session's files: download, play and preview through signed links, and
 //! upload by picker or drag-and-drop with a progress bar per file.
 
-use lectern_api_types::sessions::{Attachment, AttachmentLink, UploadLimits};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, Download, UploadLimits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
 
 use crate::api::{self, ApiError};
 use crate::components::icons::ClipIcon;
-use crate::components::{Empty, ErrorNote};
+use crate::components::paging::{Load, PageFooter, Paged};
+use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
 use crate::upload::upload;
 use crate::{format, use_changes, use_notice};
@@ -23,7 +24,17 @@ struct Sending {
 }
 
 #[component]
-pub fn Files(completion_id: i64, attachments: Vec<Attachment>) -> impl IntoView {
+pub fn Files(
+    completion_id: i64,
+    attachments: Vec<Attachment>,
+    /// A verified record: its files can be read, not added or deleted.
+    locked: bool,
+    /// Admins see who downloaded each file.
+    admin: bool,
+    /// The branch's, in which download times are shown.
+    #[prop(into)]
+    timezone: String,
+) -> impl IntoView {
     let session = use_session();
     let limits = LocalResource::new(move || async move {
         api::get::<UploadLimits>(session, "/upload-limits").await
@@ -106,13 +117,16 @@ pub fn Files(completion_id: i64, attachments: Vec<Attachment>) -> impl IntoView 
             {if has_files {
                 view! {
                     <ul class="files">
-                        {attachments.into_iter().map(|a| view! { <FileRow attachment=a/> }).collect_view()}
+                        {attachments.into_iter().map(|a| view! { <FileRow attachment=a locked admin timezone=timezone.clone()/> }).collect_view()}
                     </ul>
                 }
                 .into_any()
+            } else if locked {
+                view! { <Empty title="No files" hint="The record was verified without files."/> }.into_any()
             } else {
                 view! { <Empty title="No files yet" hint="Add the class recording, slides or handouts."/> }.into_any()
             }}
+            <Show when=move || !locked>
             <div
                 class="drop-zone"
                 class:dragging=move || dragging.get()
@@ -133,6 +147,7 @@ pub fn Files(completion_id: i64, attachments: Vec<Attachment>) -> impl IntoView 
                     }}
                 </p>
             </div>
+            </Show>
             <ul class="uploads" aria-live="polite">
                 <For each=move || sending.get() key=|s| (s.id, s.error.clone(), (s.fraction * 100.0) as u32) let:entry>
                     <li class="upload">
@@ -197,11 +212,12 @@ fn preview_of(mime: &str) -> Preview {
 }
 
 #[component]
-fn FileRow(attachment: Attachment) -> impl IntoView {
+fn FileRow(attachment: Attachment, locked: bool, admin: bool, timezone: String) -> impl IntoView {
     let session = use_session();
     let changes = use_changes();
     let preview = preview_of(&attachment.mime_type);
     let shown = RwSignal::new(None::<String>);
+    let auditing = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let (completion_id, id) = (attachment.completion_id, attachment.id);
     let link = move || async move {
@@ -274,8 +290,17 @@ fn FileRow(attachment: Attachment) -> impl IntoView {
                 {(preview != Preview::None).then(|| view! {
                     <button class="secondary" on:click=show>{show_label}</button>
                 })}
-                <button class="secondary danger-text" on:click=remove aria-label=format!("Delete {}", attachment.file_name)>"Delete"</button>
+                {admin.then(|| view! {
+                    <button class="secondary" aria-expanded=move || auditing.get().to_string()
+                        on:click=move |_| auditing.update(|open| *open = !*open)>
+                        {format!("Downloads ({})", attachment.download_count)}
+                    </button>
+                })}
+                {(!locked).then(|| view! {
+                    <button class="secondary danger-text" on:click=remove aria-label=format!("Delete {}", attachment.file_name)>"Delete"</button>
+                })}
             </div>
+            {move || auditing.get().then(|| view! { <Downloads completion_id attachment_id=id timezone=timezone.clone()/> })}
             {move || error.get().map(|error| view! { <ErrorNote error/> })}
             {move || shown.get().map(|url| match preview {
                 Preview::Video => view! { <video class="player" controls src=url></video> }.into_any(),
@@ -284,5 +309,42 @@ fn FileRow(attachment: Attachment) -> impl IntoView {
                 Preview::Pdf | Preview::None => ().into_any(),
             })}
         </li>
+    }
+}
+
+/// Who downloaded a file, newest first: the record admins audit.
+#[component]
+fn Downloads(completion_id: i64, attachment_id: i64, timezone: String) -> impl IntoView {
+    let paged = Paged::<Download>::new(move || {
+        format!("/completions/{completion_id}/attachments/{attachment_id}/downloads?limit=20")
+    });
+    view! {
+        <div class="downloads">
+            {move || {
+                let items = paged.items.get();
+                match paged.load.get() {
+                    Load::Loading if items.is_empty() => view! { <Loading what="downloads"/> }.into_any(),
+                    Load::Failed(error) if items.is_empty() => view! { <ErrorNote error/> }.into_any(),
+                    _ if items.is_empty() => view! { <p class="muted">"Nobody has downloaded it yet."</p> }.into_any(),
+                    _ => view! {
+                        <table class="table compact">
+                            <caption class="visually-hidden">"Downloads, newest first"</caption>
+                            <thead><tr><th scope="col">"Who"</th><th scope="col">"When"</th><th scope="col">"How"</th></tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|d| view! {
+                                    <tr>
+                                        <td>{d.user_name.unwrap_or_else(|| format!("Account {}", d.user_id))}</td>
+                                        <td>{format!("{} {}", format::date(d.downloaded_at, &timezone), format::time(d.downloaded_at, &timezone))}</td>
+                                        <td>{d.via.label()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any(),
+                }
+            }}
+            <PageFooter paged/>
+        </div>
     }
 }

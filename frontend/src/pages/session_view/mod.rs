@@ -1,15 +1,18 @@
 //! One session: what was scheduled and recorded, its files and its notes.
 
+mod edit_record;
 mod files;
 mod notes;
 
-use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::schedule::{CompletionStatus, Review};
 use lectern_api_types::sessions::CompletionDetail;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use self::edit_record::EditRecordDialog;
 use self::files::Files;
 use self::notes::Notes;
+use super::review::{ReviewActions, ReviewRights};
 use super::sessions::{CancelDialog, CompleteDialog};
 use crate::api;
 use crate::components::badges::StatusBadge;
@@ -51,7 +54,15 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
     let tz = c.timezone.clone();
     let completing = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
+    let editing = RwSignal::new(false);
     let pending = c.status == CompletionStatus::Pending;
+    let locked = c.review == Some(Review::Verified);
+    let me = use_session().user();
+    let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
+    let rights = me
+        .as_ref()
+        .map(|me| ReviewRights::of(&c, me.id, admin))
+        .unwrap_or_default();
     let actual = match (c.actual_start, c.actual_end) {
         (Some(start), Some(end)) => Some(format::span(start, end, &tz)),
         _ => None,
@@ -60,16 +71,27 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
         <p><a href="/sessions">"← Sessions"</a></p>
         <div class="title-row">
             <h1>{c.title.clone()}</h1>
-            <StatusBadge status=c.status verified=c.verified_at.is_some()/>
+            <StatusBadge status=c.status review=c.review/>
         </div>
+        {locked.then(|| view! {
+            <p class="callout locked" role="note">"🔒 Verified and locked: its times, code, notes and files stay as verified unless an admin reopens it. Comments can still be added."</p>
+        })}
+        {(c.review == Some(Review::Returned)).then(|| view! {
+            <div class="callout returned" role="note">
+                <p><strong>"Returned for correction: "</strong>{c.return_reason.clone().unwrap_or_default()}</p>
+                <p class="muted">"Correct the record, then resubmit it for review."</p>
+            </div>
+        })}
         <dl class="facts">
             <div><dt>"Date"</dt><dd>{format::date(c.scheduled_start, &tz)}</dd></div>
             <div><dt>"Scheduled"</dt><dd>{format!("{} {}", format::span(c.scheduled_start, c.scheduled_end, &tz), format::zone(c.scheduled_start, &tz))}</dd></div>
-            {actual.map(|actual| view! { <div><dt>"Actual"</dt><dd>{actual}</dd></div> })}
+            {actual.map(|actual| view! { <div><dt>"Actual"</dt><dd id="actual-times">{actual}</dd></div> })}
             {c.batch_code.clone().map(|code| view! { <div><dt>"Batch"</dt><dd class="code">{code}</dd></div> })}
             {c.location.clone().map(|place| view! { <div><dt>"Location"</dt><dd>{place}</dd></div> })}
             <div><dt>"Taught by"</dt><dd>{c.user_name.clone()}</dd></div>
             {c.completion_code.clone().map(|code| view! { <div><dt>"Completion code"</dt><dd class="code">{code}</dd></div> })}
+            {c.late_minutes.filter(|late| *late > 0).map(|late| view! { <div><dt>"Started late"</dt><dd>{format!("{late} min")}</dd></div> })}
+            {c.review.map(|review| view! { <div><dt>"Review"</dt><dd>{review.label()}</dd></div> })}
             {c.verified_at.map(|at| view! { <div><dt>"Verified"</dt><dd>{format::date(at, &tz)}</dd></div> })}
             {c.cancel_reason.clone().map(|reason| view! { <div><dt>"Cancelled because"</dt><dd>{reason}</dd></div> })}
         </dl>
@@ -80,7 +102,13 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 <button class="secondary" on:click=move |_| cancelling.set(true)>"Cancel"</button>
             </div>
         </Show>
-        <Files completion_id=c.id attachments=detail.attachments.clone()/>
+        <div class="actions">
+            {rights.edit_record.then(|| view! {
+                <button class="secondary" on:click=move |_| editing.set(true)>"Correct the record"</button>
+            })}
+            <ReviewActions completion=c.clone()/>
+        </div>
+        <Files completion_id=c.id attachments=detail.attachments.clone() locked admin timezone=c.timezone.clone()/>
         <Notes completion_id=c.id notes=detail.session_notes timezone=c.timezone.clone()/>
         {
             let c = c.clone();
@@ -93,6 +121,12 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                     title=format!("Complete {}", c.title)
                     on_close=Callback::new(move |()| completing.set(false))
                 />
+            })
+        }
+        {
+            let c = c.clone();
+            move || editing.get().then(|| view! {
+                <EditRecordDialog completion=c.clone() on_close=Callback::new(move |()| editing.set(false))/>
             })
         }
         {

@@ -68,7 +68,7 @@ fn HistoryItem(completion: Completion) -> impl IntoView {
         <li class="entry">
             <span class="entry-time">{format::span(completion.scheduled_start, completion.scheduled_end, &tz)}</span>
             <a href=format!("/sessions/{}", completion.id)>{completion.title.clone()}</a>
-            <StatusBadge status=completion.status verified=completion.verified_at.is_some()/>
+            <StatusBadge status=completion.status review=completion.review/>
             {completion.cancel_reason.map(|reason| view! { <span class="muted">{reason}</span> })}
         </li>
     }

@@ -1,12 +1,14 @@
-//! The sittings still to hold, soonest first, each with Complete and Cancel.
+//! What is waiting on the signed-in person: records returned for
+//! correction first, then the sittings still to hold, soonest first.
 
-use lectern_api_types::sessions::Occurrence;
+use lectern_api_types::sessions::{Completion, Occurrence};
 use leptos::prelude::*;
 
 use super::{CancelDialog, CompleteDialog};
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::format;
+use crate::session::use_session;
 
 #[component]
 pub fn Upcoming() -> impl IntoView {
@@ -14,6 +16,7 @@ pub fn Upcoming() -> impl IntoView {
     let completing = RwSignal::new(None::<Occurrence>);
     let cancelling = RwSignal::new(None::<Occurrence>);
     view! {
+        <Returned/>
         {move || {
             let items = paged.items.get();
             match paged.load.get() {
@@ -86,5 +89,43 @@ fn SessionCard(
                 <button class="secondary" on:click=move |_| cancelling.set(Some(cancel.clone()))>"Cancel"</button>
             </div>
         </li>
+    }
+}
+
+/// Records an admin returned for correction, each with why.
+#[component]
+fn Returned() -> impl IntoView {
+    let me = use_session().user().map(|user| user.id).unwrap_or_default();
+    let paged = Paged::<Completion>::new(move || {
+        format!("/completions?review=returned&user_id={me}&limit=50")
+    });
+    move || {
+        let items = paged.items.get();
+        (!items.is_empty()).then(|| view! {
+            <section class="returned-list" aria-labelledby="returned-heading">
+                <h2 id="returned-heading">"Returned for correction"</h2>
+                <ul class="cards">
+                    {items.into_iter().map(|c| {
+                        let tz = c.timezone.clone();
+                        view! {
+                            <li class="card session-card returned">
+                                <div class="card-head">
+                                    <h3>{c.title.clone()}</h3>
+                                    <span class="badge returned">"Returned"</span>
+                                </div>
+                                <p class="when">
+                                    <span>{format::date(c.scheduled_start, &tz)}</span>
+                                    <span>{format::span(c.scheduled_start, c.scheduled_end, &tz)}</span>
+                                </p>
+                                <p class="return-reason">{c.return_reason.clone().unwrap_or_default()}</p>
+                                <div class="actions">
+                                    <a class="button-link primary" href=format!("/sessions/{}", c.id)>"Correct and resubmit"</a>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }

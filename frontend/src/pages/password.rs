@@ -1,0 +1,103 @@
+//! Changing one's own password. When an admin set it, the app shows
+//! nothing else until the person has chosen their own.
+
+use lectern_api_types::auth::{PasswordChange, RefreshTokenDelivery, TokenResponse};
+use lectern_api_types::users::MIN_PASSWORD_LEN;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::FieldErrors;
+use crate::components::fields::FormError;
+use crate::session::use_session;
+use crate::use_notice;
+
+#[component]
+pub fn ChangePassword(#[prop(optional)] forced: bool) -> impl IntoView {
+    let session = use_session();
+    let notice = use_notice();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeated = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<ApiError>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let new_password = new.get_untracked();
+        if new_password.chars().count() < MIN_PASSWORD_LEN as usize {
+            set_error.set(Some(ApiError::invalid(
+                "new_password",
+                "must be at least 10 characters",
+            )));
+            return;
+        }
+        if new_password != repeated.get_untracked() {
+            set_error.set(Some(ApiError::invalid(
+                "repeated_password",
+                "does not match the new password",
+            )));
+            return;
+        }
+        let body = PasswordChange {
+            current_password: current.get_untracked(),
+            new_password,
+            refresh_token_delivery: RefreshTokenDelivery::Cookie,
+        };
+        pending.set(true);
+        set_error.set(None);
+        spawn_local(async move {
+            match api::post::<_, TokenResponse>(session, "/me/password", &body).await {
+                Ok(tokens) => {
+                    for field in [current, new, repeated] {
+                        field.set(String::new());
+                    }
+                    session.signed_in(tokens);
+                    notice.show("Password changed; your other devices are signed out.".into());
+                }
+                Err(err) => set_error.set(Some(err)),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <h1>"Change password"</h1>
+        {forced.then(|| view! {
+            <p class="callout" role="note">"An admin set your password. Choose your own to continue."</p>
+        })}
+        <form class="form card narrow" on:submit=submit novalidate>
+            <FormError error/>
+            <div class="field">
+                <label for="current-password">{if forced { "Password you were given" } else { "Current password" }}</label>
+                <input id="current-password" type="password" autocomplete="current-password" required
+                    aria-describedby="current-password-errors"
+                    prop:value=current on:input=move |ev| current.set(event_target_value(&ev))/>
+                <FieldErrors error field="current_password" id="current-password-errors"/>
+            </div>
+            <div class="field">
+                <label for="new-password">"New password"</label>
+                <input id="new-password" type="password" autocomplete="new-password" required
+                    aria-describedby="new-password-hint new-password-errors"
+                    prop:value=new on:input=move |ev| new.set(event_target_value(&ev))/>
+                <p id="new-password-hint" class="muted">"At least 10 characters; common passwords are refused."</p>
+                <FieldErrors error field="new_password" id="new-password-errors"/>
+            </div>
+            <div class="field">
+                <label for="repeated-password">"New password again"</label>
+                <input id="repeated-password" type="password" autocomplete="new-password" required
+                    aria-describedby="repeated-password-errors"
+                    prop:value=repeated on:input=move |ev| repeated.set(event_target_value(&ev))/>
+                <FieldErrors error field="repeated_password" id="repeated-password-errors"/>
+            </div>
+            <div class="actions end">
+                <button type="submit" class="primary" disabled=pending>
+                    {move || if pending.get() { "Saving…" } else { "Change password" }}
+                </button>
+            </div>
+        </form>
+    }
+}
