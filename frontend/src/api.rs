@@ -183,6 +183,17 @@ pub async fn delete(session: Session, path: &str) -> Result<(), ApiError> {
     }
 }
 
+/// What a person typed into `field`, parsed as the request type takes it,
+/// so the page refuses it with the server's own message before sending.
+pub fn typed<T>(text: &str, field: &str) -> Result<T, ApiError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|err: T::Err| ApiError::invalid(field, &err.to_string()))
+}
+
 /// `?a=1&b=x` from the pairs that have a value, each encoded.
 pub fn query(pairs: &[(&str, Option<String>)]) -> String {
     let parts: Vec<String> = pairs

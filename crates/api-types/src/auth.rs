@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::users::{MIN_PASSWORD_LEN, User};
+use crate::users::{Password, User};
 
 /// Where the server hands the refresh token.
 ///
@@ -90,13 +90,7 @@ pub struct PasswordChange {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
     /// At least 10 characters, and not one of the 10,000 most common passwords.
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 1024,
-        message = "must be at least 10 characters"
-    ))]
-    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
-    pub new_password: String,
+    pub new_password: Password,
     /// Where the new refresh token goes, as at sign-in.
     #[serde(default)]
     pub refresh_token_delivery: RefreshTokenDelivery,

@@ -4,9 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::codes::validate_short_code;
+use crate::codes::ShortCode;
 use crate::schedule::Weekdays;
-use crate::text::not_blank;
+use crate::text::Title;
 use crate::time::ClockTime;
 
 /// A group that meets on given weekdays between two dates, at the same
@@ -52,25 +52,8 @@ pub struct Batch {
 #[serde(deny_unknown_fields)]
 pub struct NewBatch {
     /// Stored upper-cased; it prefixes the batch's completion codes.
-    #[validate(custom(function = "validate_short_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
-    )]
-    pub code: String,
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 200,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: String,
+    pub code: ShortCode,
+    pub name: Title,
     /// Defaults to the branch of the staff member who teaches it.
     #[serde(default)]
     pub branch_id: Option<i64>,
@@ -93,25 +76,8 @@ pub struct NewBatch {
 #[cfg_attr(feature = "openapi", schema(example = json!({"end_date": "2026-04-10", "weekdays": ["tue", "thu"]})))]
 #[serde(deny_unknown_fields)]
 pub struct BatchPatch {
-    #[validate(custom(function = "validate_short_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
-    )]
-    pub code: Option<String>,
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 200,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: Option<String>,
+    pub code: Option<ShortCode>,
+    pub name: Option<Title>,
     pub faculty_id: Option<i64>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,

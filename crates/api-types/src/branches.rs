@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::codes::validate_short_code;
-use crate::text::not_blank;
+use crate::codes::ShortCode;
+use crate::text::Name;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,26 +34,9 @@ pub struct Branch {
 )]
 #[serde(deny_unknown_fields)]
 pub struct NewBranch {
-    #[validate(
-        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 120,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: String,
+    pub name: Name,
     /// Stored upper-cased.
-    #[validate(custom(function = "validate_short_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
-    )]
-    pub code: String,
+    pub code: ShortCode,
     #[validate(length(
         min = 1,
         max = 64,
@@ -69,25 +52,8 @@ pub struct NewBranch {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Pune Camp"})))]
 #[serde(deny_unknown_fields)]
 pub struct BranchPatch {
-    #[validate(
-        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 120,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: Option<String>,
-    #[validate(custom(function = "validate_short_code"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
-    )]
-    pub code: Option<String>,
+    pub name: Option<Name>,
+    pub code: Option<ShortCode>,
     #[validate(length(
         min = 1,
         max = 64,

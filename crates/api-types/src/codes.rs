@@ -6,7 +6,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use validator::ValidationError;
 
 /// Longest branch or batch code. A batch code leaves room in a generated
 /// completion code (`<BATCH>-<YYYYMMDD>-<XXXX>`) for the 48 characters a code may have.
@@ -21,22 +20,88 @@ fn is_code_shaped(code: &str, min: usize, max: usize) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-fn invalid(code: &'static str, message: &'static str) -> ValidationError {
-    ValidationError::new(code).with_message(message.into())
-}
+/// A branch or batch code: 2 to 32 letters, digits or dashes, starting with
+/// a letter or digit, kept upper-cased.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShortCode(String);
 
-/// A branch or batch code: letters, digits and dashes, 2 to 32 characters,
-/// starting with a letter or digit. Stored upper-cased.
-pub fn validate_short_code(code: &str) -> Result<(), ValidationError> {
-    if is_code_shaped(code, 2, MAX_SHORT_CODE_LEN) {
-        Ok(())
-    } else {
-        Err(invalid(
-            "code",
-            "must be 2 to 32 letters, digits or dashes, starting with a letter or digit",
-        ))
+/// Why a string is not a branch or batch code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidShortCode;
+
+impl fmt::Display for InvalidShortCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("must be 2 to 32 letters, digits or dashes, starting with a letter or digit")
     }
 }
+
+impl std::error::Error for InvalidShortCode {}
+
+impl ShortCode {
+    /// Any letter case, surrounding whitespace trimmed.
+    pub fn parse(raw: &str) -> Result<Self, InvalidShortCode> {
+        let code = raw.trim().to_ascii_uppercase();
+        if is_code_shaped(&code, 2, MAX_SHORT_CODE_LEN) {
+            Ok(Self(code))
+        } else {
+            Err(InvalidShortCode)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for ShortCode {
+    type Err = InvalidShortCode;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
+    }
+}
+
+impl TryFrom<String> for ShortCode {
+    type Error = InvalidShortCode;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<ShortCode> for String {
+    fn from(code: ShortCode) -> Self {
+        code.0
+    }
+}
+
+impl fmt::Display for ShortCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ShortCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9][A-Za-z0-9-]{1,31}$"))
+            .description(Some(
+                "A branch or batch code, any case (stored upper-cased)",
+            ))
+            .examples([serde_json::json!("RUST-101")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ShortCode {}
 
 /// The audit code a session is completed with, always upper-case and
 /// matching `^[A-Z0-9][A-Z0-9-]{3,47}$`.
@@ -70,6 +135,14 @@ impl CompletionCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for CompletionCode {
+    type Err = InvalidCompletionCode;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
     }
 }
 
@@ -136,11 +209,12 @@ mod tests {
 
     #[test]
     fn short_codes_allow_two_to_thirty_two_characters() {
-        assert!(validate_short_code("HQ").is_ok());
-        assert!(validate_short_code("batch-001").is_ok());
-        assert!(validate_short_code("H").is_err());
-        assert!(validate_short_code(&"B".repeat(33)).is_err());
-        assert!(validate_short_code("a/b").is_err());
+        assert_eq!(ShortCode::parse(" pune-2 ").unwrap().as_str(), "PUNE-2");
+        assert!(ShortCode::parse("batch-001").is_ok());
+        assert!(ShortCode::parse("H").is_err());
+        assert!(ShortCode::parse(&"B".repeat(32)).is_ok());
+        assert!(ShortCode::parse(&"B".repeat(33)).is_err());
+        assert!(ShortCode::parse("a/b").is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use crate::codes::CompletionCode;
 use crate::schedule::{CompletionStatus, NoteType, Review};
-use crate::text::{Reason, not_blank};
+use crate::text::{NoteText, Reason, Title};
 use crate::time::{DateOrInstant, TimeInput};
 
 /// A session: a batch's sitting on one date, or an ad-hoc one.
@@ -134,19 +134,7 @@ pub struct SessionNote {
 )]
 #[serde(deny_unknown_fields)]
 pub struct NewCompletion {
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 200,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub title: String,
+    pub title: Title,
     pub scheduled_start: DateTime<Utc>,
     pub scheduled_end: DateTime<Utc>,
     /// Who runs it; admins may name a staff member of their scope, everyone
@@ -169,19 +157,7 @@ pub struct CompletionPatch {
     /// The `version` the change was made against.
     pub version: i32,
     /// Ad-hoc sessions only, while pending.
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 200,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub title: Option<String>,
+    pub title: Option<Title>,
     /// Ad-hoc sessions only, while pending.
     pub scheduled_start: Option<DateTime<Utc>>,
     /// Ad-hoc sessions only, while pending.
@@ -387,15 +363,7 @@ pub struct Occurrence {
 #[cfg_attr(feature = "openapi", schema(example = json!({"note_type": "issue", "note_text": "Projector flickered."})))]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
-    #[validate(custom(function = "validate_note_text"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 10000,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub note_text: String,
+    pub note_text: NoteText,
     #[serde(default)]
     pub note_type: NoteType,
 }
@@ -406,26 +374,8 @@ pub struct NewNote {
 #[cfg_attr(feature = "openapi", schema(example = json!({"note_text": "Projector replaced the next day."})))]
 #[serde(deny_unknown_fields)]
 pub struct NotePatch {
-    #[validate(custom(function = "validate_note_text"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 10000,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub note_text: Option<String>,
+    pub note_text: Option<NoteText>,
     pub note_type: Option<NoteType>,
-}
-
-/// Notes must say something, in at most 10,000 characters.
-pub fn validate_note_text(text: &str) -> Result<(), validator::ValidationError> {
-    if crate::text::says_something_within(text, 10_000) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("note_text")
-            .with_message("is required (at most 10000 characters)".into()))
-    }
 }
 
 /// How an attachment was downloaded.

@@ -35,75 +35,126 @@ pub fn says_something_within(text: &str, max: usize) -> bool {
     !is_blank(text) && text.chars().count() <= max
 }
 
-/// The longest reason kept for a cancellation, a return or a reopening.
-pub const MAX_REASON_CHARS: usize = 2000;
-
-/// Why something was done to a session: it must say something, in at most
-/// [`MAX_REASON_CHARS`] characters as sent, and is kept trimmed.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Reason(String);
-
-/// Why a string is not a reason.
+/// Why typed text was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InvalidReason;
-
-impl std::fmt::Display for InvalidReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "is required (at most {MAX_REASON_CHARS} characters)")
-    }
+pub enum TextError {
+    Blank,
+    TooLong(usize),
 }
 
-impl std::error::Error for InvalidReason {}
-
-impl Reason {
-    pub fn parse(raw: &str) -> Result<Self, InvalidReason> {
-        if says_something_within(raw, MAX_REASON_CHARS) {
-            Ok(Self(raw.trim().to_owned()))
-        } else {
-            Err(InvalidReason)
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextError::Blank => f.write_str("must not be blank"),
+            TextError::TooLong(max) => write!(f, "must be at most {max} characters"),
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Reason {
-    type Error = InvalidReason;
+impl std::error::Error for TextError {}
 
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
+/// Text people type that must say something, parsed once: refused when
+/// blank or longer than its limit (counted as sent, as the schema's
+/// `maxLength` counts), kept trimmed.
+macro_rules! required_text {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $example:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, TextError> {
+                if is_blank(raw) {
+                    Err(TextError::Blank)
+                } else if raw.chars().count() > $max {
+                    Err(TextError::TooLong($max))
+                } else {
+                    Ok(Self(raw.trim().to_owned()))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = TextError;
+
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                Self::parse(raw)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TextError;
+
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(text: $name) -> Self {
+                text.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some($max))
+                    .pattern(Some(SAYS_SOMETHING))
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+    };
 }
 
-impl From<Reason> for String {
-    fn from(reason: Reason) -> Self {
-        reason.0
-    }
-}
+required_text!(
+    /// A person's or a branch's name: at most 120 characters.
+    Name,
+    120,
+    "Asha Rao"
+);
 
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+required_text!(
+    /// What a batch or an ad-hoc session is called: at most 200 characters.
+    Title,
+    200,
+    "Rust Foundations"
+);
 
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Reason {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .max_length(Some(MAX_REASON_CHARS))
-            .pattern(Some(SAYS_SOMETHING))
-            .examples([serde_json::json!("Public holiday")])
-            .into()
-    }
-}
+required_text!(
+    /// A comment on a session: at most 10,000 characters.
+    NoteText,
+    10_000,
+    "Two learners missed the lab; catch up on Friday."
+);
 
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Reason {}
+required_text!(
+    /// Why something was done to a session (cancelled, returned, reopened):
+    /// at most 2000 characters.
+    Reason,
+    2000,
+    "Public holiday"
+);
 
 #[cfg(test)]
 mod tests {
@@ -114,8 +165,13 @@ mod tests {
             "Projector broke"
         );
         assert!(Reason::parse(" \u{3000}").is_err());
-        assert!(Reason::parse(&"x".repeat(MAX_REASON_CHARS)).is_ok());
-        assert!(Reason::parse(&"x".repeat(MAX_REASON_CHARS + 1)).is_err());
+        assert!(Reason::parse(&"é".repeat(Reason::MAX_CHARS)).is_ok());
+        assert_eq!(
+            Reason::parse(&"x".repeat(Reason::MAX_CHARS + 1)),
+            Err(TextError::TooLong(2000))
+        );
+        assert_eq!(Name::parse(" \t "), Err(TextError::Blank));
+        assert_eq!(Name::parse("  Asha Rao ").unwrap().as_str(), "Asha Rao");
         let reason: Reason = serde_json::from_str("\" ok \"").unwrap();
         assert_eq!(reason.as_str(), "ok");
         assert!(serde_json::from_str::<Reason>("\"  \"").is_err());

@@ -2,23 +2,176 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidateEmail, ValidationError};
+use validator::{Validate, ValidateEmail};
 
-use crate::text::not_blank;
+use crate::text::Name;
 use crate::{Role, serde_helpers::double_option};
 
-/// An email address, surrounding spaces forgiven (the server trims them).
-pub fn validate_email(email: &str) -> Result<(), ValidationError> {
-    let email = email.trim();
-    if email.len() <= 254 && email.validate_email() {
-        Ok(())
-    } else {
-        Err(ValidationError::new("email").with_message("must be a valid email address".into()))
+/// An email address as an account's name: trimmed and lower-cased, so
+/// `Asha@X.org` and `asha@x.org` are one account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+/// Why a string is not an email address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidEmail;
+
+impl std::fmt::Display for InvalidEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("must be a valid email address")
     }
 }
 
+impl std::error::Error for InvalidEmail {}
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
+        let email = raw.trim().to_lowercase();
+        if email.len() <= 254 && email.validate_email() {
+            Ok(Self(email))
+        } else {
+            Err(InvalidEmail)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Email {
+    type Err = InvalidEmail;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = InvalidEmail;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> Self {
+        email.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the server accepts, said so that schema readers agree: a local part
+/// and a domain of DNS labels.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"))
+            .max_length(Some(254))
+            .examples([serde_json::json!("asha@lectern.test")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Email {}
+
 /// The shortest password Lectern accepts.
 pub const MIN_PASSWORD_LEN: u64 = 10;
+
+/// The longest password Lectern accepts.
+pub const MAX_PASSWORD_LEN: usize = 1024;
+
+/// A password as someone chose it: 10 to 1024 characters, taken as typed.
+/// Its `Debug` says nothing of it, so it cannot leak into a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Password(String);
+
+/// Why a string will not do as a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidPassword;
+
+impl std::fmt::Display for InvalidPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("must be at least 10 characters (and at most 1024)")
+    }
+}
+
+impl std::error::Error for InvalidPassword {}
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, InvalidPassword> {
+        let length = raw.chars().count();
+        if (MIN_PASSWORD_LEN as usize..=MAX_PASSWORD_LEN).contains(&length) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidPassword)
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+impl std::str::FromStr for Password {
+    type Err = InvalidPassword;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
+    }
+}
+
+impl TryFrom<String> for Password {
+    type Error = InvalidPassword;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Password> for String {
+    fn from(password: Password) -> Self {
+        password.0
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Password {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Password,
+            )))
+            .min_length(Some(MIN_PASSWORD_LEN as usize))
+            .max_length(Some(MAX_PASSWORD_LEN))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Password {}
 
 /// A staff account as the API shows it. Password hashes never leave the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,39 +213,13 @@ pub struct User {
 )]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
-    #[validate(custom(function = "validate_email"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
-            max_length = 254
-        )
-    )]
-    pub email: String,
-    #[validate(
-        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 120,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: String,
+    pub email: Email,
+    pub name: Name,
     pub role: Role,
     /// Required for every role but `super_admin`, which must have none.
     #[serde(default)]
     pub branch_id: Option<i64>,
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 1024,
-        message = "must be at least 10 characters"
-    ))]
-    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
-    pub password: String,
+    pub password: Password,
     #[serde(default = "active_by_default")]
     pub active: bool,
 }
@@ -107,28 +234,8 @@ fn active_by_default() -> bool {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Asha R. Rao", "active": false})))]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
-    #[validate(custom(function = "validate_email"))]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
-            max_length = 254
-        )
-    )]
-    pub email: Option<String>,
-    #[validate(
-        length(min = 1, max = 120, message = "must be 1 to 120 characters"),
-        custom(function = "not_blank")
-    )]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 120,
-            pattern = r"[^\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-        )
-    )]
-    pub name: Option<String>,
+    pub email: Option<Email>,
+    pub name: Option<Name>,
     pub role: Option<Role>,
     /// Send `null` to remove the branch (only for a super admin).
     #[serde(
@@ -139,13 +246,7 @@ pub struct UserPatch {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, nullable))]
     pub branch_id: Option<Option<i64>>,
     pub active: Option<bool>,
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 1024,
-        message = "must be at least 10 characters"
-    ))]
-    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
-    pub password: Option<String>,
+    pub password: Option<Password>,
 }
 
 /// `GET /users` filters.
@@ -184,16 +285,11 @@ mod tests {
     }
 
     #[test]
-    fn short_passwords_fail_validation_on_the_password_field() {
-        let user = NewUser {
-            email: "a@b.test".into(),
-            name: "A".into(),
-            role: Role::Faculty,
-            branch_id: Some(1),
-            password: "short".into(),
-            active: true,
-        };
-        let errors = user.validate().unwrap_err();
-        assert!(errors.field_errors().contains_key("password"));
+    fn passwords_have_ten_to_1024_characters_and_keep_them_out_of_logs() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse(&"é".repeat(10)).is_ok());
+        assert!(Password::parse(&"x".repeat(1025)).is_err());
+        let secret = Password::parse("correct horse battery").unwrap();
+        assert_eq!(format!("{secret:?}"), "Password(…)");
     }
 }

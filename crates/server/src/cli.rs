@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Parser, Subcommand};
 use lectern_api_types::Role;
-use lectern_api_types::users::NewUser;
+use lectern_api_types::text::Name;
+use lectern_api_types::users::{Email, NewUser, Password};
 use validator::Validate as _;
 
 use crate::app::Application;
@@ -37,9 +38,9 @@ enum Command {
     /// Create an account; the password is read from standard input
     CreateUser {
         #[arg(long)]
-        email: String,
+        email: Email,
         #[arg(long)]
-        name: String,
+        name: Name,
         /// super_admin, branch_admin, faculty or employee
         #[arg(long)]
         role: Role,
@@ -119,8 +120,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn create_user(
     config: &Config,
-    email: String,
-    name: String,
+    email: Email,
+    name: Name,
     role: Role,
     branch: Option<String>,
 ) -> anyhow::Result<()> {
@@ -128,7 +129,8 @@ async fn create_user(
     std::io::stdin()
         .read_to_string(&mut password)
         .context("reading the password from standard input")?;
-    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    let password = Password::parse(password.trim_end_matches(['\n', '\r']))
+        .map_err(|err| anyhow!("password: {err}"))?;
 
     let db = db::connect(config).await?;
     db::migrate(&db).await?;

@@ -44,7 +44,17 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 ));
             }
             let SmallBody(bytes) = body.await?;
-            let value = parse_json::<T>(&bytes)?;
+            let value = match read_json::<T>(&bytes)? {
+                Ok(value) => value,
+                // The fields that did parse are checked too, so one answer
+                // names everything the body got wrong.
+                Err((mut errors, rest)) => {
+                    if let Some(Err(more)) = rest.map(|rest| rest.validate()) {
+                        errors.extend(more.into());
+                    }
+                    return Err(ApiError::Invalid(errors));
+                }
+            };
             value
                 .validate()
                 .map_err(|err| ApiError::Invalid(err.into()))?;
@@ -97,8 +107,16 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Syntax errors are 400; well-formed JSON of the wrong shape is 422 with
-/// the offending field named.
+/// the offending fields named.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    read_json(bytes)?.map_err(|(errors, _)| ApiError::Invalid(errors))
+}
+
+/// A body as `T`, or every field it gets wrong with `T` read from the rest
+/// when that was possible. Only a body that is not JSON at all is an error.
+type Fields<T> = Result<T, (FieldErrors, Option<T>)>;
+
+fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Fields<T>, ApiError> {
     // serde reads a struct from an array of its fields in order too; no
     // body of ours is an array, so `[...]` is refused rather than guessed at.
     if bytes.trim_ascii_start().first() == Some(&b'[') {
@@ -115,12 +133,33 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|_| ApiError::Malformed("The body has data after its JSON value.".into()))?;
     integral_numbers_as_integers(&mut document);
-    serde_path_to_error::deserialize(document).map_err(|err| {
-        ApiError::Invalid(field_error(
-            &err.path().to_string(),
-            &without_position(err.inner()),
-        ))
-    })
+    Ok(read_fields(document))
+}
+
+/// serde stops at the first field it cannot read. To name them all, a
+/// field that fails is noted and left out, and the rest read again; it ends
+/// when the rest reads, or when what is left cannot say more (a required
+/// field already named, an error below the top level).
+fn read_fields<T: DeserializeOwned>(mut document: serde_json::Value) -> Fields<T> {
+    let mut errors = FieldErrors::default();
+    loop {
+        let err = match serde_path_to_error::deserialize::<_, T>(document.clone()) {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(rest) => return Err((errors, Some(rest))),
+            Err(err) => err,
+        };
+        let (field, message) = field_error(&err.path().to_string(), &without_position(err.inner()));
+        if errors.has(&field) {
+            return Err((errors, None));
+        }
+        errors.add(&field, message);
+        let removed = document
+            .as_object_mut()
+            .and_then(|fields| fields.remove(&field));
+        if removed.is_none() {
+            return Err((errors, None));
+        }
+    }
 }
 
 /// JSON Schema, and so the OpenAPI document, counts `3.0` as the integer 3;
@@ -149,9 +188,8 @@ fn integral_numbers_as_integers(value: &mut serde_json::Value) {
 /// serde reports a missing field against its parent; name the field itself.
 /// List positions are dropped (`weekdays[2]` is reported on `weekdays`), so
 /// a form can show the message beside the field it has.
-fn field_error(path: &str, message: &str) -> FieldErrors {
+fn field_error(path: &str, message: &str) -> (String, String) {
     let path = without_indices(path);
-    let path = path.as_str();
     if let Some(missing) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
@@ -161,10 +199,10 @@ fn field_error(path: &str, message: &str) -> FieldErrors {
         } else {
             format!("{path}.{missing}")
         };
-        return FieldErrors::single(&field, "is required");
+        return (field, "is required".into());
     }
-    let field = if path == "." { "body" } else { path };
-    FieldErrors::single(field, message)
+    let field = if path == "." { "body".into() } else { path };
+    (field, message.to_owned())
 }
 
 fn without_indices(path: &str) -> String {
@@ -207,10 +245,8 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
         form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name, UrlText(value)));
     let value: T = serde_path_to_error::deserialize(MapDeserializer::<_, value::Error>::new(pairs))
         .map_err(|err| {
-            ApiError::Invalid(field_error(
-                &err.path().to_string(),
-                &err.inner().to_string(),
-            ))
+            let (field, message) = field_error(&err.path().to_string(), &err.inner().to_string());
+            ApiError::Invalid(FieldErrors::single(&field, message))
         })?;
     value
         .validate()

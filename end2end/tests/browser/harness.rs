@@ -127,19 +127,19 @@ pub async fn world() -> World {
         &db,
         None,
         NewBranch {
-            name: "Pune Central".into(),
-            code: "PUNE".into(),
+            name: "Pune Central".parse().unwrap(),
+            code: "PUNE".parse().unwrap(),
             timezone: "Asia/Kolkata".into(),
         },
     )
     .await
     .unwrap();
     let person = |email: &str, name: &str, role: Role| NewUser {
-        email: email.into(),
-        name: name.into(),
+        email: email.parse().unwrap(),
+        name: name.parse().unwrap(),
         role,
         branch_id: Some(branch.id),
-        password: PASSWORD.into(),
+        password: PASSWORD.parse().unwrap(),
         active: true,
     };
     let admin = users::create_as(
@@ -158,8 +158,8 @@ pub async fn world() -> World {
     .unwrap();
     let today = Utc::now().date_naive();
     let batch = NewBatch {
-        code: "RUST-101".into(),
-        name: "Rust Foundations".into(),
+        code: "RUST-101".parse().unwrap(),
+        name: "Rust Foundations".parse().unwrap(),
         branch_id: None,
         faculty_id: faculty.id,
         start_date: today - Days::days(2),

@@ -2,7 +2,7 @@
 //! nothing else until the person has chosen their own.
 
 use lectern_api_types::auth::{PasswordChange, RefreshTokenDelivery, TokenResponse};
-use lectern_api_types::users::MIN_PASSWORD_LEN;
+use lectern_api_types::users::Password;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,15 +27,11 @@ pub fn ChangePassword(#[prop(optional)] forced: bool) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        let new_password = new.get_untracked();
-        if new_password.chars().count() < MIN_PASSWORD_LEN as usize {
-            set_error.set(Some(ApiError::invalid(
-                "new_password",
-                "must be at least 10 characters",
-            )));
-            return;
-        }
-        if new_password != repeated.get_untracked() {
+        let new_password: Password = match api::typed(&new.get_untracked(), "new_password") {
+            Ok(password) => password,
+            Err(err) => return set_error.set(Some(err)),
+        };
+        if new_password.expose() != repeated.get_untracked() {
             set_error.set(Some(ApiError::invalid(
                 "repeated_password",
                 "does not match the new password",

@@ -133,13 +133,11 @@ pub fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl Into
     let id = completion.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let completion_code = match CompletionCode::parse(&code.get_untracked()) {
-            Ok(code) => code,
-            Err(err) => {
-                set_error.set(Some(ApiError::invalid("completion_code", &err.to_string())));
-                return;
-            }
-        };
+        let completion_code: CompletionCode =
+            match api::typed(&code.get_untracked(), "completion_code") {
+                Ok(code) => code,
+                Err(err) => return set_error.set(Some(err)),
+            };
         set_error.set(None);
         let body = VerifyRequest { completion_code };
         spawn_local(async move {
@@ -193,12 +191,9 @@ fn ReasonDialog(
     let (error, set_error) = signal(None::<ApiError>);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let reason = match Reason::parse(&reason.get_untracked()) {
+        let reason: Reason = match api::typed(&reason.get_untracked(), "reason") {
             Ok(reason) => reason,
-            Err(err) => {
-                set_error.set(Some(ApiError::invalid("reason", &err.to_string())));
-                return;
-            }
+            Err(err) => return set_error.set(Some(err)),
         };
         set_error.set(None);
         spawn_local(async move {

@@ -12,12 +12,13 @@ use super::accounts::{AccountError, CurrentError};
 use super::tokens::TokenError;
 use crate::domain::AuthUser;
 use crate::error::ApiError;
+use crate::routes::API_PREFIX;
 use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// What an account whose password an admin set may still do: read who it
 /// is, and choose its own password.
-const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
+const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/me", "/me/password"];
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
@@ -25,7 +26,10 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verify(req);
-        let may_wait = ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&req.path());
+        let may_wait = req
+            .path()
+            .strip_prefix(API_PREFIX)
+            .is_some_and(|route| ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route));
         Box::pin(async move {
             let (state, signed_in) = verified?;
             // The role and branch are the account's now, not the token's.

@@ -198,7 +198,7 @@ pub async fn change_password(
         &state.tokens,
         &caller,
         body.current_password,
-        body.new_password,
+        body.new_password.into_inner(),
     )
     .await?;
     state.accounts.forget(caller.id());

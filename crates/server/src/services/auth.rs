@@ -126,7 +126,7 @@ pub async fn login(
     email: &str,
     password: String,
 ) -> Result<Issued, AuthFailure> {
-    let account = match Email::parse(email) {
+    let account = match Email::parse(email).ok() {
         Some(email) => {
             user::Entity::find()
                 .filter(user::Column::Email.eq(email.as_str()))

@@ -16,10 +16,10 @@ use serde_json::json;
 use super::error::violates_unique;
 use super::schedule::{self, with_content};
 use super::users::contains_pattern;
-use super::{FieldErrors, ServiceError, ServiceResult};
+use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::domain::schedule::Template;
-use crate::domain::{AuthUser, BranchTimezone, Scope, ShortCode};
+use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, occurrence, user};
 use crate::{clock, pagination};
 
@@ -170,15 +170,6 @@ fn code_taken(code: &str) -> ServiceError {
     ServiceError::duplicate("code", format!("A batch with code {code} already exists."))
 }
 
-fn parse_code(raw: &str) -> ServiceResult<ShortCode> {
-    ShortCode::parse(raw).ok_or_else(|| {
-        ServiceError::Invalid(FieldErrors::single(
-            "code",
-            "must be 2 to 32 letters, digits or dashes",
-        ))
-    })
-}
-
 fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
@@ -189,7 +180,7 @@ pub async fn create(
     new: NewBatch,
 ) -> ServiceResult<Batch> {
     require_admin(caller)?;
-    let code = parse_code(&new.code)?;
+    let code = new.code;
     let branch_id = match new.branch_id.or(caller.branch_id()) {
         Some(branch_id) => branch_id,
         None => user::Entity::find_by_id(new.faculty_id)
@@ -210,7 +201,7 @@ pub async fn create(
     let now = clock::now();
     let model = batch::ActiveModel {
         code: Set(code.to_string()),
-        name: Set(new.name.trim().to_owned()),
+        name: Set(new.name.into()),
         branch_id: Set(branch_id),
         faculty_id: Set(new.faculty_id),
         start_date: Set(new.start_date),
@@ -264,13 +255,13 @@ pub async fn update(
 ) -> ServiceResult<Batch> {
     let existing = find_visible(db, caller, id).await?;
     require_admin(caller)?;
-    let code = patch.code.as_deref().map(parse_code).transpose()?;
+    let code = patch.code;
     let mut next = existing.clone();
     if let Some(code) = &code {
         next.code = code.to_string();
     }
     if let Some(name) = patch.name {
-        next.name = name.trim().to_owned();
+        next.name = name.into();
     }
     if let Some(faculty_id) = patch.faculty_id {
         next.faculty_id = faculty_id;

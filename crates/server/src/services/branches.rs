@@ -12,7 +12,7 @@ use serde_json::json;
 use super::error::{violates_foreign_key, violates_unique};
 use super::{FieldErrors, ServiceError, ServiceResult, batches};
 use crate::audit::{Action, Change, Entity};
-use crate::domain::{AuthUser, BranchTimezone, ShortCode};
+use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::branch;
 use crate::{clock, pagination};
 
@@ -76,14 +76,6 @@ fn require_super_admin(caller: &AuthUser) -> ServiceResult<()> {
     }
 }
 
-fn parse_code(raw: &str, errors: &mut FieldErrors) -> Option<ShortCode> {
-    let code = ShortCode::parse(raw);
-    if code.is_none() {
-        errors.add("code", "must be 2 to 32 letters, digits or dashes");
-    }
-    code
-}
-
 fn parse_timezone(raw: &str, errors: &mut FieldErrors) -> Option<BranchTimezone> {
     let timezone = BranchTimezone::parse(raw);
     if timezone.is_none() {
@@ -112,15 +104,14 @@ pub async fn create_unchecked(
     new: NewBranch,
 ) -> ServiceResult<Branch> {
     let mut errors = FieldErrors::default();
-    let code = parse_code(&new.code, &mut errors);
-    let timezone = parse_timezone(&new.timezone, &mut errors);
-    let (Some(code), Some(timezone)) = (code, timezone) else {
+    let code = new.code;
+    let Some(timezone) = parse_timezone(&new.timezone, &mut errors) else {
         return Err(ServiceError::Invalid(errors));
     };
     let now = clock::now();
     let txn = db.begin().await?;
     let created = branch::ActiveModel {
-        name: Set(new.name.trim().to_owned()),
+        name: Set(new.name.into()),
         code: Set(code.to_string()),
         timezone: Set(timezone.name().to_owned()),
         created_at: Set(now),
@@ -159,22 +150,19 @@ pub async fn update(
     let existing = find_visible(db, caller, id).await?;
     require_super_admin(caller)?;
     let mut errors = FieldErrors::default();
-    let code = patch
-        .code
-        .as_deref()
-        .map(|raw| parse_code(raw, &mut errors));
+    let code = patch.code;
     let timezone = patch
         .timezone
         .as_deref()
         .map(|raw| parse_timezone(raw, &mut errors));
     errors.into_result()?;
-    let (code, timezone) = (code.flatten(), timezone.flatten());
+    let timezone = timezone.flatten();
 
     let mut changes = serde_json::Map::new();
     let mut model: branch::ActiveModel = existing.clone().into();
     if let Some(name) = patch
         .name
-        .map(|name| name.trim().to_owned())
+        .map(String::from)
         .filter(|name| *name != existing.name)
     {
         changes.insert("name".into(), json!({"from": existing.name, "to": name}));

@@ -160,6 +160,17 @@ const NOTES: &[(NoteType, &str)] = &[
     ),
 ];
 
+/// The demo's own fixed text as the request types take it; a mistake in it
+/// is ours, not the user's.
+fn fixed<T>(text: &str) -> ServiceResult<T>
+where
+    T: TryFrom<String>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(text.to_owned())
+        .map_err(|err| ServiceError::Internal(anyhow::anyhow!("demo text {text:?}: {err}")))
+}
+
 /// Why an admin sent a demo record back.
 const RETURN_REASON: &str =
     "The end time looks early; check it against the attendance sheet and resubmit.";
@@ -182,8 +193,8 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
         db,
         None,
         NewBranch {
-            name: "Pune Central".into(),
-            code: "PUNE".into(),
+            name: fixed("Pune Central")?,
+            code: fixed("PUNE")?,
             timezone: "Asia/Kolkata".into(),
         },
     )
@@ -192,8 +203,8 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
         db,
         None,
         NewBranch {
-            name: "London Bridge".into(),
-            code: "LDN".into(),
+            name: fixed("London Bridge")?,
+            code: fixed("LDN")?,
             timezone: "Europe/London".into(),
         },
     )
@@ -203,11 +214,11 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
     let mut accounts = Vec::new();
     for person in PEOPLE {
         let new = NewUser {
-            email: person.email.into(),
-            name: person.name.into(),
+            email: fixed(person.email)?,
+            name: fixed(person.name)?,
             role: person.role,
             branch_id: person.branch.map(|index| branch_list[index].id),
-            password: DEMO_PASSWORD.into(),
+            password: fixed(DEMO_PASSWORD)?,
             active: true,
         };
         accounts.push(users::create_as(db, None, new).await?);

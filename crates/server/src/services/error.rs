@@ -29,6 +29,17 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Whether `field` has a message already.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0.entry(field).or_default().extend(messages);
+        }
+    }
+
     /// `Ok` when nothing was added, so checks can end in `errors.into_result()?`.
     pub fn into_result(self) -> Result<(), ServiceError> {
         if self.is_empty() {

@@ -134,7 +134,7 @@ pub async fn add(
 ) -> ServiceResult<SessionNote> {
     let session = find_visible(db, caller, completion_id).await?;
     let now = clock::now();
-    let text = new.note_text.trim().to_owned();
+    let text = String::from(new.note_text);
     let txn = db.begin().await?;
     let created = note::ActiveModel {
         completion_id: Set(completion_id),
@@ -191,7 +191,7 @@ pub async fn update(
     };
     if let Some(text) = patch
         .note_text
-        .map(|t| t.trim().to_owned())
+        .map(String::from)
         .filter(|t| *t != existing.note_text)
     {
         changes.insert(

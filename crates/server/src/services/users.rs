@@ -197,18 +197,17 @@ pub async fn create_as(
     caller: Option<&AuthUser>,
     new: NewUser,
 ) -> ServiceResult<User> {
-    let email = Email::parse(&new.email)
-        .ok_or_else(|| ServiceError::invalid("email", "must be a valid email address"))?;
-    if let Some(weakness) = password::weakness(&new.password) {
+    let email = new.email;
+    if let Some(weakness) = password::weakness(new.password.expose()) {
         return Err(ServiceError::invalid("password", weakness));
     }
     let branch_id = place(db, caller, new.role, new.branch_id).await?;
-    let password_hash = password::hash(new.password).await?;
+    let password_hash = password::hash(new.password.into_inner()).await?;
     let now = clock::now();
     let txn = db.begin().await?;
     let created = user::ActiveModel {
         email: Set(email.to_string()),
-        name: Set(new.name.trim().to_owned()),
+        name: Set(new.name.into()),
         role: Set(new.role),
         branch_id: Set(branch_id),
         password_hash: Set(password_hash),
@@ -253,14 +252,12 @@ pub async fn update(
     require_admin(caller)?;
 
     let mut errors = FieldErrors::default();
-    let email = match patch.email.as_deref().map(Email::parse) {
-        Some(None) => {
-            errors.add("email", "must be a valid email address");
-            None
-        }
-        parsed => parsed.flatten(),
-    };
-    if let Some(weakness) = patch.password.as_deref().and_then(password::weakness) {
+    let email = patch.email;
+    if let Some(weakness) = patch
+        .password
+        .as_ref()
+        .and_then(|chosen| password::weakness(chosen.expose()))
+    {
         errors.add("password", weakness);
     }
     errors.into_result()?;
@@ -307,7 +304,7 @@ pub async fn update(
     }
     if let Some(name) = patch
         .name
-        .map(|name| name.trim().to_owned())
+        .map(String::from)
         .filter(|name| *name != existing.name)
     {
         changes.insert("name".into(), json!({"from": existing.name, "to": name}));
@@ -343,7 +340,7 @@ pub async fn update(
             "password".into(),
             json!(if reset { "reset" } else { "changed" }),
         );
-        model.password_hash = Set(password::hash(password).await?);
+        model.password_hash = Set(password::hash(password.into_inner()).await?);
         model.must_change_password = Set(reset);
     }
     if changes.is_empty() {

@@ -313,8 +313,8 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
         &db,
         None,
         NewBranch {
-            name: "HQ".into(),
-            code: "HQ".into(),
+            name: "HQ".parse().unwrap(),
+            code: "HQ".parse().unwrap(),
             timezone: "UTC".into(),
         },
     )
@@ -324,11 +324,11 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
         &db,
         None,
         NewUser {
-            email: "crash@lectern.test".into(),
-            name: "Crash Test".into(),
+            email: "crash@lectern.test".parse().unwrap(),
+            name: "Crash Test".parse().unwrap(),
             role: Role::Faculty,
             branch_id: Some(branch.id),
-            password: PASSWORD.into(),
+            password: PASSWORD.parse().unwrap(),
             active: true,
         },
     )
@@ -340,7 +340,7 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
         &db,
         &owner,
         NewCompletion {
-            title: "Recorded class".into(),
+            title: "Recorded class".parse().unwrap(),
             scheduled_start: start,
             scheduled_end: start + chrono::Duration::hours(1),
             user_id: None,

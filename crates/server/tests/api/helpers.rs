@@ -296,8 +296,8 @@ impl TestApp {
 
     pub async fn create_branch(&self, code: &str, timezone: &str) -> i64 {
         let new = NewBranch {
-            name: format!("Branch {code}"),
-            code: code.into(),
+            name: format!("Branch {code}").parse().expect("a name"),
+            code: code.parse().expect("a branch code"),
             timezone: timezone.into(),
         };
         branches::create_unchecked(&self.db, None, new)
@@ -315,11 +315,11 @@ impl TestApp {
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
         let new = NewUser {
-            email: email.clone(),
-            name: format!("Test {}", role.label()),
+            email: email.parse().expect("an email"),
+            name: format!("Test {}", role.label()).parse().expect("a name"),
             role,
             branch_id,
-            password: PASSWORD.into(),
+            password: PASSWORD.parse().expect("a password"),
             active: true,
         };
         let created = users::create_as(&self.db, None, new)
@@ -376,8 +376,8 @@ impl TestApp {
         span: (NaiveDate, NaiveDate),
     ) -> Batch {
         let new = NewBatch {
-            code: code.into(),
-            name: format!("Batch {code}"),
+            code: code.parse().expect("a batch code"),
+            name: format!("Batch {code}").parse().expect("a title"),
             branch_id: faculty.branch_id,
             faculty_id: faculty.id,
             start_date: span.0,
@@ -395,7 +395,7 @@ impl TestApp {
     /// A pending ad-hoc session of `owner`, an hour long from `start`.
     pub async fn ad_hoc_session(&self, owner: &TestUser, start: DateTime<Utc>) -> Completion {
         let new = NewCompletion {
-            title: "Extra class".into(),
+            title: "Extra class".parse().expect("a title"),
             scheduled_start: start,
             scheduled_end: start + Duration::hours(1),
             user_id: Some(owner.id),

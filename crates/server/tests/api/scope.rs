@@ -314,7 +314,7 @@ impl World {
                 let session = self.session(side).await;
                 let owner = principal(self.owner(side));
                 let new = NewNote {
-                    note_text: "By the owner".into(),
+                    note_text: "By the owner".parse().unwrap(),
                     note_type: Default::default(),
                 };
                 let note = notes::add(&app.db, &owner, session.id, new).await.unwrap();

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use lectern_api_types::Role;
 use lectern_api_types::batches::{Batch, BatchPatch, NewBatch};
+use lectern_api_types::codes::ShortCode;
 use lectern_api_types::schedule::{Weekday, Weekdays};
+use lectern_api_types::text::Title;
 use lectern_api_types::time::ClockTime;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -184,9 +186,11 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                 parse_date(end_date.get_untracked(), "end_date")?,
                 parse_time(start_time.get_untracked(), "start_time")?,
                 parse_time(end_time.get_untracked(), "end_time")?,
+                api::typed::<ShortCode>(&code.get_untracked(), "code")?,
+                api::typed::<Title>(&name.get_untracked(), "name")?,
             ))
         })();
-        let (faculty_id, start, end, from, until) = match fields {
+        let (faculty_id, start, end, from, until, code, name) = match fields {
             Ok(fields) => fields,
             Err(err) => return set_error.set(Some(err)),
         };
@@ -196,8 +200,8 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             let result = match existing {
                 Some(batch) => {
                     let patch = BatchPatch {
-                        code: Some(code.get_untracked()),
-                        name: Some(name.get_untracked()),
+                        code: Some(code),
+                        name: Some(name),
                         faculty_id: Some(faculty_id),
                         start_date: Some(start),
                         end_date: Some(end),
@@ -210,8 +214,8 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                 }
                 None => {
                     let new = NewBatch {
-                        code: code.get_untracked(),
-                        name: name.get_untracked(),
+                        code,
+                        name,
                         branch_id: None,
                         faculty_id,
                         start_date: start,

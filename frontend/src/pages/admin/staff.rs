@@ -1,7 +1,8 @@
 //! Staff accounts of the admin's scope.
 
 use lectern_api_types::Role;
-use lectern_api_types::users::{NewUser, User, UserPatch};
+use lectern_api_types::text::Name;
+use lectern_api_types::users::{Email, NewUser, Password, User, UserPatch};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -102,31 +103,47 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
             return set_error.set(Some(ApiError::invalid("role", "choose a role")));
         };
         let branch_id = branch.get_untracked().parse::<i64>().ok();
+        let typed_password = password.get_untracked();
+        let typed = (|| {
+            let email = api::typed::<Email>(&email.get_untracked(), "email")?;
+            let name = api::typed::<Name>(&name.get_untracked(), "name")?;
+            // Left empty when editing, the password stays as it is.
+            let password = match typed_password.as_str() {
+                "" if existing.is_some() => None,
+                typed => Some(api::typed::<Password>(typed, "password")?),
+            };
+            Ok::<_, ApiError>((email, name, password))
+        })();
+        let (email, name, password) = match typed {
+            Ok(typed) => typed,
+            Err(err) => return set_error.set(Some(err)),
+        };
         let existing = existing.clone();
         spawn_local(async move {
-            let result = match existing {
-                Some(user) => {
+            let result = match (existing, password) {
+                (Some(user), password) => {
                     let patch = UserPatch {
-                        email: Some(email.get_untracked()),
-                        name: Some(name.get_untracked()),
+                        email: Some(email),
+                        name: Some(name),
                         role: Some(chosen),
                         branch_id: super_admin.then_some(branch_id),
                         active: Some(active.get_untracked()),
-                        password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
+                        password,
                     };
                     api::patch::<_, User>(session, &format!("/users/{}", user.id), &patch).await
                 }
-                None => {
+                (None, Some(password)) => {
                     let new = NewUser {
-                        email: email.get_untracked(),
-                        name: name.get_untracked(),
+                        email,
+                        name,
                         role: chosen,
                         branch_id,
-                        password: password.get_untracked(),
+                        password,
                         active: active.get_untracked(),
                     };
                     api::post::<_, User>(session, "/users", &new).await
                 }
+                (None, None) => Err(ApiError::invalid("password", "is required")),
             };
             match result {
                 Ok(saved) => {

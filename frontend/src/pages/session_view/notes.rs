@@ -62,10 +62,14 @@ pub fn Notes(
         if pending.get_untracked() {
             return;
         }
+        let note_text = match api::typed(&text.get_untracked(), "note_text") {
+            Ok(note_text) => note_text,
+            Err(err) => return set_error.set(Some(err)),
+        };
         pending.set(true);
         set_error.set(None);
         let body = NewNote {
-            note_text: text.get_untracked(),
+            note_text,
             note_type: note_type.get_untracked(),
         };
         spawn_local(async move {
@@ -134,8 +138,12 @@ fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let path = path.clone();
+            let note_text = match api::typed(&text.get_untracked(), "note_text") {
+                Ok(note_text) => note_text,
+                Err(err) => return set_error.set(Some(err)),
+            };
             let body = NotePatch {
-                note_text: Some(text.get_untracked()),
+                note_text: Some(note_text),
                 note_type: Some(note_type.get_untracked()),
             };
             spawn_local(async move {

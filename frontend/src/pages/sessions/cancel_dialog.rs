@@ -28,12 +28,9 @@ pub fn CancelDialog(
         if pending.get_untracked() {
             return;
         }
-        let reason = match Reason::parse(&reason.get_untracked()) {
+        let reason: Reason = match api::typed(&reason.get_untracked(), "reason") {
             Ok(reason) => reason,
-            Err(err) => {
-                set_error.set(Some(ApiError::invalid("reason", &err.to_string())));
-                return;
-            }
+            Err(err) => return set_error.set(Some(err)),
         };
         pending.set(true);
         set_error.set(None);

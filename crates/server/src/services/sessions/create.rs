@@ -63,7 +63,7 @@ pub async fn create(
     )?;
 
     let now = clock::now();
-    let title = new.title.trim().to_owned();
+    let title = String::from(new.title);
     let txn = db.begin().await?;
     let created = completion::ActiveModel {
         branch_id: Set(branch_id),

@@ -54,7 +54,7 @@ fn plan(
         let start = patch.scheduled_start.unwrap_or(row.scheduled_start);
         let end = patch.scheduled_end.unwrap_or(row.scheduled_end);
         check_span(start, end, "scheduled_end", "scheduled_start")?;
-        if let Some(title) = patch.title.as_deref().map(str::trim) {
+        if let Some(title) = patch.title.as_ref().map(|title| title.as_str()) {
             changed(&mut details, "title", &row.title, &title);
             plan = plan.set(Column::Title, title);
         }
