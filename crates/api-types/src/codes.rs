@@ -58,27 +58,7 @@ impl ShortCode {
     }
 }
 
-impl std::str::FromStr for ShortCode {
-    type Err = InvalidShortCode;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for ShortCode {
-    type Error = InvalidShortCode;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<ShortCode> for String {
-    fn from(code: ShortCode) -> Self {
-        code.0
-    }
-}
+parsed_from_text!(ShortCode, InvalidShortCode);
 
 impl fmt::Display for ShortCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -138,27 +118,7 @@ impl CompletionCode {
     }
 }
 
-impl std::str::FromStr for CompletionCode {
-    type Err = InvalidCompletionCode;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for CompletionCode {
-    type Error = InvalidCompletionCode;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<CompletionCode> for String {
-    fn from(code: CompletionCode) -> Self {
-        code.0
-    }
-}
+parsed_from_text!(CompletionCode, InvalidCompletionCode);
 
 impl fmt::Display for CompletionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,6 +5,35 @@
 //! wasm-safe: server-only derives (OpenAPI schemas, database enums) sit behind
 //! the `openapi` and `sea-orm` features.
 
+/// The conversions every string-shaped type of the API shares: read from
+/// text through its own `parse` (by serde, clap or `str::parse`), written as
+/// the text it keeps.
+macro_rules! parsed_from_text {
+    ($type:ty, $error:ty) => {
+        impl std::str::FromStr for $type {
+            type Err = $error;
+
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                Self::parse(raw)
+            }
+        }
+
+        impl TryFrom<String> for $type {
+            type Error = $error;
+
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$type> for String {
+            fn from(value: $type) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod auth;
 pub mod batches;

@@ -81,27 +81,7 @@ macro_rules! required_text {
             }
         }
 
-        impl std::str::FromStr for $name {
-            type Err = TextError;
-
-            fn from_str(raw: &str) -> Result<Self, Self::Err> {
-                Self::parse(raw)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = TextError;
-
-            fn try_from(raw: String) -> Result<Self, Self::Error> {
-                Self::parse(&raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(text: $name) -> Self {
-                text.0
-            }
-        }
+        parsed_from_text!($name, TextError);
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -40,27 +40,7 @@ impl Email {
     }
 }
 
-impl std::str::FromStr for Email {
-    type Err = InvalidEmail;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = InvalidEmail;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Email> for String {
-    fn from(email: Email) -> Self {
-        email.0
-    }
-}
+parsed_from_text!(Email, InvalidEmail);
 
 impl std::fmt::Display for Email {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -134,27 +114,7 @@ impl std::fmt::Debug for Password {
     }
 }
 
-impl std::str::FromStr for Password {
-    type Err = InvalidPassword;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for Password {
-    type Error = InvalidPassword;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Password> for String {
-    fn from(password: Password) -> Self {
-        password.0
-    }
-}
+parsed_from_text!(Password, InvalidPassword);
 
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Password {

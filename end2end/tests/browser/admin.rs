@@ -1,47 +1,14 @@
 //! An admin filters every session of the branch and verifies a code.
 
-use chrono::{Duration, Utc};
-use lectern_api_types::Role;
-use lectern_api_types::codes::CompletionCode;
-use lectern_api_types::sessions::CompleteRequest;
-use lectern_server::domain::AuthUser;
-use lectern_server::entities::{completion, user};
-use lectern_server::services::sessions::transitions;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
-
-use crate::harness::{browser, find, screenshot, sign_in, wait_for_text, world};
+use crate::harness::{
+    browser, complete_first_sitting, find, screenshot, sign_in, wait_for_text, world,
+};
 
 #[tokio::test]
 async fn an_admin_filters_sessions_and_verifies_a_code() {
     let world = world().await;
-    // The faculty member completed the first sitting.
-    let faculty = user::Entity::find()
-        .filter(user::Column::Email.eq(&world.faculty))
-        .one(&world.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let first = completion::Entity::find()
-        .order_by_asc(completion::Column::ScheduledStart)
-        .one(&world.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let owner = AuthUser::new(faculty.id, Role::Faculty, faculty.branch_id).unwrap();
-    let request = CompleteRequest {
-        actual_start_time: lectern_api_types::time::TimeInput::Instant(
-            first.scheduled_start.fixed_offset(),
-        ),
-        actual_end_time: lectern_api_types::time::TimeInput::Instant(
-            first.scheduled_end.fixed_offset(),
-        ),
-        completion_code: Some(CompletionCode::parse("PUNE-RUST-LAB-1").unwrap()),
-        notes: Some("Lab session".into()),
-    };
-    assert!(first.scheduled_end < Utc::now() - Duration::minutes(1));
-    transitions::complete(&world.db, &owner, first.id, request)
-        .await
-        .unwrap();
+    // The faculty member completed the first sitting, an hour as scheduled.
+    complete_first_sitting(&world, "PUNE-RUST-LAB-1", 60, Some("Lab session")).await;
 
     let browser = browser(1280, 900).await;
     let client = &browser.client;

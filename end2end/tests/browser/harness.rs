@@ -14,11 +14,16 @@ use lectern_api_types::Role;
 use lectern_api_types::batches::NewBatch;
 use lectern_api_types::branches::NewBranch;
 use lectern_api_types::schedule::Weekday;
+use lectern_api_types::sessions::CompleteRequest;
+use lectern_api_types::time::TimeInput;
 use lectern_api_types::users::NewUser;
 use lectern_server::config::{DatabaseUrl, Secret};
 use lectern_server::domain::AuthUser;
+use lectern_server::entities::{completion, user};
+use lectern_server::services::sessions::transitions;
 use lectern_server::services::{batches, branches, users};
 use lectern_server::{Application, Config};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::json;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -245,6 +250,43 @@ pub async fn sign_in(client: &Client, world: &World, email: &str) {
         .await
         .unwrap();
     find(client, ".topbar").await;
+}
+
+/// The faculty member records the first sitting (long over) as held for
+/// `minutes` from its scheduled start, with `code`, through the service the
+/// API calls; answers the session as it was before.
+pub async fn complete_first_sitting(
+    world: &World,
+    code: &str,
+    minutes: i64,
+    notes: Option<&str>,
+) -> completion::Model {
+    let faculty = user::Entity::find()
+        .filter(user::Column::Email.eq(&world.faculty))
+        .one(&world.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let first = completion::Entity::find()
+        .order_by_asc(completion::Column::ScheduledStart)
+        .one(&world.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(first.scheduled_end < Utc::now() - Days::minutes(1));
+    let owner = AuthUser::new(faculty.id, Role::Faculty, faculty.branch_id).unwrap();
+    let request = CompleteRequest {
+        actual_start_time: TimeInput::Instant(first.scheduled_start.fixed_offset()),
+        actual_end_time: TimeInput::Instant(
+            (first.scheduled_start + Days::minutes(minutes)).fixed_offset(),
+        ),
+        completion_code: Some(code.parse().unwrap()),
+        notes: notes.map(str::to_owned),
+    };
+    transitions::complete(&world.db, &owner, first.id, request)
+        .await
+        .unwrap();
+    first
 }
 
 pub fn screenshot_dir() -> PathBuf {

@@ -37,6 +37,17 @@ async fn session(app: &TestApp, token: &str, id: i64) -> Value {
     .await
 }
 
+/// The audit entries of one session, newest first.
+async fn audit_of(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
+    let log: Value = json(
+        app.get(&format!("/audit?entity=session&entity_id={id}"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    log["items"].as_array().unwrap().clone()
+}
+
 /// A pending ad-hoc session of `owner` that started 26 hours ago and ran an hour.
 async fn held_yesterday(app: &TestApp, owner: &TestUser) -> (i64, chrono::DateTime<Utc>) {
     let start = (Utc::now() - Duration::hours(26))
@@ -315,15 +326,8 @@ async fn a_returned_record_is_fixed_by_its_owner_resubmitted_and_verified() {
     assert_eq!(verified["review"], "verified");
 
     // The audit log tells the story in order.
-    let log: Value = json(
-        app.get(&format!("/audit?entity=session&entity_id={id}"), &admin)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = audit_of(&app, &admin, id).await;
+    let actions: Vec<&str> = log
         .iter()
         .rev()
         .map(|entry| entry["action"].as_str().unwrap())
@@ -445,15 +449,8 @@ async fn a_verified_record_is_locked_until_an_admin_reopens_it() {
     )
     .await;
 
-    let log: Value = json(
-        app.get(&format!("/audit?entity=session&entity_id={id}"), &admin)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let reopen = log["items"]
-        .as_array()
-        .unwrap()
+    let log = audit_of(&app, &admin, id).await;
+    let reopen = log
         .iter()
         .find(|entry| entry["action"] == "reopen")
         .expect("a reopen entry");
@@ -505,18 +502,8 @@ async fn of_verify_and_return_sent_at_once_exactly_one_wins() {
         now["review"] == "verified" || now["review"] == "returned",
         "{now}"
     );
-    let log: Value = json(
-        app.get(
-            &format!("/audit?entity=session&entity_id={}", done.id),
-            &tokens[0],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let reviews = log["items"]
-        .as_array()
-        .unwrap()
+    let reviews = audit_of(&app, &tokens[0], done.id)
+        .await
         .iter()
         .filter(|entry| entry["action"] == "verify" || entry["action"] == "return")
         .count();
