@@ -30,3 +30,14 @@ pub fn CheckIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// A padlock, for records verified and locked.
+#[component]
+pub fn LockIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="5" y="11" width="14" height="10" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>
+            <path d="M8 11V8a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+        </svg>
+    }
+}

@@ -16,6 +16,7 @@ use super::review::{ReviewActions, ReviewRights};
 use super::sessions::{CancelDialog, CompleteDialog};
 use crate::api;
 use crate::components::badges::StatusBadge;
+use crate::components::icons::LockIcon;
 use crate::components::{ErrorNote, Loading};
 use crate::format;
 use crate::session::use_session;
@@ -74,7 +75,7 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
             <StatusBadge status=c.status review=c.review/>
         </div>
         {locked.then(|| view! {
-            <p class="callout locked" role="note">"🔒 Verified and locked: its times, code, notes and files stay as verified unless an admin reopens it. Comments can still be added."</p>
+            <p class="callout locked" role="note"><LockIcon/>" Verified and locked: its times, code, notes and files stay as verified unless an admin reopens it. Comments can still be added."</p>
         })}
         {(c.review == Some(Review::Returned)).then(|| view! {
             <div class="callout returned" role="note">
