@@ -74,6 +74,7 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
     let mut out = report::Section::new(settings.runs, settings.seconds)?;
 
     let mut scale = Vec::new();
+    let mut accounts = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let small = Dataset::prepare(&binaries, "bench", backend, SMALL, settings.reseed)?;
         let large = Dataset::prepare(&binaries, "bench", backend, settings.large, settings.reseed)?;
@@ -94,6 +95,13 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
             })?;
             (list, get)
         };
+        // The same list when every request reads the account afresh,
+        // which is what the account cache saves.
+        let uncached = list_load(
+            settings,
+            &small.serve_with(&binaries, &[("LECTERN_ACCOUNT_CACHE_SECONDS", "0")])?,
+        )?;
+        accounts.push((backend.name(), list, uncached));
         let sql_list = median(settings, || small.sql(&binaries, "list", settings.seconds))?;
         let sql_get = median(settings, || small.sql(&binaries, "get", settings.seconds))?;
         out.reads(backend.name(), "list", &list, &sql_list);
@@ -103,6 +111,7 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
         scale.push((backend.name(), list, large_list));
     }
     out.scale(settings.large, &scale);
+    out.account_reads(&accounts);
 
     let files = Dataset::prepare(&binaries, "files", Backend::Sqlite, 0, true)?;
     no_database_route(settings, &binaries, &files, &mut out)?;
@@ -247,13 +256,19 @@ impl Dataset {
     }
 
     pub(crate) fn serve(&self, binaries: &Binaries) -> Result<LocalServer> {
+        self.serve_with(binaries, &[])
+    }
+
+    /// The server with some configuration of its own.
+    fn serve_with(&self, binaries: &Binaries, env: &[(&str, &str)]) -> Result<LocalServer> {
         let port = server::free_port()?;
-        let command = self.on_database(server::lectern_on_core(
+        let mut command = self.on_database(server::lectern_on_core(
             &binaries.lectern,
             &self.data_dir,
             port,
             SERVER_CORE,
         ));
+        command.envs(env.iter().copied());
         LocalServer::start(command, self.data_dir.clone(), port)
     }
 

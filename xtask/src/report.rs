@@ -134,6 +134,30 @@ impl Section {
         self.rest.push(table);
     }
 
+    /// The list with the account read through the cache (as served) and
+    /// read on every request: what the cache saves.
+    pub(crate) fn account_reads(&mut self, rows: &[(&str, Load, Load)]) {
+        let mut table = String::from(
+            "### 2b. The account behind the token, read per request or through its cache
+
+             | database | cached req/s | every request req/s | ratio | cached p99 (ms) | every request p99 (ms) |
+             |---|---:|---:|---:|---:|---:|
+",
+        );
+        for (backend, cached, every) in rows {
+            table.push_str(&format!(
+                "| {backend} | {:.0} | {:.0} | **{}** | {:.1} | {:.1} |
+",
+                cached.rps,
+                every.rps,
+                ratio(every.rps, cached.rps),
+                cached.p99_ms,
+                every.p99_ms,
+            ));
+        }
+        self.rest.push(table);
+    }
+
     pub(crate) fn no_database(&mut self, ours: &Load, nginx: &Load) {
         self.rest.push(format!(
             "### 3. A route without the database: `GET /healthz` against nginx\n\n\
