@@ -5,9 +5,11 @@ use chrono::{Duration, Utc};
 use futures_util::future::join_all;
 use lectern_api_types::Role;
 use reqwest::StatusCode;
+use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
 use crate::attachments::{png, stored_keys, upload};
+use crate::cluster::slow_part;
 use crate::helpers::{TestApp, TestUser, assert_problem, json};
 
 struct Branch {
@@ -460,6 +462,44 @@ async fn a_verified_record_is_locked_until_an_admin_reopens_it() {
         "Verified against the wrong sheet"
     );
     assert_eq!(reopen["details"]["verified_by"], people.admin.id);
+}
+
+#[tokio::test]
+async fn a_verification_that_lands_during_an_upload_keeps_the_file_out() {
+    let app = TestApp::spawn().await;
+    let people = branch(&app).await;
+    let faculty = app.login(&people.faculty).await;
+    let admin = app.login(&people.admin).await;
+    let done = app.completed_session(&people.faculty).await;
+
+    // A phone's upload that takes a second and a half to arrive...
+    let form = Form::new().part("file", slow_part(&png(256 * 1024), 1.5, "late.png"));
+    let uploading = app
+        .client
+        .post(app.api(&format!("/completions/{}/attachments", done.id)))
+        .bearer_auth(&faculty)
+        .multipart(form)
+        .send();
+    // ...and the admin's verification while it is under way.
+    let verifying = async {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        act(
+            &app,
+            &admin,
+            done.id,
+            "verify",
+            &json!({"completion_code": done.completion_code}),
+        )
+        .await
+    };
+    let (uploaded, verified) = tokio::join!(uploading, verifying);
+
+    assert_eq!(verified.status(), StatusCode::OK);
+    let problem = assert_problem(uploaded.unwrap(), StatusCode::CONFLICT).await;
+    assert_eq!(problem["type"], "urn:lectern:problem:locked");
+    assert!(stored_keys(&app).await.is_empty(), "no file kept");
+    let now = session(&app, &faculty, done.id).await;
+    assert_eq!(now["attachments"], json!([]));
 }
 
 #[tokio::test]
