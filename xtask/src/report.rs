@@ -138,11 +138,9 @@ impl Section {
     /// read on every request: what the cache saves.
     pub(crate) fn account_reads(&mut self, rows: &[(&str, Load, Load)]) {
         let mut table = String::from(
-            "### 2b. The account behind the token, read per request or through its cache
-
-             | database | cached req/s | every request req/s | ratio | cached p99 (ms) | every request p99 (ms) |
-             |---|---:|---:|---:|---:|---:|
-",
+            "### 2b. The account behind the token, read per request or through its cache\n\n\
+             | database | cached req/s | every request req/s | ratio | cached p99 (ms) | every request p99 (ms) |\n\
+             |---|---:|---:|---:|---:|---:|\n",
         );
         for (backend, cached, every) in rows {
             table.push_str(&format!(
