@@ -14,6 +14,7 @@ mod m20261128_000005_audit_log;
 mod m20261129_000006_review;
 mod m20261129_000007_password_change;
 mod m20261129_000008_downloads;
+mod m20261129_000009_completion_order;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_review::Migration),
             Box::new(m20261129_000007_password_change::Migration),
             Box::new(m20261129_000008_downloads::Migration),
+            Box::new(m20261129_000009_completion_order::Migration),
         ]
     }
 }

@@ -45,6 +45,7 @@ pub mod role;
 pub mod schedule;
 mod serde_helpers;
 pub mod sessions;
+pub mod stats;
 pub mod text;
 pub mod time;
 pub mod users;

@@ -277,6 +277,15 @@ impl NoteType {
         NoteType::Achievement,
     ];
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteType::General => "general",
+            NoteType::FollowUp => "follow_up",
+            NoteType::Issue => "issue",
+            NoteType::Achievement => "achievement",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             NoteType::General => "General",

@@ -259,7 +259,8 @@ pub struct CodeSuggestion {
     pub completion_code: String,
 }
 
-/// Which sessions `GET /completions` and `GET /attachments.zip` select.
+/// Which sessions `GET /completions`, its export and `GET /attachments.zip`
+/// select, and in what order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -278,14 +279,185 @@ pub struct CompletionFilter {
     pub review: Option<Review>,
     /// The session completed with exactly this code, in any letter case.
     pub code: Option<CompletionCode>,
-    /// Matches completion code, notes or batch name, case-insensitively.
+    /// `true`: completed sessions that began more than
+    /// [`ON_TIME_MINUTES`] late; `false`: completed ones that began on time.
+    pub late: Option<bool>,
+    /// `true`: pending sessions whose scheduled end has passed; `false`:
+    /// pending ones that have not ended yet.
+    pub overdue: Option<bool>,
+    /// With (`true`) or without (`false`) attachments.
+    pub has_attachments: Option<bool>,
+    /// Sessions with at least one comment of this type.
+    pub note_type: Option<NoteType>,
+    /// Matches title, notes, completion code, batch code and name, the
+    /// owner's name and comment text; every word must match.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: Option<String>,
+    /// The order of the list; `-scheduled_start` (newest first) when absent.
+    pub sort: Option<SessionSort>,
 }
 
-/// The paging of a session list: `cursor` is `<unix seconds>.<id>` of the
-/// last session of the previous page, as `next_cursor` gave it.
+/// Minutes after the scheduled start within which a session still began on time.
+pub const ON_TIME_MINUTES: i32 = 5;
+
+/// The orders a session list can be read in. The `completed_at` orders
+/// list only sessions that carry a completion time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SessionSort {
+    #[serde(rename = "scheduled_start")]
+    ScheduledStart,
+    #[default]
+    #[serde(rename = "-scheduled_start")]
+    ScheduledStartDesc,
+    #[serde(rename = "completed_at")]
+    CompletedAt,
+    #[serde(rename = "-completed_at")]
+    CompletedAtDesc,
+}
+
+impl SessionSort {
+    pub const ALL: [SessionSort; 4] = [
+        SessionSort::ScheduledStartDesc,
+        SessionSort::ScheduledStart,
+        SessionSort::CompletedAtDesc,
+        SessionSort::CompletedAt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionSort::ScheduledStart => "scheduled_start",
+            SessionSort::ScheduledStartDesc => "-scheduled_start",
+            SessionSort::CompletedAt => "completed_at",
+            SessionSort::CompletedAtDesc => "-completed_at",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionSort::ScheduledStart => "Oldest first",
+            SessionSort::ScheduledStartDesc => "Newest first",
+            SessionSort::CompletedAt => "Recorded, oldest first",
+            SessionSort::CompletedAtDesc => "Recorded, newest first",
+        }
+    }
+
+    pub fn is_descending(self) -> bool {
+        matches!(
+            self,
+            SessionSort::ScheduledStartDesc | SessionSort::CompletedAtDesc
+        )
+    }
+
+    pub fn by_completion(self) -> bool {
+        matches!(
+            self,
+            SessionSort::CompletedAt | SessionSort::CompletedAtDesc
+        )
+    }
+}
+
+impl CompletionFilter {
+    /// The filter as query pairs, in a stable order, without empty ones:
+    /// what a link to the filtered list carries.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let mut push = |name: &'static str, value: Option<String>| {
+            if let Some(value) = value.filter(|value| !value.is_empty()) {
+                pairs.push((name, value));
+            }
+        };
+        push("status", self.status.map(|s| s.as_str().to_owned()));
+        push("user_id", self.user_id.map(|id| id.to_string()));
+        push("branch_id", self.branch_id.map(|id| id.to_string()));
+        push("batch_id", self.batch_id.map(|id| id.to_string()));
+        push("from", self.from.map(|bound| bound.to_string()));
+        push("to", self.to.map(|bound| bound.to_string()));
+        push("review", self.review.map(|r| r.as_str().to_owned()));
+        push("code", self.code.as_ref().map(|c| c.as_str().to_owned()));
+        push("late", self.late.map(|b| b.to_string()));
+        push("overdue", self.overdue.map(|b| b.to_string()));
+        push(
+            "has_attachments",
+            self.has_attachments.map(|b| b.to_string()),
+        );
+        push("note_type", self.note_type.map(|t| t.as_str().to_owned()));
+        push("q", self.q.clone());
+        push(
+            "sort",
+            self.sort
+                .filter(|sort| *sort != SessionSort::default())
+                .map(|sort| sort.as_str().to_owned()),
+        );
+        pairs
+    }
+}
+
+/// The formats `GET /completions/export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 3] = [ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::Pdf];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Pdf => "pdf",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Xlsx => "Excel",
+            ExportFormat::Pdf => "PDF",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ExportFormat::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// The format of an export; the list's filters come beside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ExportQuery {
+    pub format: ExportFormat,
+}
+
+/// What `GET /attachments.zip` would hold for the same filters, to show
+/// before downloading it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"sessions": 12, "files": 30, "bytes": 73400320})))]
+pub struct AttachmentTotals {
+    /// Sessions with at least one file.
+    pub sessions: i64,
+    pub files: i64,
+    pub bytes: i64,
+}
+
+/// The paging of a session list: `cursor` is the sort key and id of the
+/// last session of the previous page, as `next_cursor` gave it
+/// (`<unix seconds>.<id>` of the scheduled start, or `c<unix seconds>.<id>`
+/// of the completion time); it resumes only a list in the same order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -295,7 +467,7 @@ pub struct SessionPage {
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
-    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,11}\.[0-9]{1,18}$"))]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^c?-?[0-9]{1,11}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

@@ -3,7 +3,8 @@
 
 use lectern_api_types::Problem;
 use lectern_api_types::audit::AuditEntity;
-use lectern_api_types::sessions::OccurrenceFilter;
+use lectern_api_types::sessions::{ExportFormat, OccurrenceFilter, SessionSort};
+use lectern_api_types::stats::GroupBy;
 use lectern_api_types::time::DateOrInstant;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
@@ -30,10 +31,11 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "notes", description = "Typed remarks on a session"),
         (name = "attachments", description = "Recordings and documents kept with a session"),
         (name = "audit", description = "The append-only record of changes"),
+        (name = "stats", description = "Figures over a period: completions, punctuality, review"),
     ),
     components(
         // Types only query parameters name, which no body pulls in.
-        schemas(Problem, DateOrInstant, AuditEntity, OccurrenceFilter),
+        schemas(Problem, DateOrInstant, AuditEntity, OccurrenceFilter, SessionSort, ExportFormat, GroupBy),
         responses(
             BadRequest, Unauthorized, Forbidden, ForbiddenOrOwnRecord, NotFound, Conflict, RequestTimeout,
             PayloadTooLarge, RangeNotSatisfiable, UnsupportedMediaType, Unprocessable,

@@ -8,7 +8,8 @@ use chrono::Utc;
 use futures_util::TryStreamExt as _;
 use lectern_api_types::Page;
 use lectern_api_types::sessions::{
-    Attachment, AttachmentLink, CompletionFilter, Download, DownloadPage, DownloadVia, UploadLimits,
+    Attachment, AttachmentLink, AttachmentTotals, CompletionFilter, Download, DownloadPage,
+    DownloadVia, UploadLimits,
 };
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
@@ -543,6 +544,31 @@ pub async fn filtered_zip(
 ) -> Result<HttpResponse, ApiError> {
     let entries = service::entries_of_query(&state.db, &caller, &filter).await?;
     zip_response(&service::zip_name("sessions"), entries, &state, &caller).await
+}
+
+/// How many files `GET /attachments.zip` would send for the same filters,
+/// from how many sessions, and their total size (admins), to show before
+/// starting a download that may be large.
+#[utoipa::path(
+    operation_id = "attachment_totals",
+    tag = "attachments",
+    params(CompletionFilter),
+    responses(
+        (status = 200, description = "What the ZIP would hold", body = AttachmentTotals),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/attachments/totals")]
+pub async fn totals(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidQuery(filter): ValidQuery<CompletionFilter>,
+) -> Result<web::Json<AttachmentTotals>, ApiError> {
+    Ok(web::Json(
+        service::totals(&state.db, &caller, &filter).await?,
+    ))
 }
 
 /// Who downloaded an attachment and how, newest first (admins): every whole

@@ -5,10 +5,12 @@ pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod branches;
+pub mod export;
 pub mod methods;
 pub mod notes;
 pub mod sessions;
 pub mod spa;
+pub mod stats;
 pub mod system;
 pub mod users;
 
@@ -47,6 +49,7 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(batches::remove)
         .service(sessions::occurrences)
         .service(sessions::list)
+        .service(export::export)
         .service(sessions::get_one)
         .service(sessions::create)
         .service(sessions::update)
@@ -69,6 +72,9 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(attachments::remove)
         .service(attachments::session_zip)
         .service(attachments::filtered_zip)
+        .service(attachments::totals)
+        .service(stats::summary)
+        .service(stats::breakdown)
         .service(audit::list);
 }
 

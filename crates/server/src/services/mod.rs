@@ -8,9 +8,11 @@ pub mod batches;
 pub mod branches;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod notes;
 pub mod schedule;
 pub mod sessions;
+pub mod stats;
 pub mod users;
 
 pub use error::{FieldErrors, ServiceError};

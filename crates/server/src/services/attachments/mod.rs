@@ -9,10 +9,12 @@ pub mod sweep;
 pub mod zip;
 
 use chrono::{DateTime, Utc};
-use lectern_api_types::sessions::{Attachment, AttachmentLink, CompletionFilter};
+use lectern_api_types::sessions::{Attachment, AttachmentLink, AttachmentTotals, CompletionFilter};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, Set, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Set,
+    TransactionTrait as _,
 };
 use serde_json::json;
 
@@ -26,6 +28,7 @@ use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
 use crate::services::sessions::query::filtered;
+use crate::services::stats::sql;
 use crate::storage::{self, Storage};
 
 /// The longest description kept.
@@ -295,6 +298,44 @@ pub async fn entries_of_query(
         }
     }
     Ok(entries)
+}
+
+/// How many files, from how many sessions and of what total size, the
+/// ZIP of a filtered list would hold (admins, as for the ZIP itself).
+pub async fn totals(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    filter: &CompletionFilter,
+) -> ServiceResult<AttachmentTotals> {
+    if !caller.is_admin() {
+        return Err(ServiceError::forbidden(
+            "Only admins download the files of many sessions at once.",
+        ));
+    }
+    let sessions = select_rows()
+        .select_only()
+        .column(completion::Column::Id)
+        .filter(filtered(db, caller, filter).await?)
+        .into_query();
+    let backend = db.get_database_backend();
+    let (sessions, files, bytes) = attachment::Entity::find()
+        .select_only()
+        .expr(Expr::col(attachment::Column::CompletionId).count_distinct())
+        .expr(Expr::col(attachment::Column::Id).count())
+        .expr(sql::sum_i64(
+            backend,
+            Expr::col(attachment::Column::SizeBytes),
+        ))
+        .filter(attachment::Column::CompletionId.in_subquery(sessions))
+        .into_tuple::<(i64, i64, i64)>()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    Ok(AttachmentTotals {
+        sessions,
+        files,
+        bytes,
+    })
 }
 
 /// The download name of a ZIP made now.

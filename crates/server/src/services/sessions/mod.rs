@@ -6,8 +6,10 @@
 pub mod codes;
 pub mod create;
 pub mod edit;
+pub mod position;
 pub mod query;
 pub mod review;
+mod search;
 pub mod transitions;
 mod write;
 

@@ -5,55 +5,27 @@ use chrono::{DateTime, NaiveTime, Utc};
 use lectern_api_types::Page;
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{
-    Attachment, Completion, CompletionDetail, CompletionFilter, Occurrence, OccurrenceFilter,
-    OccurrenceQuery, SessionPage,
+    Attachment, Completion, CompletionDetail, CompletionFilter, ON_TIME_MINUTES, Occurrence,
+    OccurrenceFilter, OccurrenceQuery, SessionPage, SessionSort,
 };
 use lectern_api_types::time::DateOrInstant;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, Order, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Select,
 };
 
-use super::{SessionRow, find_visible, in_scope, select_rows, to_completions};
+use super::position::Position;
+use super::{SessionRow, find_visible, in_scope, search, select_rows, to_completions};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{attachment, batch, branch, completion};
-use crate::services::users::contains_pattern;
+use crate::entities::{attachment, branch, completion, note};
 use crate::services::{ServiceResult, notes};
 use crate::{clock, pagination};
 
-/// The keyset of session lists: scheduled start (Unix seconds), then id.
-type Cursor = (i64, i64);
-
-fn cursor_of(row: &SessionRow) -> Cursor {
-    (row.scheduled_start.timestamp(), row.id)
-}
-
-fn cursor_bound(cursor: &str) -> ServiceResult<(DateTime<Utc>, i64)> {
-    let (seconds, id): Cursor = pagination::decode(cursor)?;
-    let at = DateTime::from_timestamp(seconds, 0).ok_or_else(|| {
-        crate::services::ServiceError::invalid("cursor", "is not a cursor this list handed out")
-    })?;
-    Ok((at, id))
-}
-
-/// `(scheduled_start, id)` compared as one key, which each database can
-/// answer from the `(…, scheduled_start, id)` indexes.
-fn key() -> Expr {
-    Expr::tuple([
-        Expr::col((completion::Entity, completion::Column::ScheduledStart)),
-        Expr::col((completion::Entity, completion::Column::Id)),
-    ])
-}
-
-fn key_value(at: DateTime<Utc>, id: i64) -> Expr {
-    Expr::tuple([Expr::val(at), Expr::val(id)])
-}
-
 /// The timezone a bare date in a filter is read in: the filtered branch's,
 /// else the caller's, else UTC (super admins looking across branches).
-async fn filter_timezone(
+pub(crate) async fn filter_timezone(
     db: &DatabaseConnection,
     caller: &AuthUser,
     branch_id: Option<i64>,
@@ -83,7 +55,7 @@ fn instant(bound: DateOrInstant, timezone: Option<BranchTimezone>, is_end: bool)
     }
 }
 
-async fn date_range(
+pub(crate) async fn date_range(
     db: &DatabaseConnection,
     caller: &AuthUser,
     branch_id: Option<i64>,
@@ -107,7 +79,7 @@ async fn date_range(
 }
 
 /// The sessions in the caller's scope that `query`'s filters select; the
-/// condition applies to [`select_rows`], which joins the batch for `q`.
+/// condition applies to [`select_rows`], which joins batch and owner for `q`.
 pub async fn filtered(
     db: &DatabaseConnection,
     caller: &AuthUser,
@@ -133,31 +105,54 @@ pub async fn filtered(
     if let Some(code) = &query.code {
         condition = condition.add(completion::Column::CompletionCode.eq(code.as_str()));
     }
-    condition = condition.add(date_range(db, caller, query.branch_id, query.from, query.to).await?);
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let lower = |column: Expr| Expr::expr(Func::lower(column));
-        condition = condition.add(
-            Condition::any()
-                .add(
-                    lower(Expr::col((
-                        completion::Entity,
-                        completion::Column::CompletionCode,
-                    )))
-                    .like(contains_pattern(q)),
+    if let Some(late) = query.late {
+        let punctual = completion::Column::LateMinutes.lte(ON_TIME_MINUTES);
+        condition = condition
+            .add(completion::Column::Status.eq(CompletionStatus::Completed))
+            .add(if late { punctual.not() } else { punctual });
+    }
+    if let Some(overdue) = query.overdue {
+        let now = clock::now();
+        condition = condition
+            .add(completion::Column::Status.eq(CompletionStatus::Pending))
+            .add(if overdue {
+                completion::Column::ScheduledEnd.lt(now)
+            } else {
+                completion::Column::ScheduledEnd.gte(now)
+            });
+    }
+    if let Some(has) = query.has_attachments {
+        let exists = Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(attachment::Entity)
+                .and_where(
+                    Expr::col((attachment::Entity, attachment::Column::CompletionId))
+                        .equals((completion::Entity, completion::Column::Id)),
                 )
-                .add(
-                    lower(Expr::col((completion::Entity, completion::Column::Notes)))
-                        .like(contains_pattern(q)),
-                )
-                .add(
-                    lower(Expr::col((completion::Entity, completion::Column::Title)))
-                        .like(contains_pattern(q)),
-                )
-                .add(
-                    lower(Expr::col((batch::Entity, batch::Column::Name)))
-                        .like(contains_pattern(q)),
-                ),
+                .take(),
         );
+        condition = condition.add(if has { exists } else { exists.not() });
+    }
+    if let Some(note_type) = query.note_type {
+        condition = condition.add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(note::Entity)
+                .and_where(
+                    Expr::col((note::Entity, note::Column::CompletionId))
+                        .equals((completion::Entity, completion::Column::Id)),
+                )
+                .and_where(note::Column::NoteType.eq(note_type))
+                .take(),
+        ));
+    }
+    if query.sort.unwrap_or_default().by_completion() {
+        condition = condition.add(completion::Column::CompletedAt.is_not_null());
+    }
+    condition = condition.add(date_range(db, caller, query.branch_id, query.from, query.to).await?);
+    if let Some(q) = &query.q {
+        condition = condition.add(search::matches(q));
     }
     Ok(condition)
 }
@@ -168,26 +163,53 @@ pub async fn list(
     filter: &CompletionFilter,
     page: &SessionPage,
 ) -> ServiceResult<Page<Completion>> {
-    let mut condition = filtered(db, caller, filter).await?;
-    if let Some(cursor) = &page.cursor {
-        let (at, id) = cursor_bound(cursor)?;
-        condition = condition.add(key().lt(key_value(at, id)));
-    }
+    let sort = filter.sort.unwrap_or_default();
+    let after = page
+        .cursor
+        .as_deref()
+        .map(|cursor| Position::resume(sort, cursor))
+        .transpose()?;
     let limit = pagination::limit(page.limit);
-    // Newest first: what admins audit and staff look back on.
-    let rows = select_rows()
-        .filter(condition)
-        .order_by_desc(completion::Column::ScheduledStart)
-        .order_by_desc(completion::Column::Id)
+    let rows = ordered(db, caller, filter, after)
+        .await?
         .limit(limit + 1)
         .into_model::<SessionRow>()
         .all(db)
         .await?;
-    let page = pagination::page(rows, limit, cursor_of, |row| row);
+    let page = pagination::page(rows, limit, |row| Position::of(sort, row), |row| row);
     Ok(Page {
         items: to_completions(db, page.items).await?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// The filtered sessions in the filter's order, after `after` when resuming.
+pub async fn ordered(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    filter: &CompletionFilter,
+    after: Option<Position>,
+) -> ServiceResult<Select<completion::Entity>> {
+    let sort = filter.sort.unwrap_or_default();
+    let mut condition = filtered(db, caller, filter).await?;
+    if let Some(after) = after {
+        let key = Position::key(sort);
+        let bound = after.value()?;
+        condition = condition.add(if sort.is_descending() {
+            key.lt(bound)
+        } else {
+            key.gt(bound)
+        });
+    }
+    let order = if sort.is_descending() {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    Ok(select_rows()
+        .filter(condition)
+        .order_by(Position::column(sort), order.clone())
+        .order_by(completion::Column::Id, order))
 }
 
 impl From<attachment::Model> for Attachment {
@@ -243,9 +265,10 @@ pub async fn occurrences(
         condition = condition.add(completion::Column::ScheduledStart.gte(clock::now()));
     }
     condition = condition.add(date_range(db, caller, None, query.from, query.to).await?);
+    let sort = SessionSort::ScheduledStart;
     if let Some(cursor) = &query.cursor {
-        let (at, id) = cursor_bound(cursor)?;
-        condition = condition.add(key().gt(key_value(at, id)));
+        let after = Position::resume(sort, cursor)?;
+        condition = condition.add(Position::key(sort).gt(after.value()?));
     }
     let limit = pagination::limit(query.limit);
     let rows = select_rows()
@@ -256,7 +279,7 @@ pub async fn occurrences(
         .into_model::<SessionRow>()
         .all(db)
         .await?;
-    let page = pagination::page(rows, limit, cursor_of, |row| row);
+    let page = pagination::page(rows, limit, |row| Position::of(sort, row), |row| row);
     let mut items = Vec::with_capacity(page.items.len());
     for row in page.items {
         items.push(Occurrence {

@@ -1,0 +1,126 @@
+//! Where a session list resumes: the sort key of the last session served
+//! and its id, so every order pages by an index range scan.
+//!
+//! The cursor names its key: `<unix seconds>.<id>` of the scheduled start,
+//! or `c<unix seconds>.<id>` of the completion time. A cursor of one order
+//! handed to another is refused rather than read as the wrong column.
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::sessions::SessionSort;
+use sea_orm::sea_query::Expr;
+
+use super::SessionRow;
+use crate::entities::completion;
+use crate::pagination::{self, CursorKey};
+use crate::services::{ServiceError, ServiceResult};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    by_completion: bool,
+    seconds: i64,
+    id: i64,
+}
+
+impl Position {
+    /// The position of `row` in a list read in `sort` order.
+    pub fn of(sort: SessionSort, row: &SessionRow) -> Position {
+        let at = if sort.by_completion() {
+            // The completion orders select only rows that have one.
+            row.completed_at.unwrap_or(row.scheduled_start)
+        } else {
+            row.scheduled_start
+        };
+        Position {
+            by_completion: sort.by_completion(),
+            seconds: at.timestamp(),
+            id: row.id,
+        }
+    }
+
+    /// The position a client's cursor names, if it belongs to `sort`.
+    pub fn resume(sort: SessionSort, cursor: &str) -> ServiceResult<Position> {
+        let position: Position = pagination::decode(cursor)?;
+        if position.by_completion != sort.by_completion() {
+            return Err(ServiceError::invalid(
+                "cursor",
+                "belongs to a list in another order; start again from the first page",
+            ));
+        }
+        Ok(position)
+    }
+
+    pub fn column(sort: SessionSort) -> completion::Column {
+        if sort.by_completion() {
+            completion::Column::CompletedAt
+        } else {
+            completion::Column::ScheduledStart
+        }
+    }
+
+    /// `(sort column, id)` compared as one key, which each database answers
+    /// from the indexes ending in that pair.
+    pub fn key(sort: SessionSort) -> Expr {
+        Expr::tuple([
+            Expr::col((completion::Entity, Self::column(sort))),
+            Expr::col((completion::Entity, completion::Column::Id)),
+        ])
+    }
+
+    pub fn value(self) -> ServiceResult<Expr> {
+        let at: DateTime<Utc> = DateTime::from_timestamp(self.seconds, 0).ok_or_else(|| {
+            ServiceError::invalid("cursor", "is not a cursor this list handed out")
+        })?;
+        Ok(Expr::tuple([Expr::val(at), Expr::val(self.id)]))
+    }
+}
+
+impl CursorKey for Position {
+    fn encode(&self) -> String {
+        let tag = if self.by_completion { "c" } else { "" };
+        format!("{tag}{}.{}", self.seconds, self.id)
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let (by_completion, rest) = match text.strip_prefix('c') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (seconds, id) = <(i64, i64)>::decode(rest)?;
+        Some(Position {
+            by_completion,
+            seconds,
+            id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_name_their_order() {
+        let scheduled = Position {
+            by_completion: false,
+            seconds: 1_772_000_000,
+            id: 7,
+        };
+        let completed = Position {
+            by_completion: true,
+            ..scheduled
+        };
+        assert_eq!(scheduled.encode(), "1772000000.7");
+        assert_eq!(completed.encode(), "c1772000000.7");
+        assert_eq!(
+            Position::resume(SessionSort::ScheduledStart, &scheduled.encode()).unwrap(),
+            scheduled
+        );
+        assert_eq!(
+            Position::resume(SessionSort::CompletedAtDesc, &completed.encode()).unwrap(),
+            completed
+        );
+        assert!(Position::resume(SessionSort::CompletedAt, &scheduled.encode()).is_err());
+        assert!(Position::resume(SessionSort::ScheduledStartDesc, &completed.encode()).is_err());
+        assert!(Position::resume(SessionSort::ScheduledStart, "c").is_err());
+    }
+}

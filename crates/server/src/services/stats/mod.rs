@@ -1,0 +1,351 @@
+//! Oversight figures: counters over the sessions in the caller's scope,
+//! as one aggregate query over the same indexes the lists use, whole or
+//! grouped by person, batch, branch, week or month.
+
+mod median;
+mod periods;
+pub(crate) mod sql;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lectern_api_types::schedule::{CompletionStatus, Review};
+use lectern_api_types::sessions::ON_TIME_MINUTES;
+use lectern_api_types::stats::{Breakdown, BreakdownItem, GroupBy, StatsFilter, Summary};
+use lectern_api_types::time::DateOrInstant;
+use sea_orm::sea_query::{Alias, Expr, Func};
+use sea_orm::{
+    ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _, FromQueryResult,
+    JoinType, QueryFilter as _, QueryResult, QuerySelect as _, RelationTrait as _, Select,
+};
+
+use crate::clock;
+use crate::domain::{AuthUser, BranchTimezone};
+use crate::entities::{batch, branch, completion, user};
+use crate::services::sessions::in_scope;
+use crate::services::sessions::query::{date_range, filter_timezone};
+use crate::services::{ServiceError, ServiceResult};
+
+use periods::Period;
+
+/// The counters as the aggregate query answers them.
+#[derive(Clone, Debug, Default, FromQueryResult)]
+struct Counters {
+    scheduled: i64,
+    completed: i64,
+    cancelled: i64,
+    overdue: i64,
+    upcoming: i64,
+    verified: i64,
+    returned: i64,
+    unreviewed: i64,
+    on_time: i64,
+    scheduled_minutes: i64,
+    actual_minutes: i64,
+}
+
+impl Counters {
+    fn into_summary(self, median_late_minutes: Option<f64>) -> Summary {
+        Summary {
+            scheduled: self.scheduled,
+            completed: self.completed,
+            cancelled: self.cancelled,
+            overdue: self.overdue,
+            upcoming: self.upcoming,
+            verified: self.verified,
+            returned: self.returned,
+            unreviewed: self.unreviewed,
+            on_time_rate: (self.completed > 0).then(|| self.on_time as f64 / self.completed as f64),
+            median_late_minutes,
+            scheduled_minutes: self.scheduled_minutes,
+            actual_minutes: self.actual_minutes,
+        }
+    }
+}
+
+/// `COUNT` of the rows that meet `condition`.
+fn count_where(condition: Condition) -> Expr {
+    Func::count(Expr::case(condition, Expr::val(1_i64))).into()
+}
+
+/// Adds the counters to `select` (the sessions `select` reads).
+fn with_counters(
+    select: Select<completion::Entity>,
+    backend: DbBackend,
+    now: DateTime<Utc>,
+) -> Select<completion::Entity> {
+    let completed =
+        || Condition::all().add(completion::Column::Status.eq(CompletionStatus::Completed));
+    let pending = || Condition::all().add(completion::Column::Status.eq(CompletionStatus::Pending));
+    let reviewed = |review: Review| Condition::all().add(completion::Column::Review.eq(review));
+    let minutes_of_completed = |start: completion::Column, end: completion::Column| {
+        sql::sum_i64(
+            backend,
+            Expr::case(
+                completed(),
+                sql::minutes_between(
+                    backend,
+                    (completion::Entity, start),
+                    (completion::Entity, end),
+                ),
+            )
+            .into(),
+        )
+    };
+    select
+        .expr_as(
+            Func::count(Expr::col((completion::Entity, completion::Column::Id))),
+            "scheduled",
+        )
+        .expr_as(count_where(completed()), "completed")
+        .expr_as(
+            count_where(
+                Condition::all().add(completion::Column::Status.eq(CompletionStatus::Cancelled)),
+            ),
+            "cancelled",
+        )
+        .expr_as(
+            count_where(pending().add(completion::Column::ScheduledEnd.lt(now))),
+            "overdue",
+        )
+        .expr_as(
+            count_where(pending().add(completion::Column::ScheduledEnd.gte(now))),
+            "upcoming",
+        )
+        .expr_as(count_where(reviewed(Review::Verified)), "verified")
+        .expr_as(count_where(reviewed(Review::Returned)), "returned")
+        .expr_as(count_where(reviewed(Review::Unreviewed)), "unreviewed")
+        .expr_as(
+            count_where(completed().add(completion::Column::LateMinutes.lte(ON_TIME_MINUTES))),
+            "on_time",
+        )
+        .expr_as(
+            minutes_of_completed(
+                completion::Column::ScheduledStart,
+                completion::Column::ScheduledEnd,
+            ),
+            "scheduled_minutes",
+        )
+        .expr_as(
+            minutes_of_completed(
+                completion::Column::ActualStart,
+                completion::Column::ActualEnd,
+            ),
+            "actual_minutes",
+        )
+}
+
+/// The sessions the figures count.
+async fn counted(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    filter: &StatsFilter,
+) -> ServiceResult<Condition> {
+    let mut condition = in_scope(caller);
+    if let Some(branch_id) = filter.branch_id {
+        condition = condition.add(completion::Column::BranchId.eq(branch_id));
+    }
+    if let Some(user_id) = filter.user_id {
+        condition = condition.add(completion::Column::UserId.eq(user_id));
+    }
+    if let Some(batch_id) = filter.batch_id {
+        condition = condition.add(completion::Column::BatchId.eq(batch_id));
+    }
+    Ok(condition.add(date_range(db, caller, filter.branch_id, filter.from, filter.to).await?))
+}
+
+pub async fn summary(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    filter: &StatsFilter,
+) -> ServiceResult<Summary> {
+    let condition = counted(db, caller, filter).await?;
+    let counters = with_counters(
+        completion::Entity::find().select_only(),
+        db.get_database_backend(),
+        clock::now(),
+    )
+    .filter(condition.clone())
+    .into_model::<Counters>()
+    .one(db)
+    .await?
+    .unwrap_or_default();
+    let median = median::late_minutes(db, condition, None)
+        .await?
+        .into_values()
+        .next();
+    Ok(counters.into_summary(median))
+}
+
+/// One row of a grouped aggregate.
+struct GroupRow {
+    group: Option<i64>,
+    label: Option<String>,
+    detail: Option<String>,
+    counters: Counters,
+}
+
+impl FromQueryResult for GroupRow {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(GroupRow {
+            group: row.try_get(prefix, "group_id")?,
+            label: row.try_get(prefix, "label")?,
+            detail: row.try_get(prefix, "detail")?,
+            counters: Counters::from_query_result(row, prefix)?,
+        })
+    }
+}
+
+/// The key of each session's group, as SQL.
+fn group_expr(group_by: GroupBy, periods: &[Period]) -> Expr {
+    let column = |column: completion::Column| Expr::col((completion::Entity, column));
+    match group_by {
+        GroupBy::Faculty => column(completion::Column::UserId),
+        GroupBy::Batch => column(completion::Column::BatchId),
+        GroupBy::Branch => column(completion::Column::BranchId),
+        GroupBy::Week | GroupBy::Month => {
+            // Each session falls in the last period that began at or before it.
+            let mut case = sea_orm::sea_query::CaseStatement::new();
+            for (index, next) in periods.iter().enumerate().skip(1) {
+                case = case.case(
+                    completion::Column::ScheduledStart.lt(next.start),
+                    Expr::val(index as i64 - 1),
+                );
+            }
+            case.finally(Expr::val(periods.len() as i64 - 1)).into()
+        }
+    }
+}
+
+/// The local dates a breakdown by period covers: both ends must be given.
+fn period_bounds(
+    filter: &StatsFilter,
+    timezone: Option<BranchTimezone>,
+    group_by: GroupBy,
+) -> ServiceResult<(NaiveDate, NaiveDate)> {
+    let local = |bound: DateOrInstant| match bound {
+        DateOrInstant::Date(date) => date,
+        DateOrInstant::Instant(at) => match timezone {
+            Some(tz) => at.with_timezone(&tz.tz()).date_naive(),
+            None => at.with_timezone(&Utc).date_naive(),
+        },
+    };
+    let needed = |field: &str| {
+        ServiceError::invalid(
+            field,
+            format!("is needed to group by {}", group_by.as_str()),
+        )
+    };
+    let first = filter.from.map(local).ok_or_else(|| needed("from"))?;
+    let last = filter.to.map(local).ok_or_else(|| needed("to"))?;
+    if last < first {
+        return Err(ServiceError::invalid("to", "must not be before from"));
+    }
+    Ok((first, last))
+}
+
+pub async fn breakdown(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    filter: &StatsFilter,
+    group_by: GroupBy,
+) -> ServiceResult<Breakdown> {
+    let periods = match group_by {
+        GroupBy::Week | GroupBy::Month => {
+            let timezone = filter_timezone(db, caller, filter.branch_id).await?;
+            let (first, last) = period_bounds(filter, timezone, group_by)?;
+            periods::covering(group_by, timezone, first, last).ok_or_else(|| {
+                ServiceError::invalid(
+                    "to",
+                    format!(
+                        "makes more than {} periods; choose a shorter range or a longer period",
+                        periods::MAX_PERIODS
+                    ),
+                )
+            })?
+        }
+        _ => Vec::new(),
+    };
+    let condition = counted(db, caller, filter).await?;
+    let group = group_expr(group_by, &periods);
+    let select = with_counters(
+        completion::Entity::find().select_only(),
+        db.get_database_backend(),
+        clock::now(),
+    )
+    .expr_as(group.clone(), "group_id")
+    .filter(condition.clone());
+    let no_text = || Expr::cust("NULL");
+    let select = match group_by {
+        GroupBy::Faculty => select
+            .expr_as(Expr::col((user::Entity, user::Column::Name)), "label")
+            .expr_as(no_text(), "detail")
+            .join(JoinType::InnerJoin, completion::Relation::User.def())
+            .group_by(completion::Column::UserId)
+            .group_by(Expr::col((user::Entity, user::Column::Name))),
+        GroupBy::Batch => select
+            .expr_as(Expr::col((batch::Entity, batch::Column::Code)), "label")
+            .expr_as(Expr::col((batch::Entity, batch::Column::Name)), "detail")
+            .join(JoinType::LeftJoin, completion::Relation::Batch.def())
+            .group_by(completion::Column::BatchId)
+            .group_by(Expr::col((batch::Entity, batch::Column::Code)))
+            .group_by(Expr::col((batch::Entity, batch::Column::Name))),
+        GroupBy::Branch => select
+            .expr_as(Expr::col((branch::Entity, branch::Column::Name)), "label")
+            .expr_as(no_text(), "detail")
+            .join(JoinType::InnerJoin, completion::Relation::Branch.def())
+            .group_by(completion::Column::BranchId)
+            .group_by(Expr::col((branch::Entity, branch::Column::Name))),
+        GroupBy::Week | GroupBy::Month => select
+            .expr_as(no_text(), "label")
+            .expr_as(no_text(), "detail")
+            .group_by(Expr::col(Alias::new("group_id"))),
+    };
+    let rows = select.into_model::<GroupRow>().all(db).await?;
+    let medians = median::late_minutes(db, condition, Some(group)).await?;
+    let summary_of = |row: GroupRow| {
+        let median = medians.get(&row.group).copied();
+        row.counters.into_summary(median)
+    };
+
+    let items = if periods.is_empty() {
+        let mut items: Vec<BreakdownItem> = rows
+            .into_iter()
+            .map(|row| {
+                let key = row
+                    .group
+                    .map_or_else(|| "adhoc".to_owned(), |id| id.to_string());
+                let label = match (row.group, &row.label, &row.detail) {
+                    (None, _, _) => "Ad-hoc sessions".to_owned(),
+                    (Some(_), Some(code), Some(name)) => format!("{code} · {name}"),
+                    (Some(id), label, _) => label.clone().unwrap_or_else(|| format!("#{id}")),
+                };
+                BreakdownItem {
+                    key,
+                    label,
+                    summary: summary_of(row),
+                }
+            })
+            .collect();
+        items.sort_by_key(|item| item.label.to_lowercase());
+        items
+    } else {
+        let mut by_index: HashMap<i64, GroupRow> = rows
+            .into_iter()
+            .filter_map(|row| row.group.map(|index| (index, row)))
+            .collect();
+        periods
+            .iter()
+            .enumerate()
+            .map(|(index, period)| BreakdownItem {
+                key: period.key(group_by),
+                label: period.label(group_by),
+                summary: by_index
+                    .remove(&(index as i64))
+                    .map(summary_of)
+                    .unwrap_or_else(|| Counters::default().into_summary(None)),
+            })
+            .collect()
+    };
+    Ok(Breakdown { items })
+}
