@@ -158,6 +158,17 @@ pub async fn get<T: DeserializeOwned>(session: Session, path: &str) -> Result<T,
     read(authed(session, Method::GET, path, RequestBuilder::build).await?).await
 }
 
+/// A GET whose answer is a file rather than JSON: the response, once it is
+/// known to be a success, for the caller to read as it needs.
+pub async fn get_ok(session: Session, path: &str) -> Result<Response, ApiError> {
+    let response = authed(session, Method::GET, path, RequestBuilder::build).await?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(read_problem(response).await)
+    }
+}
+
 pub async fn post<B: Serialize, T: DeserializeOwned>(
     session: Session,
     path: &str,
@@ -192,23 +203,4 @@ where
 {
     text.parse()
         .map_err(|err: T::Err| ApiError::invalid(field, &err.to_string()))
-}
-
-/// `?a=1&b=x` from the pairs that have a value, each encoded.
-pub fn query(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(key, value)| value.as_ref().filter(|v| !v.is_empty()).map(|v| (key, v)))
-        .map(|(key, value)| {
-            format!(
-                "{key}={}",
-                String::from(js_sys::encode_uri_component(value))
-            )
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
 }

@@ -1,7 +1,7 @@
 //! Dates and times as people read them: in the session's branch timezone,
 //! formatted by the browser's `Intl` so no timezone data ships in the wasm.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -49,6 +49,26 @@ pub fn date(at: DateTime<Utc>, timezone: &str) -> String {
             ("month", "short"),
             ("year", "numeric"),
         ],
+    )
+}
+
+/// A calendar date with the `fields` asked for, in the viewer's language;
+/// read at noon UTC so no timezone moves it to another day.
+fn calendar(date: NaiveDate, fields: &[(&str, &str)]) -> String {
+    let noon = date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    format_with(noon, None, "UTC", fields)
+}
+
+/// `2 Mar`.
+pub fn day_month(date: NaiveDate) -> String {
+    calendar(date, &[("day", "numeric"), ("month", "short")])
+}
+
+/// `2 Mar 2026`.
+pub fn day_month_year(date: NaiveDate) -> String {
+    calendar(
+        date,
+        &[("day", "numeric"), ("month", "short"), ("year", "numeric")],
     )
 }
 
@@ -104,6 +124,17 @@ pub fn minutes_late(scheduled: DateTime<Utc>, actual: DateTime<Utc>) -> i64 {
 /// Milliseconds since the epoch, now, from the browser's clock.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(Date::now() as i64).unwrap_or_default()
+}
+
+/// Today's date where the viewer is, from the browser's clock.
+pub fn today() -> NaiveDate {
+    let now = Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
 }
 
 /// `12.4 MB`.

@@ -6,17 +6,21 @@
 
 mod api;
 mod components;
+mod download;
+mod filters;
 mod format;
 mod pages;
 mod session;
 mod upload;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::admin::{AdminSessions, Batches, Staff};
-use crate::pages::{ChangePassword, Login, NotFound, SessionView, Shell, sessions::MySessions};
+use crate::pages::{
+    ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Shell, sessions::MySessions,
+};
 use crate::session::Session;
 
 /// Bumped after every change, so every list showing sessions reloads.
@@ -74,7 +78,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=Login/>
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/sessions"/> }/>
+                    <Route path=path!("") view=Home/>
+                    <Route path=path!("dashboard") view=Dashboard/>
                     <Route path=path!("sessions") view=MySessions/>
                     <Route path=path!("sessions/:id") view=SessionView/>
                     <Route path=path!("admin/sessions") view=AdminSessions/>

@@ -31,6 +31,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// Where the browser saves what it downloads.
+    pub downloads: tempfile::TempDir,
 }
 
 impl Drop for Browser {
@@ -62,8 +64,13 @@ pub async fn browser(width: u32, height: u32) -> Browser {
         .unwrap_or_else(|err| panic!("starting {chromedriver}: {err}"));
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
+    let downloads = tempfile::tempdir().unwrap();
     let mut options = json!({
         "binary": chromium,
+        "prefs": {
+            "download.default_directory": downloads.path(),
+            "download.prompt_for_download": false
+        },
         "args": [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -81,7 +88,13 @@ pub async fn browser(width: u32, height: u32) -> Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
         match attempt {
-            Ok(client) => return Browser { client, driver },
+            Ok(client) => {
+                return Browser {
+                    client,
+                    driver,
+                    downloads,
+                };
+            }
             Err(err) if started.elapsed() > Duration::from_secs(30) => {
                 panic!("chromedriver never answered: {err}")
             }

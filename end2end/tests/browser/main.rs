@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod dashboard;
 mod faculty;
 mod harness;
 mod review;

@@ -37,9 +37,14 @@ async fn every_tab_fits_a_desktop_and_a_phone() {
 
         sign_out(client).await;
         sign_in(client, &world, &world.admin).await;
-        for page in ["admin/sessions", "admin/batches", "admin/staff"] {
+        for (page, ready) in [
+            ("dashboard", "svg.week-chart"),
+            ("admin/sessions", "main.page table, main.page .state"),
+            ("admin/batches", "main.page table, main.page .state"),
+            ("admin/staff", "main.page table, main.page .state"),
+        ] {
             client.goto(&world.url(&format!("/{page}"))).await.unwrap();
-            find(client, "main.page table, main.page .state").await;
+            find(client, ready).await;
             screenshot(client, &format!("{}-{size}", page.replace('/', "-"))).await;
             assert!(
                 !scrolls_sideways(client).await,

@@ -1,7 +1,10 @@
 //! Pieces the pages share.
 
 pub mod badges;
+pub mod chart;
 pub mod dialog;
+pub mod download_button;
+pub mod export;
 pub mod fields;
 pub mod icons;
 pub mod paging;

@@ -19,8 +19,9 @@ pub fn Login() -> impl IntoView {
 
     Effect::new(move || {
         if matches!(session.state(), AuthState::SignedIn { .. }) {
+            // `/` knows where each role starts: admins on the dashboard.
             navigate(
-                "/sessions",
+                "/",
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

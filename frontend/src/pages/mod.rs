@@ -1,6 +1,7 @@
 //! One module per page of the app.
 
 pub mod admin;
+mod dashboard;
 mod login;
 mod not_found;
 mod password;
@@ -9,8 +10,9 @@ mod session_view;
 pub mod sessions;
 mod shell;
 
+pub use dashboard::Dashboard;
 pub use login::Login;
 pub use not_found::NotFound;
 pub use password::ChangePassword;
 pub use session_view::SessionView;
-pub use shell::Shell;
+pub use shell::{Home, Shell};

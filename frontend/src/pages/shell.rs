@@ -2,6 +2,7 @@
 //! the way out.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::components::Loading;
@@ -25,7 +26,7 @@ pub fn Shell() -> impl IntoView {
             let must_change = user.password_change_required;
             view! {
                 <header class="topbar">
-                    <a class="brand" href="/sessions">"Lectern"</a>
+                    <a class="brand" href="/">"Lectern"</a>
                     <button
                         class="icon-button menu-toggle"
                         aria-label="Menu"
@@ -37,7 +38,13 @@ pub fn Shell() -> impl IntoView {
                     </button>
                     <div id="main-menu" class="menu" class:open=move || menu_open.get()>
                         <nav class="nav" aria-label="Main" on:click=move |_| menu_open.set(false)>
+                            <Show when=move || admin>
+                                <A href="/dashboard">"Dashboard"</A>
+                            </Show>
                             <A href="/sessions"><VideoIcon/>" Sessions"</A>
+                            <Show when=move || !admin>
+                                <A href="/dashboard">"My month"</A>
+                            </Show>
                             <Show when=move || admin>
                                 <A href="/admin/sessions">"All sessions"</A>
                                 <A href="/admin/batches">"Batches"</A>
@@ -68,4 +75,20 @@ pub fn Shell() -> impl IntoView {
             .into_any()
         }
     }
+}
+
+/// Where `/` leads: admins oversee, so they land on the dashboard; staff
+/// land on the sessions they teach.
+#[component]
+pub fn Home() -> impl IntoView {
+    let admin = use_session()
+        .user()
+        .is_some_and(|user| user.role.is_admin());
+    let path = if admin { "/dashboard" } else { "/sessions" };
+    // Replacing `/`, so Back does not land on it and bounce forward again.
+    let options = NavigateOptions {
+        replace: true,
+        ..NavigateOptions::default()
+    };
+    view! { <Redirect path options/> }
 }

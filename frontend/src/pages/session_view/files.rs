@@ -1,5 +1,6 @@
-//! A session's files: download, play and preview through signed links, and
-//! upload by picker or drag-and-drop with a progress bar per file.
+//! A session's files: download, play and preview through signed links, all
+//! at once as a ZIP, and upload by picker or drag-and-drop with a progress
+//! bar per file.
 
 use lectern_api_types::sessions::{Attachment, AttachmentLink, Download, UploadLimits};
 use leptos::prelude::*;
@@ -7,6 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
 
 use crate::api::{self, ApiError};
+use crate::components::download_button::DownloadButton;
 use crate::components::icons::ClipIcon;
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
@@ -111,9 +113,23 @@ pub fn Files(
     };
 
     let has_files = !attachments.is_empty();
+    // One file downloads as itself; a ZIP only saves clicks from two on.
+    let zip = (attachments.len() >= 2).then(|| {
+        view! {
+            <DownloadButton
+                path=format!("/completions/{completion_id}/attachments.zip")
+                fallback=format!("session-{completion_id}-files.zip")
+                label="Download all (ZIP)"
+                class="secondary small zip-all"
+            />
+        }
+    });
     view! {
         <section class="card" aria-labelledby="files-heading">
-            <h2 id="files-heading"><ClipIcon/>" Files"</h2>
+            <div class="section-head">
+                <h2 id="files-heading"><ClipIcon/>" Files"</h2>
+                {zip}
+            </div>
             {if has_files {
                 view! {
                     <ul class="files">
