@@ -467,7 +467,10 @@ pub struct SessionPage {
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
-    #[cfg_attr(feature = "openapi", param(pattern = r"^c?-?[0-9]{1,11}\.[0-9]{1,18}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^c?-?[0-9]{1,11}\.[0-9]{1,18}$")
+    )]
     pub cursor: Option<String>,
 }
 
