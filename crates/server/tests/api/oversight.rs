@@ -348,6 +348,26 @@ async fn the_breakdown_groups_by_person_branch_and_week() {
         (Some(1), Some(1), Some(1))
     );
 
+    // One day is one week, and one month one month.
+    let one_week = breakdown("week", admin.clone(), "&from=2026-03-02&to=2026-03-02").await;
+    assert_eq!(one_week.len(), 1);
+    assert_eq!(
+        (
+            one_week[0]["key"].as_str(),
+            one_week[0]["scheduled"].as_i64()
+        ),
+        (Some("2026-03-02"), Some(1))
+    );
+    let one_month = breakdown("month", admin.clone(), "&from=2026-03-01&to=2026-03-31").await;
+    assert_eq!(one_month.len(), 1);
+    assert_eq!(
+        (
+            one_month[0]["label"].as_str(),
+            one_month[0]["scheduled"].as_i64()
+        ),
+        (Some("March 2026"), Some(6))
+    );
+
     let branches = breakdown(
         "branch",
         app.login(&data.super_admin).await,

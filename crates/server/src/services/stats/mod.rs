@@ -204,6 +204,11 @@ fn group_expr(group_by: GroupBy, periods: &[Period]) -> Expr {
         GroupBy::Batch => column(completion::Column::BatchId),
         GroupBy::Branch => column(completion::Column::BranchId),
         GroupBy::Week | GroupBy::Month => {
+            let last = Expr::val(periods.len() as i64 - 1);
+            // A `CASE` needs one `WHEN` at least: one period is one group.
+            if periods.len() < 2 {
+                return last;
+            }
             // Each session falls in the last period that began at or before it.
             let mut case = sea_orm::sea_query::CaseStatement::new();
             for (index, next) in periods.iter().enumerate().skip(1) {
@@ -212,7 +217,7 @@ fn group_expr(group_by: GroupBy, periods: &[Period]) -> Expr {
                     Expr::val(index as i64 - 1),
                 );
             }
-            case.finally(Expr::val(periods.len() as i64 - 1)).into()
+            case.finally(last).into()
         }
     }
 }
