@@ -75,6 +75,7 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
 
     let mut scale = Vec::new();
     let mut accounts = Vec::new();
+    let mut dashboards = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let small = Dataset::prepare(&binaries, "bench", backend, SMALL, settings.reseed)?;
         let large = Dataset::prepare(&binaries, "bench", backend, settings.large, settings.reseed)?;
@@ -107,11 +108,30 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
         out.reads(backend.name(), "list", &list, &sql_list);
         out.reads(backend.name(), "get", &get, &sql_get);
 
-        let large_list = list_load(settings, &large.serve(&binaries)?)?;
+        let (summary, breakdown) = dashboard_loads(settings, &small.serve(&binaries)?)?;
+        dashboards.push(report::Dashboard {
+            backend: backend.name(),
+            sessions: SMALL,
+            list,
+            summary,
+            breakdown,
+        });
+        let large_server = large.serve(&binaries)?;
+        let large_list = list_load(settings, &large_server)?;
+        let (summary, breakdown) = dashboard_loads(settings, &large_server)?;
+        dashboards.push(report::Dashboard {
+            backend: backend.name(),
+            sessions: settings.large,
+            list: large_list,
+            summary,
+            breakdown,
+        });
         scale.push((backend.name(), list, large_list));
     }
     out.scale(settings.large, &scale);
     out.account_reads(&accounts);
+    out.dashboards(&dashboards);
+    export(&binaries, settings, &mut out)?;
 
     let files = Dataset::prepare(&binaries, "files", Backend::Sqlite, 0, true)?;
     no_database_route(settings, &binaries, &files, &mut out)?;
@@ -133,6 +153,95 @@ fn list_load(settings: &Settings, server: &LocalServer) -> Result<Load> {
             &[],
         )
     })
+}
+
+/// The dashboard's two reads as the super admin: one branch's figures for
+/// last month, and the same broken down by faculty.
+fn dashboard_loads(settings: &Settings, server: &LocalServer) -> Result<(Load, Load)> {
+    let token = server.login(DIRECTOR)?;
+    let (from, to) = last_month();
+    let range = format!("branch_id=1&from={from}&to={to}");
+    let load = |path: String| {
+        median(settings, || {
+            wrk(settings.seconds, &server.url_of(&path), &token, &[])
+        })
+    };
+    Ok((
+        load(format!("/api/v1/stats/summary?{range}"))?,
+        load(format!("/api/v1/stats/breakdown?group_by=faculty&{range}"))?,
+    ))
+}
+
+/// The first and last day of last month (UTC), as `YYYY-MM-DD`.
+fn last_month() -> (String, String) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() / 86_400) as i64;
+    let (_, _, day) = civil_from_days(days);
+    let (last_year, last_month, last_day) = civil_from_days(days - day);
+    (
+        format!("{last_year:04}-{last_month:02}-01"),
+        format!("{last_year:04}-{last_month:02}-{last_day:02}"),
+    )
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Rows exported as CSV in one go, against the server's memory.
+const EXPORT_ROWS: usize = 100_000;
+
+/// Every session of a SQLite database of [`EXPORT_ROWS`] sessions as one
+/// CSV export: rows per second, and the server's peak resident memory.
+fn export(binaries: &Binaries, settings: &Settings, out: &mut report::Section) -> Result<()> {
+    let dataset = Dataset::prepare(
+        binaries,
+        "export",
+        Backend::Sqlite,
+        EXPORT_ROWS,
+        settings.reseed,
+    )?;
+    let server = dataset.serve(binaries)?;
+    let token = server.login(DIRECTOR)?;
+    let authorization = format!("Bearer {token}");
+    let before = proc_status_kib(server.pid(), "VmRSS:")?;
+    reset_peak(server.pid())?;
+    let started = Instant::now();
+    let response = http::exchange(
+        server.port(),
+        "GET",
+        "/api/v1/completions/export?format=csv",
+        &[("Authorization", authorization.as_str())],
+        b"",
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    if response.status != 200 {
+        bail!("the CSV export answered {}", response.status);
+    }
+    let rows = response
+        .body
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count()
+        .saturating_sub(1);
+    if rows < EXPORT_ROWS {
+        bail!("the CSV export held {rows} rows, fewer than the {EXPORT_ROWS} seeded");
+    }
+    let peak = proc_status_kib(server.pid(), "VmHWM:")?;
+    out.export(rows, seconds, response.body.len(), before, peak);
+    Ok(())
 }
 
 fn require_tools(tools: &[&str]) -> Result<()> {
@@ -852,4 +961,17 @@ fn footprint(
     }
     out.footprint(idle, start, &first_load);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn day_counts_become_calendar_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+        assert_eq!(civil_from_days(20_512), (2026, 2, 28));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
 }

@@ -86,6 +86,15 @@ fn mib(bytes: f64) -> f64 {
 }
 
 /// The figures of one `cargo xtask bench` run, as Markdown.
+/// The dashboard's reads at one size of one database.
+pub(crate) struct Dashboard {
+    pub(crate) backend: &'static str,
+    pub(crate) sessions: usize,
+    pub(crate) list: Load,
+    pub(crate) summary: Load,
+    pub(crate) breakdown: Load,
+}
+
 pub(crate) struct Section {
     heading: String,
     reads: Vec<String>,
@@ -154,6 +163,57 @@ impl Section {
             ));
         }
         self.rest.push(table);
+    }
+
+    /// The dashboard's reads beside the list page at the same size.
+    pub(crate) fn dashboards(&mut self, rows: &[Dashboard]) {
+        let mut table = String::from(
+            "### 2c. The dashboard's figures beside a list page
+
+             A branch's figures for last month (`/stats/summary`) and the same by              faculty (`/stats/breakdown`), as the super admin, against the list of              table 2 on the same database.
+
+             | database | sessions | list p50 (ms) | summary p50 (ms) | ratio | breakdown p50 (ms) | ratio |
+             |---|---:|---:|---:|---:|---:|---:|
+",
+        );
+        for row in rows {
+            table.push_str(&format!(
+                "| {} | {} | {:.2} | {:.2} | **{}** | {:.2} | **{}** |
+",
+                row.backend,
+                thousands(row.sessions),
+                row.list.p50_ms,
+                row.summary.p50_ms,
+                ratio(row.summary.p50_ms, row.list.p50_ms),
+                row.breakdown.p50_ms,
+                ratio(row.breakdown.p50_ms, row.list.p50_ms),
+            ));
+        }
+        self.rest.push(table);
+    }
+
+    pub(crate) fn export(
+        &mut self,
+        rows: usize,
+        seconds: f64,
+        bytes: usize,
+        before_kib: u64,
+        peak_kib: u64,
+    ) {
+        self.rest.push(format!(
+            "### 2d. Exporting {} sessions as CSV
+
+             | rows | seconds | rows/s | size (MiB) | resident before (MiB) | peak resident (MiB) |
+             |---:|---:|---:|---:|---:|---:|
+             | {} | {seconds:.2} | **{:.0}** | {:.1} | {:.1} | **{:.1}** |
+",
+            thousands(rows),
+            thousands(rows),
+            rows as f64 / seconds,
+            mib(bytes as f64),
+            before_kib as f64 / 1024.0,
+            peak_kib as f64 / 1024.0,
+        ));
     }
 
     pub(crate) fn no_database(&mut self, ours: &Load, nginx: &Load) {
