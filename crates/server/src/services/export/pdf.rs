@@ -131,29 +131,35 @@ struct Measure<'a> {
 }
 
 impl Measure<'_> {
-    fn width(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                self.face
-                    .glyph_index(c)
-                    .and_then(|glyph| self.face.glyph_hor_advance(glyph))
-                    .map_or(0.0, f32::from)
-            })
-            .sum();
+    fn advance(&self, c: char, size: f32) -> f32 {
+        let units = self
+            .face
+            .glyph_index(c)
+            .and_then(|glyph| self.face.glyph_hor_advance(glyph))
+            .map_or(0.0, f32::from);
         units * size / f32::from(self.face.units_per_em())
     }
 
-    /// `text`, cut with an ellipsis to fit `width`.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.advance(c, size)).sum()
+    }
+
+    /// `text`, cut with an ellipsis to fit `width`, measured in one pass.
     fn fit(&self, text: &str, size: f32, width: f32) -> String {
         if self.width(text, size) <= width {
             return text.to_owned();
         }
-        let mut cut: String = text.to_owned();
-        while !cut.is_empty() && self.width(&format!("{cut}…"), size) > width {
-            cut.pop();
+        let room = width - self.advance('…', size);
+        let mut used = 0.0;
+        let mut end = 0;
+        for (at, c) in text.char_indices() {
+            used += self.advance(c, size);
+            if used > room {
+                break;
+            }
+            end = at + c.len_utf8();
         }
-        format!("{}…", cut.trim_end())
+        format!("{}…", text[..end].trim_end())
     }
 }
 
