@@ -15,6 +15,7 @@ mod m20261129_000006_review;
 mod m20261129_000007_password_change;
 mod m20261129_000008_downloads;
 mod m20261129_000009_completion_order;
+mod m20261129_000010_session_search;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_password_change::Migration),
             Box::new(m20261129_000008_downloads::Migration),
             Box::new(m20261129_000009_completion_order::Migration),
+            Box::new(m20261129_000010_session_search::Migration),
         ]
     }
 }

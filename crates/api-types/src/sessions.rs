@@ -289,8 +289,9 @@ pub struct CompletionFilter {
     pub has_attachments: Option<bool>,
     /// Sessions with at least one comment of this type.
     pub note_type: Option<NoteType>,
-    /// Matches title, notes, completion code, batch code and name, the
-    /// owner's name and comment text; every word must match.
+    /// Every word (letters and digits) must begin a word of the title,
+    /// notes, completion code, batch code or name, the owner's name or a
+    /// comment; answered by the database's full-text index.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: Option<String>,

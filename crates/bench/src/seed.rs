@@ -19,6 +19,7 @@ use lectern_server::domain::schedule::Template;
 use lectern_server::domain::times::late_minutes;
 use lectern_server::entities::{batch, branch, completion, note, occurrence, user};
 use lectern_server::services::demo::DEMO_PASSWORD;
+use lectern_server::services::sessions::search::documents::{self, Sessions};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom as _, SliceRandom as _};
 use rand::{Rng as _, SeedableRng as _};
@@ -383,7 +384,8 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
     }
     pending.flush(db).await?;
     catch_up_sequences(db).await?;
-    eprintln!("lectern-bench: {made} sessions in all");
+    eprintln!("lectern-bench: {made} sessions in all; indexing them for search");
+    documents::refresh(db, Sessions::All).await?;
     Ok(next_completion - 1)
 }
 

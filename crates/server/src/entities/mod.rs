@@ -12,4 +12,5 @@ pub mod download;
 pub mod note;
 pub mod occurrence;
 pub mod refresh_token;
+pub mod search_document;
 pub mod user;

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::error::violates_unique;
 use super::schedule::{self, with_content};
+use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
@@ -233,6 +234,7 @@ pub async fn create(
         }
     })?;
     let added = schedule::add_missing(&txn, &created, &template).await?;
+    documents::refresh(&txn, Sessions::OfBatch(created.id)).await?;
     Change {
         actor: Some(caller.id()),
         branch: Some(branch_id),
@@ -306,6 +308,8 @@ pub async fn update(
         }
     })?;
     let synced = schedule::sync(&txn, &updated, &template).await?;
+    // Its code, name or teacher may have changed: all are searched.
+    documents::refresh(&txn, Sessions::OfBatch(id)).await?;
     Change {
         actor: Some(caller.id()),
         branch: Some(updated.branch_id),

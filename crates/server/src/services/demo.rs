@@ -14,6 +14,7 @@ use sea_orm::{
     QueryFilter as _, QueryOrder as _, Set, TransactionTrait as _,
 };
 
+use super::sessions::search::documents::{self, Sessions};
 use super::{ServiceError, ServiceResult, branches, schedule, users};
 use crate::clock;
 use crate::domain::BranchTimezone;
@@ -337,6 +338,8 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
             }
         }
     }
+    // Written straight to the rows above, so searched only once indexed here.
+    documents::refresh(&txn, Sessions::All).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod notes;
 pub mod schedule;
 pub mod sessions;
+pub(crate) mod sql;
 pub mod stats;
 pub mod users;
 

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
@@ -150,6 +151,7 @@ pub async fn add(
     .await?;
     let details =
         json!({"completion_id": completion_id, "note_type": new.note_type, "note_text": text});
+    documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     change(caller, &session, Action::Create, created.id, details)
         .record(&txn)
         .await?;
@@ -214,6 +216,7 @@ pub async fn update(
     model.updated_at = Set(now);
     let txn = db.begin().await?;
     model.update(&txn).await?;
+    documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     change(caller, &session, Action::Update, note_id, changes.into())
         .record(&txn)
         .await?;
@@ -230,6 +233,7 @@ pub async fn delete(
     let (session, existing) = editable(db, caller, completion_id, note_id).await?;
     let txn = db.begin().await?;
     note::Entity::delete_by_id(note_id).exec(&txn).await?;
+    documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     let details = json!({"completion_id": completion_id, "note_type": existing.note_type, "note_text": existing.note_text});
     change(caller, &session, Action::Delete, note_id, details)
         .record(&txn)

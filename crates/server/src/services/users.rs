@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::error::{violates_foreign_key, violates_unique};
+use super::sessions::search::documents::{self, Sessions};
 use super::{FieldErrors, ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
@@ -357,6 +358,9 @@ pub async fn update(
     // password or its role signs in again.
     if !updated.active || password_changed || placement_changed {
         revoke_sessions(&txn, id).await?;
+    }
+    if changes.contains_key("name") {
+        documents::refresh(&txn, Sessions::OfUser(id)).await?;
     }
     Change {
         actor: Some(caller.id()),

@@ -33,7 +33,8 @@ async fn every_migration_runs_down_and_up_again() {
 }
 
 /// Rows written before reviews existed get a review state, who recorded
-/// them and how late they began, on every database.
+/// them and how late they began, and their search documents, on every
+/// database.
 #[tokio::test]
 async fn the_review_migration_fills_in_existing_sessions() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,6 +241,36 @@ async fn the_review_migration_fills_in_existing_sessions() {
             (Some("unreviewed".into()), Some(10), Some(0)),
             (Some("unreviewed".into()), Some(10), Some(1)),
             (None, None, None),
+        ]
+    );
+
+    // Each session gets its search document: its code and its owner's name, as words.
+    let documents = db
+        .query_all(
+            &Query::select()
+                .columns(["completion_id", "document"].map(Alias::new))
+                .from(Alias::new("session_search"))
+                .order_by(Alias::new("completion_id"), Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    let documents: Vec<(i64, String)> = documents
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "completion_id").unwrap(),
+                row.try_get("", "document").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        documents,
+        [
+            (1, "CODE 1\nfaculty".to_owned()),
+            (2, "CODE 2\nfaculty".to_owned()),
+            (3, "CODE 3\nfaculty".to_owned()),
+            (4, "faculty".to_owned()),
         ]
     );
 }

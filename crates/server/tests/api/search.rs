@@ -164,3 +164,75 @@ async fn bad_filter_values_name_the_parameter() {
         assert!(problem["errors"][field].is_array(), "{query}: {problem}");
     }
 }
+
+/// The search index follows every change to what it holds, at once: a
+/// note's edit, a comment added or removed, a person renamed.
+#[tokio::test]
+async fn the_search_follows_every_change_at_once() {
+    let app = TestApp::spawn().await;
+    let data = dataset(&app).await;
+    let admin = app.login(&data.admin).await;
+    let faculty = app.login(&data.faculty).await;
+    let pending = data.ids[4];
+
+    // Words begin words: a prefix finds, the middle of a word does not.
+    assert_eq!(ids(&app, &admin, "q=proj").await, nth(&data, &[2]));
+    assert!(ids(&app, &admin, "q=jector").await.is_empty());
+
+    let comment: Value = json(
+        app.post(
+            &format!("/completions/{pending}/notes"),
+            &faculty,
+            &serde_json::json!({"note_text": "Fire drill in block C", "note_type": "issue"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(ids(&app, &admin, "q=drill").await, [pending]);
+    let edited = app
+        .patch(
+            &format!("/completions/{pending}/notes/{}", comment["id"]),
+            &faculty,
+            &serde_json::json!({"note_text": "Evacuation exercise"}),
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    assert!(ids(&app, &admin, "q=drill").await.is_empty());
+    assert_eq!(ids(&app, &admin, "q=evacuation").await, [pending]);
+    let removed = app
+        .delete(
+            &format!("/completions/{pending}/notes/{}", comment["id"]),
+            &faculty,
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert!(ids(&app, &admin, "q=evacuation").await.is_empty());
+
+    let renamed = app
+        .patch(
+            &format!("/users/{}", data.faculty.id),
+            &admin,
+            &serde_json::json!({"name": "Asha Kulkarni"}),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(
+        ids(&app, &admin, "q=kulkarni&sort=scheduled_start").await,
+        nth(&data, &[1, 2, 3, 4, 5])
+    );
+    assert!(ids(&app, &admin, "q=rao").await.is_empty());
+
+    let session: Value = json(
+        app.get(&format!("/completions/{}", data.ids[0]), &admin)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let code = session["completion_code"].as_str().unwrap();
+    // A code typed whole, hyphens and all, in any case.
+    assert_eq!(
+        ids(&app, &admin, &format!("q={}", code.to_lowercase())).await,
+        nth(&data, &[1])
+    );
+}

@@ -28,7 +28,7 @@ use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
 use crate::services::sessions::query::filtered;
-use crate::services::stats::sql;
+use crate::services::sql;
 use crate::storage::{self, Storage};
 
 /// The longest description kept.

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::reload;
+use super::search::documents::{self, Sessions};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
 use crate::domain::times::check_span;
@@ -80,6 +81,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    documents::refresh(&txn, Sessions::Ids(vec![created.id])).await?;
     Change {
         actor: Some(caller.id()),
         branch: Some(branch_id),

@@ -9,7 +9,7 @@ pub mod edit;
 pub mod position;
 pub mod query;
 pub mod review;
-mod search;
+pub mod search;
 pub mod transitions;
 mod write;
 

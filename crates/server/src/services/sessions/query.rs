@@ -151,8 +151,12 @@ pub async fn filtered(
         condition = condition.add(completion::Column::CompletedAt.is_not_null());
     }
     condition = condition.add(date_range(db, caller, query.branch_id, query.from, query.to).await?);
-    if let Some(q) = &query.q {
-        condition = condition.add(search::matches(q));
+    if let Some(found) = query
+        .q
+        .as_deref()
+        .and_then(|q| search::matches(db.get_database_backend(), q))
+    {
+        condition = condition.add(found);
     }
     Ok(condition)
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::codes::ATTEMPTS;
+use super::search::documents::{self, Sessions};
 use super::{SessionRow, find_visible, reload};
 use crate::audit::{self, Change, Entity};
 use crate::clock;
@@ -162,6 +163,7 @@ async fn write_once(
             Ok(Written::Moved)
         }
         Ok(_) => {
+            documents::refresh(&txn, Sessions::Ids(vec![row.id])).await?;
             Change {
                 actor: Some(caller.id()),
                 branch: Some(row.branch_id),

@@ -8,9 +8,9 @@ use lectern_api_types::schedule::CompletionStatus;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait};
 
-use super::sql::custom;
 use crate::entities::completion;
 use crate::services::ServiceResult;
+use crate::services::sql::custom;
 
 /// The median of `late_minutes` over the completed sessions `condition`
 /// selects, for each value of `group` (one group, keyed 0, without one).

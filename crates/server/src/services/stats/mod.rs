@@ -4,7 +4,6 @@
 
 mod median;
 mod periods;
-pub(crate) mod sql;
 
 use std::collections::HashMap;
 
@@ -24,7 +23,7 @@ use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{batch, branch, completion, user};
 use crate::services::sessions::in_scope;
 use crate::services::sessions::query::{date_range, filter_timezone};
-use crate::services::{ServiceError, ServiceResult};
+use crate::services::{ServiceError, ServiceResult, sql};
 
 use periods::Period;
 
