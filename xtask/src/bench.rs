@@ -108,23 +108,25 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
         out.reads(backend.name(), "list", &list, &sql_list);
         out.reads(backend.name(), "get", &get, &sql_get);
 
-        let (summary, breakdown) = dashboard_loads(settings, &small.serve(&binaries)?)?;
+        let (summary, breakdown, search) = dashboard_loads(settings, &small.serve(&binaries)?)?;
         dashboards.push(report::Dashboard {
             backend: backend.name(),
             sessions: SMALL,
             list,
             summary,
             breakdown,
+            search,
         });
         let large_server = large.serve(&binaries)?;
         let large_list = list_load(settings, &large_server)?;
-        let (summary, breakdown) = dashboard_loads(settings, &large_server)?;
+        let (summary, breakdown, search) = dashboard_loads(settings, &large_server)?;
         dashboards.push(report::Dashboard {
             backend: backend.name(),
             sessions: settings.large,
             list: large_list,
             summary,
             breakdown,
+            search,
         });
         scale.push((backend.name(), list, large_list));
     }
@@ -155,9 +157,10 @@ fn list_load(settings: &Settings, server: &LocalServer) -> Result<Load> {
     })
 }
 
-/// The dashboard's two reads as the super admin: one branch's figures for
-/// last month, and the same broken down by faculty.
-fn dashboard_loads(settings: &Settings, server: &LocalServer) -> Result<(Load, Load)> {
+/// The dashboard's two reads as the super admin (one branch's figures for
+/// last month, and the same broken down by faculty) and a search of the
+/// whole list that matches nothing.
+fn dashboard_loads(settings: &Settings, server: &LocalServer) -> Result<(Load, Load, Load)> {
     let token = server.login(DIRECTOR)?;
     let (from, to) = last_month();
     let range = format!("branch_id=1&from={from}&to={to}");
@@ -169,6 +172,7 @@ fn dashboard_loads(settings: &Settings, server: &LocalServer) -> Result<(Load, L
     Ok((
         load(format!("/api/v1/stats/summary?{range}"))?,
         load(format!("/api/v1/stats/breakdown?group_by=faculty&{range}"))?,
+        load("/api/v1/completions?limit=20&q=zyzzyva".to_owned())?,
     ))
 }
 
