@@ -263,3 +263,25 @@ async fn attachment_totals_tell_what_the_zip_would_hold() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_export_of_nothing_is_a_valid_empty_file_in_every_format() {
+    let app = TestApp::spawn().await;
+    let data = dataset(&app).await;
+    let faculty = app.login(&data.colleague).await;
+    let nothing = "status=cancelled";
+
+    let (_, _, sheet) = download(&app, &faculty, &format!("format=xlsx&{nothing}")).await;
+    let mut workbook = Xlsx::new(Cursor::new(sheet)).expect("an XLSX workbook");
+    let range = workbook
+        .worksheet_range("Sessions")
+        .expect("the Sessions sheet");
+    assert_eq!(range.height(), 1, "the header row alone");
+
+    let (_, _, report) = download(&app, &faculty, &format!("format=pdf&{nothing}")).await;
+    assert!(report.starts_with(b"%PDF-"));
+    if let Some(text) = pdf_text(&report) {
+        assert!(text.contains("status = cancelled"), "{text}");
+        assert!(text.contains("Totals: 0 sessions"), "{text}");
+    }
+}
