@@ -55,7 +55,7 @@ fn instant(bound: DateOrInstant, timezone: Option<BranchTimezone>, is_end: bool)
     }
 }
 
-pub(crate) async fn date_range(
+async fn date_range(
     db: &DatabaseConnection,
     caller: &AuthUser,
     branch_id: Option<i64>,

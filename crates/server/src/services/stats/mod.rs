@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lectern_api_types::schedule::{CompletionStatus, Review};
-use lectern_api_types::sessions::ON_TIME_MINUTES;
+use lectern_api_types::sessions::{CompletionFilter, ON_TIME_MINUTES};
 use lectern_api_types::stats::{Breakdown, BreakdownItem, GroupBy, StatsFilter, Summary};
 use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Alias, Expr, Func};
@@ -21,8 +21,7 @@ use sea_orm::{
 use crate::clock;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{batch, branch, completion, user};
-use crate::services::sessions::in_scope;
-use crate::services::sessions::query::{date_range, filter_timezone};
+use crate::services::sessions::query::{filter_timezone, filtered};
 use crate::services::{ServiceError, ServiceResult, sql};
 
 use periods::Period;
@@ -134,23 +133,22 @@ fn with_counters(
         )
 }
 
-/// The sessions the figures count.
+/// The sessions the figures count: those the session list selects with the
+/// same filters, so a figure and the list it links to always agree.
 async fn counted(
     db: &DatabaseConnection,
     caller: &AuthUser,
     filter: &StatsFilter,
 ) -> ServiceResult<Condition> {
-    let mut condition = in_scope(caller);
-    if let Some(branch_id) = filter.branch_id {
-        condition = condition.add(completion::Column::BranchId.eq(branch_id));
-    }
-    if let Some(user_id) = filter.user_id {
-        condition = condition.add(completion::Column::UserId.eq(user_id));
-    }
-    if let Some(batch_id) = filter.batch_id {
-        condition = condition.add(completion::Column::BatchId.eq(batch_id));
-    }
-    Ok(condition.add(date_range(db, caller, filter.branch_id, filter.from, filter.to).await?))
+    let list = CompletionFilter {
+        from: filter.from,
+        to: filter.to,
+        branch_id: filter.branch_id,
+        user_id: filter.user_id,
+        batch_id: filter.batch_id,
+        ..CompletionFilter::default()
+    };
+    filtered(db, caller, &list).await
 }
 
 pub async fn summary(
