@@ -16,6 +16,7 @@ mod m20261129_000007_password_change;
 mod m20261129_000008_downloads;
 mod m20261129_000009_completion_order;
 mod m20261129_000010_session_search;
+mod m20261129_000011_stats_index;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_downloads::Migration),
             Box::new(m20261129_000009_completion_order::Migration),
             Box::new(m20261129_000010_session_search::Migration),
+            Box::new(m20261129_000011_stats_index::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The few expressions whose SQL differs between the databases.
 
 use sea_orm::DbBackend;
-use sea_orm::sea_query::{Expr, IntoColumnRef};
+use sea_orm::sea_query::Expr;
 
 /// A custom expression: each `{}` of `template` takes the next of `exprs`,
 /// written as the backend's own placeholder (`$1` on PostgreSQL, `?`
@@ -20,29 +20,6 @@ pub fn custom(backend: DbBackend, template: &str, exprs: Vec<Expr>) -> Expr {
     Expr::cust_with_exprs(text, exprs)
 }
 
-/// Whole minutes from `start` to `end`, as a 32-bit integer (so that
-/// PostgreSQL's `SUM` of it is a `bigint`, not a `numeric`).
-pub fn minutes_between(
-    backend: DbBackend,
-    start: impl IntoColumnRef,
-    end: impl IntoColumnRef,
-) -> Expr {
-    let (start, end) = (Expr::col(start), Expr::col(end));
-    match backend {
-        DbBackend::Postgres => custom(
-            backend,
-            "CAST(FLOOR(EXTRACT(EPOCH FROM ({} - {})) / 60) AS INTEGER)",
-            vec![end, start],
-        ),
-        DbBackend::MySql => custom(backend, "TIMESTAMPDIFF(MINUTE, {}, {})", vec![start, end]),
-        _ => custom(
-            backend,
-            "((CAST(strftime('%s', {}) AS INTEGER) - CAST(strftime('%s', {}) AS INTEGER)) / 60)",
-            vec![end, start],
-        ),
-    }
-}
-
 /// `SUM(value)` as a 64-bit integer, 0 over no rows: MySQL sums integers
 /// into a `DECIMAL` and PostgreSQL sums `bigint`s into a `numeric`, and
 /// neither decodes as one.
@@ -57,41 +34,32 @@ pub fn sum_i64(backend: DbBackend, value: Expr) -> Expr {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+    use sea_orm::sea_query::{
+        Alias, MysqlQueryBuilder, PostgresQueryBuilder, Query, SqliteQueryBuilder,
+    };
 
     use super::*;
-    use crate::entities::completion;
 
-    fn total_minutes(backend: DbBackend) -> sea_orm::sea_query::SelectStatement {
-        let minutes = minutes_between(
-            backend,
-            (completion::Entity, completion::Column::ScheduledStart),
-            (completion::Entity, completion::Column::ScheduledEnd),
-        );
+    fn total(backend: DbBackend) -> sea_orm::sea_query::SelectStatement {
         Query::select()
-            .expr(sum_i64(backend, minutes))
-            .from(completion::Entity)
+            .expr(sum_i64(backend, Expr::col(Alias::new("late_minutes"))))
+            .from(Alias::new("session_completions"))
             .take()
     }
 
     #[test]
-    fn each_backend_gets_its_own_arithmetic_with_the_columns_in_place() {
+    fn each_backend_sums_into_a_64_bit_integer_with_the_column_in_place() {
         assert_eq!(
-            total_minutes(DbBackend::Sqlite).to_string(SqliteQueryBuilder),
-            "SELECT COALESCE(SUM(((CAST(strftime('%s', \"session_completions\".\"scheduled_end\") AS INTEGER) \
-             - CAST(strftime('%s', \"session_completions\".\"scheduled_start\") AS INTEGER)) / 60)), 0) \
-             FROM \"session_completions\""
+            total(DbBackend::Sqlite).to_string(SqliteQueryBuilder),
+            "SELECT COALESCE(SUM(\"late_minutes\"), 0) FROM \"session_completions\""
         );
         assert_eq!(
-            total_minutes(DbBackend::Postgres).to_string(PostgresQueryBuilder),
-            "SELECT CAST(COALESCE(SUM(CAST(FLOOR(EXTRACT(EPOCH FROM (\"session_completions\".\"scheduled_end\" \
-             - \"session_completions\".\"scheduled_start\")) / 60) AS INTEGER)), 0) AS BIGINT) \
-             FROM \"session_completions\""
+            total(DbBackend::Postgres).to_string(PostgresQueryBuilder),
+            "SELECT CAST(COALESCE(SUM(\"late_minutes\"), 0) AS BIGINT) FROM \"session_completions\""
         );
         assert_eq!(
-            total_minutes(DbBackend::MySql).to_string(MysqlQueryBuilder),
-            "SELECT CAST(COALESCE(SUM(TIMESTAMPDIFF(MINUTE, `session_completions`.`scheduled_start`, \
-             `session_completions`.`scheduled_end`)), 0) AS SIGNED) FROM `session_completions`"
+            total(DbBackend::MySql).to_string(MysqlQueryBuilder),
+            "SELECT CAST(COALESCE(SUM(`late_minutes`), 0) AS SIGNED) FROM `session_completions`"
         );
     }
 }

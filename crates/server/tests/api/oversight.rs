@@ -262,6 +262,33 @@ async fn the_summary_counts_the_period_in_the_callers_scope() {
         (Some(7), Some(5))
     );
 
+    // Correcting a record's times moves its minutes in the figures.
+    let faculty_token = app.login(&data.faculty).await;
+    let returned = data.ids[2];
+    let version = app
+        .get(&format!("/completions/{returned}"), &faculty_token)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["version"]
+        .clone();
+    let corrected = app
+        .patch(
+            &format!("/completions/{returned}"),
+            &faculty_token,
+            &json!({"version": version, "actual_end_time": "2026-03-09T05:33:00Z"}),
+        )
+        .await;
+    assert_eq!(corrected.status(), StatusCode::OK);
+    let march = summary(&app, &admin, "?from=2026-03-01&to=2026-03-31").await;
+    assert_eq!(
+        (
+            march["scheduled_minutes"].as_i64(),
+            march["actual_minutes"].as_i64()
+        ),
+        (Some(270), Some(270))
+    );
+
     // Another branch's figures are not the branch admin's to filter by.
     let goa = summary(
         &app,

@@ -15,7 +15,7 @@ use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
     ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _, FromQueryResult,
-    JoinType, QueryFilter as _, QueryResult, QuerySelect as _, RelationTrait as _, Select,
+    QueryFilter as _, QueryResult, QuerySelect as _, Select,
 };
 
 use crate::clock;
@@ -61,6 +61,16 @@ impl Counters {
     }
 }
 
+/// The scheduled and the actual length of each session in whole minutes,
+/// which the database generates from its times and keeps in the indexes
+/// the figures read (migration 11); the entity leaves them out, since
+/// nothing writes them.
+#[derive(Clone, Copy, sea_orm::DeriveIden)]
+enum Minutes {
+    ScheduledMinutes,
+    ActualMinutes,
+}
+
 /// `COUNT` of the rows that meet `condition`.
 fn count_where(condition: Condition) -> Expr {
     Func::count(Expr::case(condition, Expr::val(1_i64))).into()
@@ -76,18 +86,10 @@ fn with_counters(
         || Condition::all().add(completion::Column::Status.eq(CompletionStatus::Completed));
     let pending = || Condition::all().add(completion::Column::Status.eq(CompletionStatus::Pending));
     let reviewed = |review: Review| Condition::all().add(completion::Column::Review.eq(review));
-    let minutes_of_completed = |start: completion::Column, end: completion::Column| {
+    let minutes_of_completed = |column: Minutes| {
         sql::sum_i64(
             backend,
-            Expr::case(
-                completed(),
-                sql::minutes_between(
-                    backend,
-                    (completion::Entity, start),
-                    (completion::Entity, end),
-                ),
-            )
-            .into(),
+            Expr::case(completed(), Expr::col((completion::Entity, column))).into(),
         )
     };
     select
@@ -118,17 +120,11 @@ fn with_counters(
             "on_time",
         )
         .expr_as(
-            minutes_of_completed(
-                completion::Column::ScheduledStart,
-                completion::Column::ScheduledEnd,
-            ),
+            minutes_of_completed(Minutes::ScheduledMinutes),
             "scheduled_minutes",
         )
         .expr_as(
-            minutes_of_completed(
-                completion::Column::ActualStart,
-                completion::Column::ActualEnd,
-            ),
+            minutes_of_completed(Minutes::ActualMinutes),
             "actual_minutes",
         )
 }
@@ -177,8 +173,6 @@ pub async fn summary(
 /// One row of a grouped aggregate.
 struct GroupRow {
     group: Option<i64>,
-    label: Option<String>,
-    detail: Option<String>,
     counters: Counters,
 }
 
@@ -186,11 +180,43 @@ impl FromQueryResult for GroupRow {
     fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, sea_orm::DbErr> {
         Ok(GroupRow {
             group: row.try_get(prefix, "group_id")?,
-            label: row.try_get(prefix, "label")?,
-            detail: row.try_get(prefix, "detail")?,
             counters: Counters::from_query_result(row, prefix)?,
         })
     }
+}
+
+/// The names of the people, batches or branches a breakdown found, read
+/// once the rows are grouped rather than joined to each of thousands of
+/// sessions.
+async fn labels(
+    db: &DatabaseConnection,
+    group_by: GroupBy,
+    ids: Vec<i64>,
+) -> ServiceResult<HashMap<i64, String>> {
+    Ok(match group_by {
+        GroupBy::Faculty => user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|person| (person.id, person.name))
+            .collect(),
+        GroupBy::Batch => batch::Entity::find()
+            .filter(batch::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|batch| (batch.id, format!("{} · {}", batch.code, batch.name)))
+            .collect(),
+        GroupBy::Branch => branch::Entity::find()
+            .filter(branch::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|branch| (branch.id, branch.name))
+            .collect(),
+        GroupBy::Week | GroupBy::Month => HashMap::new(),
+    })
 }
 
 /// The key of each session's group, as SQL.
@@ -277,31 +303,11 @@ pub async fn breakdown(
     )
     .expr_as(group.clone(), "group_id")
     .filter(condition.clone());
-    let no_text = || Expr::cust("NULL");
     let select = match group_by {
-        GroupBy::Faculty => select
-            .expr_as(Expr::col((user::Entity, user::Column::Name)), "label")
-            .expr_as(no_text(), "detail")
-            .join(JoinType::InnerJoin, completion::Relation::User.def())
-            .group_by(completion::Column::UserId)
-            .group_by(Expr::col((user::Entity, user::Column::Name))),
-        GroupBy::Batch => select
-            .expr_as(Expr::col((batch::Entity, batch::Column::Code)), "label")
-            .expr_as(Expr::col((batch::Entity, batch::Column::Name)), "detail")
-            .join(JoinType::LeftJoin, completion::Relation::Batch.def())
-            .group_by(completion::Column::BatchId)
-            .group_by(Expr::col((batch::Entity, batch::Column::Code)))
-            .group_by(Expr::col((batch::Entity, batch::Column::Name))),
-        GroupBy::Branch => select
-            .expr_as(Expr::col((branch::Entity, branch::Column::Name)), "label")
-            .expr_as(no_text(), "detail")
-            .join(JoinType::InnerJoin, completion::Relation::Branch.def())
-            .group_by(completion::Column::BranchId)
-            .group_by(Expr::col((branch::Entity, branch::Column::Name))),
-        GroupBy::Week | GroupBy::Month => select
-            .expr_as(no_text(), "label")
-            .expr_as(no_text(), "detail")
-            .group_by(Expr::col(Alias::new("group_id"))),
+        GroupBy::Faculty => select.group_by(completion::Column::UserId),
+        GroupBy::Batch => select.group_by(completion::Column::BatchId),
+        GroupBy::Branch => select.group_by(completion::Column::BranchId),
+        GroupBy::Week | GroupBy::Month => select.group_by(Expr::col(Alias::new("group_id"))),
     };
     let rows = select.into_model::<GroupRow>().all(db).await?;
     let medians = median::late_minutes(db, condition, Some(group)).await?;
@@ -311,16 +317,21 @@ pub async fn breakdown(
     };
 
     let items = if periods.is_empty() {
+        let names = labels(
+            db,
+            group_by,
+            rows.iter().filter_map(|row| row.group).collect(),
+        )
+        .await?;
         let mut items: Vec<BreakdownItem> = rows
             .into_iter()
             .map(|row| {
                 let key = row
                     .group
                     .map_or_else(|| "adhoc".to_owned(), |id| id.to_string());
-                let label = match (row.group, &row.label, &row.detail) {
-                    (None, _, _) => "Ad-hoc sessions".to_owned(),
-                    (Some(_), Some(code), Some(name)) => format!("{code} · {name}"),
-                    (Some(id), label, _) => label.clone().unwrap_or_else(|| format!("#{id}")),
+                let label = match row.group {
+                    None => "Ad-hoc sessions".to_owned(),
+                    Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
                 };
                 BreakdownItem {
                     key,
