@@ -17,6 +17,7 @@ mod m20261129_000008_downloads;
 mod m20261129_000009_completion_order;
 mod m20261129_000010_session_search;
 mod m20261129_000011_stats_index;
+mod m20261129_000012_refresh_grace;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_completion_order::Migration),
             Box::new(m20261129_000010_session_search::Migration),
             Box::new(m20261129_000011_stats_index::Migration),
+            Box::new(m20261129_000012_refresh_grace::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use anyhow::Context as _;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, Accounts, LoginLimiter, secret};
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
@@ -73,6 +74,7 @@ impl Application {
             tokens: AccessTokens::new(&secret),
             accounts: Accounts::new(config.account_cache()),
             links: LinkSigner::new(&secret),
+            rotation: Rotation::new(&secret),
             storage,
             login_limiter: LoginLimiter::new(
                 config.login_attempts_per_account,

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, Accounts, LoginLimiter};
 use crate::config::Config;
 use crate::services::attachments::links::LinkSigner;
@@ -16,6 +17,7 @@ pub struct AppState {
     /// The accounts behind tokens, read through a short cache.
     pub accounts: Accounts,
     pub links: LinkSigner,
+    pub rotation: Rotation,
     pub storage: Arc<dyn Storage>,
     pub login_limiter: LoginLimiter,
     pub config: Config,

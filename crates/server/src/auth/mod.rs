@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod extractor;
 pub mod password;
 pub mod rate_limit;
+pub mod rotation;
 pub mod secret;
 pub mod tokens;
 

@@ -14,6 +14,9 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub replaced_by_id: Option<i64>,
+    /// Which client spent the token (SHA-256 of its address and user
+    /// agent, hex), so its own second presentation can be told apart.
+    pub spent_by: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -15,6 +15,7 @@ use lectern_api_types::auth::{
 };
 use lectern_api_types::users::User;
 
+use crate::auth::rotation::client_fingerprint;
 use crate::domain::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{SmallBody, ValidJson, parse_json};
@@ -77,7 +78,9 @@ pub async fn login(
 ///
 /// Send the token in the body, or let the browser send its cookie (then
 /// the request must carry our own `Origin`). Each refresh token works once:
-/// presenting a spent one revokes every session of that sign-in.
+/// presenting a spent one revokes every session of that sign-in, except
+/// that the client which spent it may present it again within 10 seconds
+/// (two tabs refreshing together) and is told the same new pair.
 #[utoipa::path(
     operation_id = "refresh_token",
     tag = "auth",
@@ -100,7 +103,16 @@ pub async fn refresh(
     let token = token.ok_or_else(|| {
         ApiError::Unauthorized("Send the refresh token in the body or its cookie.".into())
     })?;
-    match service::refresh(&state.db, &state.tokens, &token).await {
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let presenter = service::Presenter {
+        rotation: &state.rotation,
+        client: client_fingerprint(&client_address(&req, &state).to_string(), user_agent),
+    };
+    match service::refresh(&state.db, &state.tokens, &presenter, &token).await {
         Ok(issued) => Ok(signed_in(&req, issued, delivery)),
         Err(failure) => {
             let error = ApiError::from(failure);

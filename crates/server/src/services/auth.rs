@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use lectern_api_types::users::User;
 use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
@@ -13,8 +13,10 @@ use sea_orm::{
 };
 use sha2::{Digest as _, Sha256};
 
+use super::error::violates_unique;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
+use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, password};
 use crate::clock;
 use crate::domain::{AuthUser, Email};
@@ -81,12 +83,13 @@ fn principal(account: &user::Model) -> ServiceResult<AuthUser> {
     })
 }
 
+/// Stores `token` (its hash) as the live token of `family`.
 async fn store_token<C: ConnectionTrait>(
     db: &C,
     user_id: i64,
     family: String,
-) -> Result<(i64, String), AuthFailure> {
-    let token = new_refresh_token();
+    token: String,
+) -> Result<(refresh_token::Model, String), sea_orm::DbErr> {
     let now = clock::now();
     let stored = refresh_token::ActiveModel {
         user_id: Set(user_id),
@@ -95,26 +98,32 @@ async fn store_token<C: ConnectionTrait>(
         expires_at: Set(now + Duration::days(REFRESH_TOKEN_DAYS)),
         revoked_at: Set(None),
         replaced_by_id: Set(None),
+        spent_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok((stored.id, token))
+    Ok((stored, token))
 }
 
+/// The pair for `account`: an access token dated `at` (the moment its
+/// refresh token was stored, so the same pair can be told again) and
+/// `refresh_token`.
 fn issue(
     tokens: &AccessTokens,
     account: user::Model,
     refresh_token: String,
+    at: DateTime<Utc>,
 ) -> Result<Issued, AuthFailure> {
     let access_token = tokens
-        .issue(&principal(&account)?, clock::now())
+        .issue(&principal(&account)?, at)
         .map_err(ServiceError::from)?;
+    let left = crate::auth::tokens::ACCESS_TOKEN_SECONDS - (clock::now() - at).num_seconds();
     Ok(Issued {
         access_token,
-        expires_in: crate::auth::tokens::ACCESS_TOKEN_SECONDS.unsigned_abs(),
+        expires_in: left.max(0).unsigned_abs(),
         refresh_token,
         user: account.into(),
     })
@@ -143,8 +152,9 @@ pub async fn login(
     if !account.active {
         return Err(AuthFailure::Deactivated);
     }
-    let (_, refresh_token) = store_token(db, account.id, new_family()).await?;
-    issue(tokens, account, refresh_token)
+    let (stored, refresh_token) =
+        store_token(db, account.id, new_family(), new_refresh_token()).await?;
+    issue(tokens, account, refresh_token, stored.created_at)
 }
 
 async fn revoke_family<C: ConnectionTrait>(db: &C, family: &str) -> Result<(), sea_orm::DbErr> {
@@ -157,42 +167,87 @@ async fn revoke_family<C: ConnectionTrait>(db: &C, family: &str) -> Result<(), s
     Ok(())
 }
 
+/// How long after spending a refresh token its client may present it again
+/// and be told the same new pair: long enough for two tabs that refreshed
+/// together, or a retry after a lost answer.
+pub const REPLAY_SECONDS: i64 = 10;
+
+/// Who presents a token, and the key that names its successor.
+pub struct Presenter<'a> {
+    pub rotation: &'a Rotation,
+    /// [`crate::auth::rotation::client_fingerprint`] of the request.
+    pub client: String,
+}
+
 /// Trades a refresh token for a new pair. The presented token is spent;
-/// presenting it again, by anyone, revokes its whole family, since one of
-/// the two holders must be a thief.
+/// presenting it again revokes its whole family, since one of the two
+/// holders must be a thief, unless the client that spent it presents it
+/// again within [`REPLAY_SECONDS`] while the pair it got is still unused:
+/// then it is told that pair again.
 pub async fn refresh(
     db: &DatabaseConnection,
     tokens: &AccessTokens,
+    presenter: &Presenter<'_>,
     presented: &str,
 ) -> Result<Issued, AuthFailure> {
-    let stored = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(hash_token(presented)))
-        .one(db)
-        .await?
-        .ok_or(AuthFailure::InvalidRefreshToken)?;
-    if stored.replaced_by_id.is_some() {
-        revoke_family(db, &stored.family).await?;
-        tracing::warn!(
-            user_id = stored.user_id,
-            "refresh token reused; family revoked"
-        );
-        return Err(AuthFailure::RefreshTokenReused);
+    let successor = presenter.rotation.successor(presented);
+    // A second pass only follows a race lost to another request with the
+    // same token, which has spent it by then.
+    for _ in 0..2 {
+        let stored = refresh_token::Entity::find()
+            .filter(refresh_token::Column::TokenHash.eq(hash_token(presented)))
+            .one(db)
+            .await?
+            .ok_or(AuthFailure::InvalidRefreshToken)?;
+        if stored.replaced_by_id.is_some() {
+            return replay(db, tokens, presenter, stored, successor).await;
+        }
+        if stored.revoked_at.is_some() || stored.expires_at <= clock::now() {
+            return Err(AuthFailure::InvalidRefreshToken);
+        }
+        let account = active_account(db, stored.user_id).await?;
+        if let Some((new, token)) = spend(db, &stored, &presenter.client, successor.clone()).await?
+        {
+            return issue(tokens, account, token, new.created_at);
+        }
     }
-    if stored.revoked_at.is_some() || stored.expires_at <= clock::now() {
-        return Err(AuthFailure::InvalidRefreshToken);
-    }
-    let account = user::Entity::find_by_id(stored.user_id)
+    Err(AuthFailure::RefreshTokenReused)
+}
+
+async fn active_account(db: &DatabaseConnection, id: i64) -> Result<user::Model, AuthFailure> {
+    user::Entity::find_by_id(id)
         .one(db)
         .await?
         .filter(|account| account.active)
-        .ok_or(AuthFailure::InvalidRefreshToken)?;
+        .ok_or(AuthFailure::InvalidRefreshToken)
+}
 
+/// Stores `successor` and marks `stored` spent by `client`, in one
+/// transaction; `None` when another request spent it first (the
+/// successor, the same for both, is then already taken).
+async fn spend(
+    db: &DatabaseConnection,
+    stored: &refresh_token::Model,
+    client: &str,
+    successor: String,
+) -> Result<Option<(refresh_token::Model, String)>, AuthFailure> {
     let txn = db.begin().await?;
-    let (new_id, new_token) = store_token(&txn, account.id, stored.family.clone()).await?;
-    // Only the first of two racing refreshes may spend the token.
+    let inserted = store_token(&txn, stored.user_id, stored.family.clone(), successor).await;
+    let (new, token) = match inserted {
+        Ok(new) => new,
+        Err(err) if violates_unique(&err, "token_hash") => {
+            txn.rollback().await?;
+            return Ok(None);
+        }
+        Err(other) => return Err(other.into()),
+    };
     let spent = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::ReplacedById, Expr::value(new_id))
-        .col_expr(refresh_token::Column::UpdatedAt, Expr::value(clock::now()))
+        .col_expr(refresh_token::Column::ReplacedById, Expr::value(new.id))
+        .col_expr(refresh_token::Column::SpentBy, Expr::value(client))
+        .col_expr(
+            refresh_token::Column::UpdatedAt,
+            Expr::value(new.created_at),
+        )
         .filter(refresh_token::Column::Id.eq(stored.id))
         .filter(refresh_token::Column::ReplacedById.is_null())
         .filter(refresh_token::Column::RevokedAt.is_null())
@@ -200,11 +255,56 @@ pub async fn refresh(
         .await?;
     if spent.rows_affected != 1 {
         txn.rollback().await?;
-        revoke_family(db, &stored.family).await?;
-        return Err(AuthFailure::RefreshTokenReused);
+        return Ok(None);
     }
     txn.commit().await?;
-    issue(tokens, account, new_token)
+    Ok(Some((new, token)))
+}
+
+/// A spent token presented again: the same pair for the client that spent
+/// it a moment ago, else the family revoked.
+async fn replay(
+    db: &DatabaseConnection,
+    tokens: &AccessTokens,
+    presenter: &Presenter<'_>,
+    spent: refresh_token::Model,
+    successor: String,
+) -> Result<Issued, AuthFailure> {
+    let next = match spent.replaced_by_id {
+        Some(id) => refresh_token::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let replayable =
+        next.filter(|next| may_replay(&spent, next, &presenter.client, &successor, clock::now()));
+    if let Some(next) = replayable {
+        let account = active_account(db, next.user_id).await?;
+        return issue(tokens, account, successor, next.created_at);
+    }
+    revoke_family(db, &spent.family).await?;
+    tracing::warn!(
+        user_id = spent.user_id,
+        "refresh token reused; family revoked"
+    );
+    Err(AuthFailure::RefreshTokenReused)
+}
+
+/// Whether `spent`, presented again by `client` at `now`, may be answered
+/// with `next`, the token it was traded for: the same client, within
+/// [`REPLAY_SECONDS`], `next` still live and unused, and `successor` (what
+/// the presented token names) really is `next`.
+fn may_replay(
+    spent: &refresh_token::Model,
+    next: &refresh_token::Model,
+    client: &str,
+    successor: &str,
+    now: DateTime<Utc>,
+) -> bool {
+    spent.spent_by.as_deref() == Some(client)
+        && (now - spent.updated_at).num_seconds() <= REPLAY_SECONDS
+        && next.replaced_by_id.is_none()
+        && next.revoked_at.is_none()
+        && next.expires_at > now
+        && next.token_hash == hash_token(successor)
 }
 
 /// Ends the sign-in the token belongs to. Unknown tokens are ignored, so
@@ -273,7 +373,80 @@ pub async fn change_password(
     }
     .record(&txn)
     .await?;
-    let (_, refresh_token) = store_token(&txn, account.id, new_family()).await?;
+    let (stored, refresh_token) =
+        store_token(&txn, account.id, new_family(), new_refresh_token()).await?;
     txn.commit().await?;
-    issue(tokens, account, refresh_token)
+    issue(tokens, account, refresh_token, stored.created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone as _, Utc};
+
+    use super::*;
+
+    const CLIENT: &str = "tab-one";
+
+    fn token(id: i64, hash: String) -> refresh_token::Model {
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap();
+        refresh_token::Model {
+            id,
+            user_id: 7,
+            family: "family".into(),
+            token_hash: hash,
+            expires_at: at + Duration::days(REFRESH_TOKEN_DAYS),
+            revoked_at: None,
+            replaced_by_id: None,
+            spent_by: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    /// A token spent by [`CLIENT`] at 09:00 for `next`, whose token is "next".
+    fn spent_and_next() -> (refresh_token::Model, refresh_token::Model) {
+        let next = token(2, hash_token("next"));
+        let mut spent = token(1, hash_token("spent"));
+        spent.replaced_by_id = Some(next.id);
+        spent.spent_by = Some(CLIENT.into());
+        (spent, next)
+    }
+
+    #[test]
+    fn the_client_that_spent_a_token_may_present_it_again_for_a_few_seconds() {
+        let (spent, next) = spent_and_next();
+        let at = |seconds| spent.updated_at + Duration::seconds(seconds);
+        assert!(may_replay(&spent, &next, CLIENT, "next", at(0)));
+        assert!(may_replay(
+            &spent,
+            &next,
+            CLIENT,
+            "next",
+            at(REPLAY_SECONDS)
+        ));
+        assert!(!may_replay(
+            &spent,
+            &next,
+            CLIENT,
+            "next",
+            at(REPLAY_SECONDS + 1)
+        ));
+    }
+
+    #[test]
+    fn anyone_else_or_a_used_successor_is_reuse() {
+        let (spent, next) = spent_and_next();
+        let now = spent.updated_at;
+        assert!(!may_replay(&spent, &next, "tab-elsewhere", "next", now));
+        assert!(!may_replay(&spent, &next, CLIENT, "another", now));
+        let mut used = next.clone();
+        used.replaced_by_id = Some(3);
+        assert!(!may_replay(&spent, &used, CLIENT, "next", now));
+        let mut revoked = next.clone();
+        revoked.revoked_at = Some(now);
+        assert!(!may_replay(&spent, &revoked, CLIENT, "next", now));
+        let mut unmarked = spent;
+        unmarked.spent_by = None;
+        assert!(!may_replay(&unmarked, &next, CLIENT, "next", now));
+    }
 }

@@ -1,6 +1,6 @@
 use lectern_api_types::Role;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE, USER_AGENT};
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, assert_problem, json};
@@ -107,8 +107,14 @@ async fn login_for_body_token(app: &TestApp, email: &str) -> Value {
 }
 
 async fn refresh_with_body(app: &TestApp, token: &str) -> reqwest::Response {
+    refresh_as(app, token, "lectern-tests").await
+}
+
+/// A refresh from a client that names itself `user_agent`.
+async fn refresh_as(app: &TestApp, token: &str, user_agent: &str) -> reqwest::Response {
     app.client
         .post(app.api("/auth/refresh"))
+        .header(USER_AGENT, user_agent)
         .json(&json!({"refresh_token": token}))
         .send()
         .await
@@ -137,9 +143,10 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_sign_in() {
     .await;
     assert_eq!(me["id"], user.id);
 
-    // Someone replays the spent token: refused, and the live one dies with it.
+    // Someone else replays the spent token: refused, and the live one dies
+    // with it.
     let replay = assert_problem(
-        refresh_with_body(&app, &first_refresh).await,
+        refresh_as(&app, &first_refresh, "a thief's browser").await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
@@ -154,6 +161,40 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_sign_in() {
     let other = login_for_body_token(&app, &user.email).await;
     let renewed = refresh_with_body(&app, other["refresh_token"].as_str().unwrap()).await;
     assert_eq!(renewed.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_client_that_spent_a_token_gets_the_same_pair_for_it_a_moment_later() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("PUNE", "Asia/Kolkata").await;
+    let user = app.create_user(Role::Faculty, Some(branch)).await;
+    let login = login_for_body_token(&app, &user.email).await;
+    let spent = login["refresh_token"].as_str().unwrap().to_owned();
+
+    // Two tabs of one browser refresh with the same token at once.
+    let (one, two) = tokio::join!(
+        refresh_with_body(&app, &spent),
+        refresh_with_body(&app, &spent)
+    );
+    let one: Value = json(one, StatusCode::OK).await;
+    let two: Value = json(two, StatusCode::OK).await;
+    assert_eq!(one["refresh_token"], two["refresh_token"]);
+    assert_eq!(one["access_token"], two["access_token"]);
+    assert_ne!(one["refresh_token"].as_str(), Some(spent.as_str()));
+
+    // And once more, a retry after an answer lost on the way.
+    let again: Value = json(refresh_with_body(&app, &spent).await, StatusCode::OK).await;
+    assert_eq!(again["refresh_token"], one["refresh_token"]);
+
+    // The sign-in lives on: the new token rotates as usual, after which the
+    // old one is reuse even from the same client.
+    let next = one["refresh_token"].as_str().unwrap();
+    let _: Value = json(refresh_with_body(&app, next).await, StatusCode::OK).await;
+    assert_problem(
+        refresh_with_body(&app, &spent).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
 }
 
 #[tokio::test]
