@@ -107,9 +107,13 @@ pub async fn login(email: String, password: String) -> Result<TokenResponse, Api
     read(send(Request::post(&url("/auth/login")).json(&body)).await?).await
 }
 
-/// Renews the session from the HttpOnly refresh cookie.
+/// Renews the session from the HttpOnly refresh cookie, one tab at a time.
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
-    read(send(Request::post(&url("/auth/refresh")).json(&RefreshRequest::default())).await?).await
+    crate::tabs::exclusively("lectern-refresh", || async {
+        read(send(Request::post(&url("/auth/refresh")).json(&RefreshRequest::default())).await?)
+            .await
+    })
+    .await
 }
 
 pub async fn logout() -> Result<(), ApiError> {

@@ -11,6 +11,7 @@ mod filters;
 mod format;
 mod pages;
 mod session;
+mod tabs;
 mod upload;
 
 use leptos::prelude::*;
