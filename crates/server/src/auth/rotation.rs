@@ -6,10 +6,10 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
+use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 
-type HmacSha256 = Hmac<Sha256>;
+use super::secret::{derive_key, hmac};
 
 pub struct Rotation {
     key: Vec<u8>,
@@ -21,25 +21,18 @@ impl std::fmt::Debug for Rotation {
     }
 }
 
-fn mac(key: &[u8]) -> HmacSha256 {
-    HmacSha256::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"))
-}
-
 impl Rotation {
     /// A key of its own, so a successor can never pass as a link's or a
     /// token's signature.
     pub fn new(secret: &[u8]) -> Self {
-        let mut derive = mac(secret);
-        derive.update(b"lectern refresh rotation v1");
         Self {
-            key: derive.finalize().into_bytes().to_vec(),
+            key: derive_key(secret, "lectern refresh rotation v1"),
         }
     }
 
     /// The refresh token that replaces `spent`.
     pub fn successor(&self, spent: &str) -> String {
-        let mut successor = mac(&self.key);
+        let mut successor = hmac(&self.key);
         successor.update(spent.as_bytes());
         URL_SAFE_NO_PAD.encode(successor.finalize().into_bytes())
     }

@@ -1,4 +1,5 @@
-//! The HMAC key that signs access tokens.
+//! The HMAC key that signs access tokens, and the keys derived from it for
+//! the server's other signatures.
 
 use std::fs;
 use std::io::Write as _;
@@ -9,7 +10,26 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore as _;
 
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
+
 use crate::config::Secret;
+
+pub type HmacSha256 = Hmac<Sha256>;
+
+/// HMAC-SHA256 under `key`, which may have any length.
+pub fn hmac(key: &[u8]) -> HmacSha256 {
+    HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"))
+}
+
+/// A key of its own for `purpose`, so a signature made for one use of the
+/// secret can never pass for another's.
+pub fn derive_key(secret: &[u8], purpose: &str) -> Vec<u8> {
+    let mut derive = hmac(secret);
+    derive.update(purpose.as_bytes());
+    derive.finalize().into_bytes().to_vec()
+}
 
 const SECRET_FILE: &str = "jwt-secret";
 const MIN_SECRET_LEN: usize = 32;

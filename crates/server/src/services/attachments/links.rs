@@ -6,10 +6,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac as _;
 
-type HmacSha256 = Hmac<Sha256>;
+use crate::auth::secret::{derive_key, hmac};
 
 /// How long a link works.
 pub const LINK_SECONDS: i64 = 10 * 60;
@@ -35,19 +34,11 @@ impl std::fmt::Debug for LinkSigner {
     }
 }
 
-fn mac(key: &[u8]) -> HmacSha256 {
-    // HMAC takes keys of any length.
-    HmacSha256::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"))
-}
-
 impl LinkSigner {
     /// A key of its own, so a link signature can never pass as a token's.
     pub fn new(secret: &[u8]) -> Self {
-        let mut derive = mac(secret);
-        derive.update(b"lectern attachment links v1");
         Self {
-            key: derive.finalize().into_bytes().to_vec(),
+            key: derive_key(secret, "lectern attachment links v1"),
         }
     }
 
@@ -59,7 +50,7 @@ impl LinkSigner {
     }
 
     pub fn sign(&self, link: &Link) -> String {
-        let mut signer = mac(&self.key);
+        let mut signer = hmac(&self.key);
         signer.update(Self::message(link).as_bytes());
         URL_SAFE_NO_PAD.encode(signer.finalize().into_bytes())
     }
@@ -69,7 +60,7 @@ impl LinkSigner {
         let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
             return false;
         };
-        let mut checker = mac(&self.key);
+        let mut checker = hmac(&self.key);
         checker.update(Self::message(link).as_bytes());
         link.expires > now && checker.verify_slice(&signature).is_ok()
     }
