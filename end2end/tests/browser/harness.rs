@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, Utc};
+use chrono_tz::Asia::Kolkata;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -174,7 +175,9 @@ pub async fn world() -> World {
     )
     .await
     .unwrap();
-    let today = Utc::now().date_naive();
+    // The branch's today, not UTC's: from 18:30 UTC Kolkata is already on
+    // the next day, and the tests count sittings by the branch's calendar.
+    let today = Utc::now().with_timezone(&Kolkata).date_naive();
     let batch = NewBatch {
         code: "RUST-101".parse().unwrap(),
         name: "Rust Foundations".parse().unwrap(),
