@@ -10,7 +10,7 @@ use validator::Validate;
 #[cfg_attr(
     feature = "openapi",
     schema(example = json!({
-        "id": 90, "actor_id": 2, "action": "verify", "entity": "session", "entity_id": 41,
+        "id": 90, "actor_id": 2, "actor_name": "Meera Iyer", "action": "verify", "entity": "session", "entity_id": 41,
         "details": {"completion_code": "RUST-101-20260302-7KQ2"}, "created_at": "2026-03-03T08:00:00Z"
     }))
 )]
@@ -18,6 +18,8 @@ pub struct AuditEntry {
     pub id: i64,
     /// `null` for changes made from the command line.
     pub actor_id: Option<i64>,
+    /// Who made the change, as their account is named now.
+    pub actor_name: Option<String>,
     pub action: String,
     /// `branch`, `user`, `batch`, `session`, `note` or `attachment`.
     pub entity: String,
@@ -27,7 +29,6 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
-/// `GET /audit` filters; newest first.
 /// The kinds of object the log records changes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,6 +55,7 @@ impl AuditEntity {
     }
 }
 
+/// `GET /audit` filters; newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]

@@ -1,5 +1,7 @@
 //! Reading the audit log: admins, newest first, within their scope.
 
+use std::collections::{HashMap, HashSet};
+
 use lectern_api_types::Page;
 use lectern_api_types::audit::{AuditEntry, AuditQuery};
 use sea_orm::{
@@ -9,21 +11,20 @@ use sea_orm::{
 
 use super::{ServiceError, ServiceResult};
 use crate::domain::{AuthUser, Scope};
-use crate::entities::audit_log;
+use crate::entities::{audit_log, user};
 use crate::pagination;
 
-impl From<audit_log::Model> for AuditEntry {
-    fn from(model: audit_log::Model) -> Self {
-        AuditEntry {
-            id: model.id,
-            actor_id: model.actor_id,
-            action: model.action,
-            entity: model.entity,
-            entity_id: model.entity_id,
-            details: serde_json::from_str(&model.details)
-                .unwrap_or(serde_json::Value::String(model.details)),
-            created_at: model.created_at,
-        }
+fn entry(model: audit_log::Model, names: &HashMap<i64, String>) -> AuditEntry {
+    AuditEntry {
+        id: model.id,
+        actor_name: model.actor_id.and_then(|id| names.get(&id).cloned()),
+        actor_id: model.actor_id,
+        action: model.action,
+        entity: model.entity,
+        entity_id: model.entity_id,
+        details: serde_json::from_str(&model.details)
+            .unwrap_or(serde_json::Value::String(model.details)),
+        created_at: model.created_at,
     }
 }
 
@@ -56,10 +57,23 @@ pub async fn list(
         .limit(limit + 1)
         .all(db)
         .await?;
+    // One lookup for the page's actors rather than a join on every row.
+    let actors: HashSet<i64> = rows.iter().filter_map(|row| row.actor_id).collect();
+    let names: HashMap<i64, String> = if actors.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(actors))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|user| (user.id, user.name))
+            .collect()
+    };
     Ok(pagination::page(
         rows,
         limit,
         |row| row.id,
-        AuditEntry::from,
+        |row| entry(row, &names),
     ))
 }

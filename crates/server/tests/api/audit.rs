@@ -64,6 +64,9 @@ async fn every_change_of_a_session_is_in_the_audit_log_for_admins() {
         "newest first"
     );
     let verify = &log["items"][0];
+    // Who, by name, so a reader need not look the id up.
+    assert_eq!(verify["actor_name"], "Test Branch admin");
+    assert_eq!(log["items"][1]["actor_name"], "Test Faculty");
     assert_eq!(
         verify["details"]["completion_code"],
         session.completion_code.clone().unwrap()
