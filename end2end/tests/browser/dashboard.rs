@@ -3,29 +3,20 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveTime, TimeZone as _, Utc};
-use chrono_tz::Asia::Kolkata;
+use chrono::{Days, Utc};
 use fantoccini::Locator;
 
 use crate::harness::{
-    browser, complete_first_sitting, find, screenshot, sign_in, wait_for_text, world,
+    branch_today, browser, complete_first_sitting, find, screenshot, sign_in, sittings,
+    wait_for_text, world,
 };
 
-/// The world's batch meets daily 06:00–07:00 in Kolkata from two days ago
-/// to three days ahead; the first sitting is recorded. Overdue are the
-/// other sittings that have ended by now.
+/// The first sitting is recorded; overdue are the others that have ended.
 fn overdue_now() -> usize {
-    let today = Utc::now().with_timezone(&Kolkata).date_naive();
-    let seven = NaiveTime::from_hms_opt(7, 0, 0).unwrap();
-    (1..6)
-        .map(|day| today - Days::new(2) + Days::new(day))
-        .filter(|date| {
-            Kolkata
-                .from_local_datetime(&date.and_time(seven))
-                .unwrap()
-                .with_timezone(&Utc)
-                < Utc::now()
-        })
+    sittings()
+        .iter()
+        .skip(1)
+        .filter(|(_, end)| *end < Utc::now())
         .count()
 }
 
@@ -33,7 +24,7 @@ fn overdue_now() -> usize {
 async fn the_dashboard_counts_links_charts_and_exports() {
     let world = world().await;
     complete_first_sitting(&world, "PUNE-RUST-DASH-1", 60, Some("Ownership")).await;
-    let today = Utc::now().with_timezone(&Kolkata).date_naive();
+    let today = branch_today();
     let (from, to) = (today - Days::new(2), today + Days::new(3));
 
     let browser = browser(1280, 1000).await;

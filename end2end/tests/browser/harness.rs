@@ -2,11 +2,12 @@
 //! fresh SQLite database, and the people and sessions the tests need.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{Duration as Days, Utc};
+use chrono::{DateTime, Duration as Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Asia::Kolkata;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -37,8 +38,12 @@ pub struct Browser {
 }
 
 impl Drop for Browser {
+    /// Ends chromedriver and the Chromium it started. Killing chromedriver
+    /// alone orphans Chromium, and every test would leave one behind, busy
+    /// drawing its page, until the machine is too loaded for the next test.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
@@ -59,6 +64,8 @@ pub async fn browser(width: u32, height: u32) -> Browser {
     let port = free_port();
     let driver = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
+        // A group of its own, which Chromium joins, to end them together.
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -105,11 +112,13 @@ pub async fn browser(width: u32, height: u32) -> Browser {
 }
 
 /// The server, its database, and an institute: one branch in Kolkata with an
-/// admin, a faculty member, and a daily batch around today.
+/// admin, a faculty member, and a daily batch around today; and a super admin.
 pub struct World {
     pub address: String,
     pub db: sea_orm::DatabaseConnection,
     pub admin: String,
+    /// A super admin, of no branch.
+    pub director: String,
     pub faculty: String,
     _data_dir: tempfile::TempDir,
 }
@@ -168,6 +177,16 @@ pub async fn world() -> World {
     )
     .await
     .unwrap();
+    let director = users::create_as(
+        &db,
+        None,
+        NewUser {
+            branch_id: None,
+            ..person("meera@lectern.test", "Meera Iyer", Role::SuperAdmin)
+        },
+    )
+    .await
+    .unwrap();
     let faculty = users::create_as(
         &db,
         None,
@@ -175,9 +194,7 @@ pub async fn world() -> World {
     )
     .await
     .unwrap();
-    // The branch's today, not UTC's: from 18:30 UTC Kolkata is already on
-    // the next day, and the tests count sittings by the branch's calendar.
-    let today = Utc::now().with_timezone(&Kolkata).date_naive();
+    let today = branch_today();
     let batch = NewBatch {
         code: "RUST-101".parse().unwrap(),
         name: "Rust Foundations".parse().unwrap(),
@@ -186,8 +203,6 @@ pub async fn world() -> World {
         start_date: today - Days::days(2),
         end_date: today + Days::days(3),
         weekdays: Weekday::ALL.into_iter().collect(),
-        // Early morning in Kolkata is the night before in UTC: whatever
-        // the hour the tests run, yesterday's sitting is over.
         start_time: "06:00".parse().unwrap(),
         end_time: "07:00".parse().unwrap(),
         location: Some("Lab 2".into()),
@@ -198,9 +213,33 @@ pub async fn world() -> World {
         address,
         db,
         admin: admin.email,
+        director: director.email,
         faculty: faculty.email,
         _data_dir: data_dir,
     }
+}
+
+/// The branch's today, not UTC's: from 18:30 UTC Kolkata is already on the
+/// next day, and the tests count sittings by the branch's calendar.
+pub fn branch_today() -> NaiveDate {
+    Utc::now().with_timezone(&Kolkata).date_naive()
+}
+
+/// The world's sittings, oldest first, as (start, end): daily 06:00–07:00 in
+/// Kolkata from two days before the branch's today to three days after.
+/// Early morning in Kolkata is the night before in UTC, so whatever the hour
+/// the tests run, the first two are over and the last three are ahead.
+pub fn sittings() -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let at = |date: NaiveDate, hour| {
+        Kolkata
+            .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap()))
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    (0..6)
+        .map(|day| branch_today() - Days::days(2) + Days::days(day))
+        .map(|date| (at(date, 6), at(date, 7)))
+        .collect()
 }
 
 impl World {
@@ -217,6 +256,33 @@ pub async fn find(client: &Client, css: &str) -> Element {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|err| panic!("no {css} on the page: {err}"))
+}
+
+/// Clicks the element `css` finds, once it is there.
+pub async fn click(client: &Client, css: &str) {
+    find(client, css).await.click().await.unwrap();
+}
+
+/// Clicks the button that reads `label`.
+pub async fn press(client: &Client, label: &str) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&format!(
+            "//button[normalize-space()='{label}']"
+        )))
+        .await
+        .unwrap_or_else(|err| panic!("no button {label:?} on the page: {err}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Replaces what the field `css` holds by `text`.
+pub async fn fill(client: &Client, css: &str, text: &str) {
+    let field = find(client, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
 }
 
 pub async fn text_of(client: &Client, css: &str) -> String {
