@@ -1,33 +1,27 @@
-//! Dates and times as people read them: in the session's branch timezone,
-//! formatted by the browser's `Intl` so no timezone data ships in the wasm.
+//! Dates, times and numbers as people read them, in one language for the
+//! whole page: the app's text is English, so its dates are too, whatever
+//! the browser's own locale (a French browser would otherwise show "lun. 2
+//! mars" inside English sentences). Times are in the session's branch
+//! timezone, formatted by the browser's `Intl` so no timezone data ships in
+//! the wasm. A translation replaces this module and the words around it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-fn formatter(
-    locale: Option<&str>,
-    timezone: &str,
-    fields: &[(&str, &str)],
-) -> Intl::DateTimeFormat {
+/// The language of every date on the page.
+const LOCALE: &str = "en-GB";
+
+fn formatter(locale: &str, timezone: &str, fields: &[(&str, &str)]) -> Intl::DateTimeFormat {
     let options = Object::new();
     let _ = Reflect::set(&options, &"timeZone".into(), &timezone.into());
     for (key, value) in fields {
         let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
     }
-    let locales = match locale {
-        Some(locale) => Array::of1(&locale.into()),
-        None => Array::new(),
-    };
-    Intl::DateTimeFormat::new(&locales, &options)
+    Intl::DateTimeFormat::new(&Array::of1(&locale.into()), &options)
 }
 
-fn format_with(
-    at: DateTime<Utc>,
-    locale: Option<&str>,
-    timezone: &str,
-    fields: &[(&str, &str)],
-) -> String {
+fn format_with(at: DateTime<Utc>, locale: &str, timezone: &str, fields: &[(&str, &str)]) -> String {
     let date = Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
     formatter(locale, timezone, fields)
         .format()
@@ -37,11 +31,11 @@ fn format_with(
         .unwrap_or_default()
 }
 
-/// `Mon, 2 Mar 2026` in the viewer's language.
+/// `Mon, 2 Mar 2026`.
 pub fn date(at: DateTime<Utc>, timezone: &str) -> String {
     format_with(
         at,
-        None,
+        LOCALE,
         timezone,
         &[
             ("weekday", "short"),
@@ -52,11 +46,10 @@ pub fn date(at: DateTime<Utc>, timezone: &str) -> String {
     )
 }
 
-/// A calendar date with the `fields` asked for, in the viewer's language;
-/// read at noon UTC so no timezone moves it to another day.
+/// A calendar date with the `fields` asked for; read at noon UTC so no timezone moves it to another day.
 fn calendar(date: NaiveDate, fields: &[(&str, &str)]) -> String {
     let noon = date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
-    format_with(noon, None, "UTC", fields)
+    format_with(noon, LOCALE, "UTC", fields)
 }
 
 /// `2 Mar`.
@@ -76,7 +69,7 @@ pub fn day_month_year(date: NaiveDate) -> String {
 pub fn time(at: DateTime<Utc>, timezone: &str) -> String {
     format_with(
         at,
-        Some("en-GB"),
+        LOCALE,
         timezone,
         &[
             ("hour", "2-digit"),
@@ -95,7 +88,8 @@ pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, timezone: &str) -> String 
 pub fn day_key(at: DateTime<Utc>, timezone: &str) -> String {
     format_with(
         at,
-        Some("en-CA"),
+        // The one locale whose numeric date is ISO 8601.
+        "en-CA",
         timezone,
         &[
             ("year", "numeric"),
@@ -109,7 +103,7 @@ pub fn day_key(at: DateTime<Utc>, timezone: &str) -> String {
 pub fn zone(at: DateTime<Utc>, timezone: &str) -> String {
     let full = format_with(
         at,
-        Some("en-GB"),
+        LOCALE,
         timezone,
         &[("hour", "numeric"), ("timeZoneName", "short")],
     );
@@ -119,6 +113,15 @@ pub fn zone(at: DateTime<Utc>, timezone: &str) -> String {
 /// Minutes the actual start was after the scheduled one (negative: early).
 pub fn minutes_late(scheduled: DateTime<Utc>, actual: DateTime<Utc>) -> i64 {
     (actual - scheduled).num_minutes()
+}
+
+/// The viewer's own timezone, for times that belong to no branch.
+pub fn viewer_zone() -> String {
+    let options = Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_else(|| "UTC".into())
 }
 
 /// Milliseconds since the epoch, now, from the browser's clock.
@@ -146,5 +149,47 @@ pub fn bytes(size: i64) -> String {
         format!("{:.0} KB", size / 1024.0)
     } else {
         format!("{:.1} MB", size / (1024.0 * 1024.0))
+    }
+}
+
+/// `83%`; a dash when there is nothing to divide.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".into(), |rate| format!("{:.0}%", rate * 100.0))
+}
+
+/// How long ago `since` was, as a lateness: `25 min late`, `3 h late`,
+/// `2 days late`.
+pub fn late_by(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - since).num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes} min late"),
+        60..2880 => format!("{} h late", minutes / 60),
+        _ => format!("{} days late", minutes / 1440),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone as _};
+
+    use super::*;
+
+    #[test]
+    fn lateness_reads_in_the_largest_whole_unit() {
+        let end = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        let late = |minutes| late_by(end, end + Duration::minutes(minutes));
+        assert_eq!(late(0), "0 min late");
+        assert_eq!(late(59), "59 min late");
+        assert_eq!(late(60), "1 h late");
+        assert_eq!(late(47 * 60 + 59), "47 h late");
+        assert_eq!(late(48 * 60), "2 days late");
+        assert_eq!(late(-5), "0 min late");
+    }
+
+    #[test]
+    fn rates_are_whole_percentages() {
+        assert_eq!(percent(Some(0.834)), "83%");
+        assert_eq!(percent(Some(1.0)), "100%");
+        assert_eq!(percent(None), "—");
     }
 }

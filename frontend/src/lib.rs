@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::admin::{AdminSessions, Batches, Staff};
+use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Staff};
 use crate::pages::{
     ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Shell, sessions::MySessions,
 };
@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/sessions") view=AdminSessions/>
                     <Route path=path!("admin/batches") view=Batches/>
                     <Route path=path!("admin/staff") view=Staff/>
+                    <Route path=path!("admin/audit") view=AuditLog/>
+                    <Route path=path!("admin/branches") view=Branches/>
                     <Route path=path!("account/password") view=|| view! { <ChangePassword/> }/>
                 </ParentRoute>
             </Routes>

@@ -11,23 +11,33 @@ use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
 use crate::api::{self, API, ApiError};
 use crate::session::Session;
 
-/// Sends `file` to the session, calling `progress` with the fraction sent.
+/// Sends `file` with what it is (`description`) to the session, calling
+/// `progress` with the fraction sent.
 pub async fn upload(
     session: Session,
     completion_id: i64,
     file: File,
+    description: Option<String>,
     progress: impl Fn(f64) + 'static,
 ) -> Result<Attachment, ApiError> {
     let token = session
         .token()
         .ok_or_else(|| ApiError::problem(401, "Signed out", Some("Sign in again.".into())))?;
-    let (status, body) = send(&token, completion_id, &file, progress)?.await?;
+    let (status, body) = send(
+        &token,
+        completion_id,
+        &file,
+        description.as_deref(),
+        progress,
+    )?
+    .await?;
     if status == 401 {
         // The token ran out mid-way: renew it and send once more.
         let tokens = api::refresh().await.inspect_err(|_| session.expired())?;
         let token = tokens.access_token.clone();
         session.signed_in(tokens);
-        let (status, body) = send(&token, completion_id, &file, |_| {})?.await?;
+        let (status, body) =
+            send(&token, completion_id, &file, description.as_deref(), |_| {})?.await?;
         return parse(status, &body);
     }
     parse(status, &body)
@@ -56,6 +66,7 @@ fn send(
     token: &str,
     completion_id: i64,
     file: &File,
+    description: Option<&str>,
     progress: impl Fn(f64) + 'static,
 ) -> Result<Pending, ApiError> {
     let xhr = XmlHttpRequest::new().map_err(js_error)?;
@@ -67,6 +78,10 @@ fn send(
     xhr.set_request_header("Authorization", &format!("Bearer {token}"))
         .map_err(js_error)?;
     let form = FormData::new().map_err(js_error)?;
+    if let Some(description) = description {
+        form.append_with_str("description", description)
+            .map_err(js_error)?;
+    }
     form.append_with_blob_and_filename("file", file, &file.name())
         .map_err(js_error)?;
 

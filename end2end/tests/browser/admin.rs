@@ -1,7 +1,12 @@
-//! An admin filters every session of the branch and verifies a code.
+//! An admin filters every session of the branch, verifies a code, and
+//! reads the audit log.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
 
 use crate::harness::{
-    browser, complete_first_sitting, find, screenshot, sign_in, wait_for_text, world,
+    browser, click, complete_first_sitting, fill, find, screenshot, sign_in, wait_for_text, world,
 };
 
 #[tokio::test]
@@ -27,11 +32,7 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
         .send_keys("lab-1")
         .await
         .unwrap();
-    find(client, "form.filters button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(client, "form.filters button[type=submit]").await;
     let table = wait_for_text(client, "table tbody", "PUNE-RUST-LAB-1").await;
     assert_eq!(
         table.matches("Rust Foundations").count(),
@@ -41,33 +42,130 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
     screenshot(client, "admin-sessions").await;
 
     // Verify with the code as the teacher read it out, in any case.
-    find(client, "table .row-actions button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(client, "table .row-actions button.primary").await;
     find(client, "dialog[open] #verify-code")
         .await
         .send_keys("wrong-code")
         .await
         .unwrap();
-    find(client, "dialog[open] button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(client, "dialog[open] button[type=submit]").await;
     wait_for_text(client, "dialog[open] .field-errors", "does not match").await;
-    find(client, "#verify-code").await.clear().await.unwrap();
-    find(client, "#verify-code")
-        .await
-        .send_keys("pune-rust-lab-1")
-        .await
-        .unwrap();
-    find(client, "dialog[open] button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    fill(client, "#verify-code", "pune-rust-lab-1").await;
+    click(client, "dialog[open] button[type=submit]").await;
     wait_for_text(client, ".notice", "verified").await;
     wait_for_text(client, "table tbody", "Verified").await;
+}
+
+#[tokio::test]
+async fn an_admin_reads_who_changed_a_session_in_the_audit_log() {
+    let world = world().await;
+    let session = complete_first_sitting(&world, "PUNE-RUST-AUDIT-1", 60, None).await;
+
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.admin).await;
+    client
+        .goto(&world.url(&format!("/sessions/{}", session.id)))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(
+            "//a[normalize-space()='Changes to this session']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The session's own history: its completion, by the teacher, by name.
+    let table = wait_for_text(client, "table.audit tbody", "Asha Rao").await;
+    assert!(table.contains("complete"), "{table}");
+    let objects = column(client, "Object").await;
+    assert!(!objects.is_empty());
+    let own = format!("session #{}", session.id);
+    assert!(objects.iter().all(|o| *o == own), "{objects:?}");
+    let url = client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/admin/audit");
+    assert_eq!(
+        find(client, "#audit-entity-id")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(session.id.to_string().as_str()),
+        "the form shows the URL's filter"
+    );
+
+    // One kind of object across the branch: the batch the admin created.
+    find(client, "#audit-entity-id")
+        .await
+        .clear()
+        .await
+        .unwrap();
+    find(client, "#audit-entity")
+        .await
+        .select_by_value("batch")
+        .await
+        .unwrap();
+    click(client, "form.filters button[type=submit]").await;
+    wait_for_text(client, "table.audit tbody", "batch #").await;
+    let url = client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("entity=batch"), "the id was cleared");
+    let objects = column(client, "Object").await;
+    assert!(
+        !objects.is_empty() && objects.iter().all(|o| o.starts_with("batch #")),
+        "{objects:?}"
+    );
+    screenshot(client, "audit-log").await;
+}
+
+/// The texts of one column of the table, by its label.
+async fn column(client: &fantoccini::Client, label: &str) -> Vec<String> {
+    let cells = client
+        .find_all(Locator::Css(&format!(
+            "table tbody td[data-label='{label}']"
+        )))
+        .await
+        .unwrap();
+    let mut texts = Vec::new();
+    for cell in cells {
+        texts.push(cell.text().await.unwrap());
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_super_admin_adds_and_renames_a_branch() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.director).await;
+    client.goto(&world.url("/admin/branches")).await.unwrap();
+    wait_for_text(client, "table tbody", "Pune Central").await;
+
+    click(client, ".title-row button.primary").await;
+    fill(client, "dialog[open] #branch-name", "Leeds Riverside").await;
+    fill(client, "#branch-code", "leeds").await;
+    // A timezone the server does not know is refused beside its field.
+    fill(client, "#branch-timezone", "Europe/Atlantis").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, "#branch-timezone-errors", "IANA timezone").await;
+    fill(client, "#branch-timezone", "Europe/London").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, ".notice", "Leeds Riverside saved.").await;
+    let table = wait_for_text(client, "table tbody", "Leeds Riverside").await;
+    assert!(
+        table.contains("LEEDS") && table.contains("Europe/London"),
+        "{table}"
+    );
+
+    click(client, "button[aria-label='Edit Leeds Riverside']").await;
+    fill(client, "dialog[open] #branch-name", "Leeds Dock").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    let table = wait_for_text(client, "table tbody", "Leeds Dock").await;
+    assert!(!table.contains("Leeds Riverside"), "{table}");
+    screenshot(client, "branches").await;
 }

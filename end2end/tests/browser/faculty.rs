@@ -112,12 +112,18 @@ async fn a_faculty_member_completes_a_session_and_records_its_file_and_notes() {
     wait_for_text(client, ".facts", &code).await;
     let file = std::env::temp_dir().join(format!("whiteboard-{}.png", std::process::id()));
     std::fs::write(&file, png()).unwrap();
+    find(client, "#file-description")
+        .await
+        .send_keys("Whiteboard after the lab")
+        .await
+        .unwrap();
     find(client, "#file-picker")
         .await
         .send_keys(&file.display().to_string())
         .await
         .unwrap();
-    wait_for_text(client, ".files", "whiteboard-").await;
+    let files = wait_for_text(client, ".files", "whiteboard-").await;
+    assert!(files.contains("Whiteboard after the lab"), "{files}");
     let uploads = client
         .find_all(Locator::Css(".uploads .upload"))
         .await

@@ -9,3 +9,4 @@ mod faculty;
 mod harness;
 mod review;
 mod screens;
+mod sessions;

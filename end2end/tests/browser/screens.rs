@@ -42,6 +42,8 @@ async fn every_tab_fits_a_desktop_and_a_phone() {
             ("admin/sessions", "main.page table, main.page .state"),
             ("admin/batches", "main.page table, main.page .state"),
             ("admin/staff", "main.page table, main.page .state"),
+            ("admin/audit", "main.page table, main.page .state"),
+            ("admin/branches", "main.page table, main.page .state"),
         ] {
             client.goto(&world.url(&format!("/{page}"))).await.unwrap();
             find(client, ready).await;

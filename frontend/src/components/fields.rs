@@ -43,3 +43,29 @@ pub fn FormError(error: ReadSignal<Option<ApiError>>) -> impl IntoView {
         </Show>
     }
 }
+
+/// A required text input with its label and the API's messages for
+/// `field` beside it, described by them for screen readers.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: String,
+    /// The field's name in the API's problem document.
+    field: &'static str,
+    value: RwSignal<String>,
+    error: ReadSignal<Option<ApiError>>,
+    #[prop(default = "text")] kind: &'static str,
+    /// The `<datalist>` offering choices.
+    #[prop(optional)]
+    list: Option<&'static str>,
+) -> impl IntoView {
+    let errors = format!("{id}-errors");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type=kind required list=list aria-describedby=errors.clone()
+                prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            <FieldErrors error field id=errors/>
+        </div>
+    }
+}

@@ -8,8 +8,10 @@ pub mod export;
 pub mod fields;
 pub mod icons;
 pub mod paging;
+pub mod save;
 pub mod states;
 
 pub use dialog::Dialog;
 pub use fields::FieldErrors;
+pub use save::Saver;
 pub use states::{Empty, ErrorNote, Loading};

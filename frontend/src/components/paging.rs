@@ -1,5 +1,7 @@
 //! Keyset-paged lists: the first page loads, and reloads whenever the query
-//! or any session changes; "Load more" appends the next.
+//! or any session changes; "Load more" appends the next. Answers are applied
+//! only if no later request was made meanwhile, so a slow answer to an old
+//! filter cannot overwrite the list of the new one.
 
 use lectern_api_types::Page;
 use leptos::prelude::*;
@@ -22,6 +24,8 @@ pub struct Paged<T: Send + Sync + 'static> {
     pub load: RwSignal<Load>,
     cursor: RwSignal<Option<String>>,
     path: Memo<String>,
+    /// Counts requests; an answer whose number is no longer the last is stale.
+    generation: StoredValue<u64>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Paged<T> {
@@ -48,6 +52,7 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
             load: RwSignal::new(Load::Loading),
             cursor: RwSignal::new(None),
             path: Memo::new(move |_| path()),
+            generation: StoredValue::new(0),
         };
         let changes = use_changes();
         Effect::new(move || {
@@ -65,9 +70,17 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
             (true, Some(cursor)) => with_cursor(&path, &cursor),
             _ => path,
         };
+        self.generation.update_value(|n| *n += 1);
+        let generation = self.generation.get_value();
         self.load.set(Load::Loading);
         spawn_local(async move {
-            match api::get::<Page<T>>(session, &path).await {
+            let answer = api::get::<Page<T>>(session, &path).await;
+            // Also stale when the list has gone from the page meanwhile:
+            // its values are disposed, and reading them would panic.
+            if self.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     if more {
                         self.items.update(|items| items.extend(page.items));
@@ -110,5 +123,38 @@ pub fn PageFooter<T: Clone + DeserializeOwned + Send + Sync + 'static>(
         .into_any(),
         Load::Ready => ().into_any(),
     }
+    }
+}
+
+/// A paged list as a page shows it: loading, a failure with a retry, an
+/// empty state, or the items as `show` draws them; then the footer.
+#[component]
+pub fn PagedItems<T, F, V>(
+    paged: Paged<T>,
+    /// What loads, as in "Loading batches…".
+    what: &'static str,
+    /// The empty state: its title and a hint of what to do.
+    empty: (&'static str, &'static str),
+    show: F,
+) -> impl IntoView
+where
+    T: Clone + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(Vec<T>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        {move || {
+            let items = paged.items.get();
+            match paged.load.get() {
+                Load::Loading if items.is_empty() => view! { <super::Loading what/> }.into_any(),
+                Load::Failed(error) if items.is_empty() => view! {
+                    <super::ErrorNote error retry=Callback::new(move |()| paged.reload())/>
+                }
+                .into_any(),
+                _ if items.is_empty() => view! { <super::Empty title=empty.0 hint=empty.1/> }.into_any(),
+                _ => show(items).into_view().into_any(),
+            }
+        }}
+        <PageFooter paged/>
     }
 }

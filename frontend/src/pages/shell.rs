@@ -1,6 +1,8 @@
 //! The frame of every signed-in page: navigation, who is signed in, and
 //! the way out.
 
+use lectern_api_types::sessions::CompletionFilter;
+use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Outlet, Redirect};
@@ -9,7 +11,7 @@ use crate::components::Loading;
 use crate::components::icons::VideoIcon;
 use crate::pages::ChangePassword;
 use crate::session::{AuthState, use_session};
-use crate::use_notice;
+use crate::{filters, format, use_notice};
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -23,6 +25,11 @@ pub fn Shell() -> impl IntoView {
         AuthState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
         AuthState::SignedIn { user, .. } => {
             let admin = user.role.is_admin();
+            // The list opens on what has happened, not on sittings weeks ahead.
+            let all_sessions = filters::list_href(&CompletionFilter {
+                to: Some(DateOrInstant::Date(format::today())),
+                ..CompletionFilter::default()
+            });
             let must_change = user.password_change_required;
             view! {
                 <header class="topbar">
@@ -46,9 +53,11 @@ pub fn Shell() -> impl IntoView {
                                 <A href="/dashboard">"My month"</A>
                             </Show>
                             <Show when=move || admin>
-                                <A href="/admin/sessions">"All sessions"</A>
+                                <A href=all_sessions.clone()>"All sessions"</A>
                                 <A href="/admin/batches">"Batches"</A>
                                 <A href="/admin/staff">"Staff"</A>
+                                <A href="/admin/branches">"Branches"</A>
+                                <A href="/admin/audit">"Audit log"</A>
                             </Show>
                         </nav>
                         <div class="account">

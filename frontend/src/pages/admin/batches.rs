@@ -13,8 +13,8 @@ use leptos::task::spawn_local;
 use super::{Select, staff_list};
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::paging::{Load, PageFooter, Paged};
-use crate::components::{Dialog, Empty, ErrorNote, FieldErrors, Loading};
+use crate::components::paging::{Paged, PagedItems};
+use crate::components::{Dialog, FieldErrors};
 use crate::session::use_session;
 use crate::{use_changes, use_notice};
 
@@ -35,13 +35,11 @@ pub fn Batches() -> impl IntoView {
             <h1>"Batches"</h1>
             <button class="primary" on:click=move |_| editing.set(Some(None))>"New batch"</button>
         </div>
-        {move || {
-            let items = paged.items.get();
-            match paged.load.get() {
-                Load::Loading if items.is_empty() => view! { <Loading what="batches"/> }.into_any(),
-                Load::Failed(error) if items.is_empty() => view! { <ErrorNote error retry=Callback::new(move |()| paged.reload())/> }.into_any(),
-                _ if items.is_empty() => view! { <Empty title="No batches yet" hint="A batch meets on set weekdays; its sessions are made for you."/> }.into_any(),
-                _ => view! {
+        <PagedItems
+            paged
+            what="batches"
+            empty=("No batches yet", "A batch meets on set weekdays; its sessions are made for you.")
+            show=move |items| view! {
                     <table class="table responsive">
                         <caption class="visually-hidden">"Batches"</caption>
                         <thead><tr>
@@ -66,10 +64,8 @@ pub fn Batches() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
             }
-        }}
-        <PageFooter paged/>
+        />
         {move || editing.get().map(|batch| view! { <BatchDialog batch on_close=Callback::new(move |()| editing.set(None))/> })}
     }
 }

@@ -1,10 +1,15 @@
-//! What admins see: every session in their scope, batches and staff.
+//! What admins see: every session in their scope, batches, staff, branches
+//! and the audit log.
 
+pub mod audit;
 mod batches;
+mod branches;
 mod sessions;
 mod staff;
 
+pub use audit::AuditLog;
 pub use batches::Batches;
+pub use branches::Branches;
 pub use sessions::AdminSessions;
 pub use staff::Staff;
 

@@ -4,15 +4,13 @@ use lectern_api_types::Role;
 use lectern_api_types::text::Name;
 use lectern_api_types::users::{Email, NewUser, Password, User, UserPatch};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::{Select, branch_list};
 use crate::api::{self, ApiError};
-use crate::components::fields::FormError;
-use crate::components::paging::{Load, PageFooter, Paged};
-use crate::components::{Dialog, Empty, ErrorNote, FieldErrors, Loading};
+use crate::components::fields::{FormError, TextField};
+use crate::components::paging::{Paged, PagedItems};
+use crate::components::{Dialog, FieldErrors, Saver};
 use crate::session::use_session;
-use crate::{use_changes, use_notice};
 
 #[component]
 pub fn Staff() -> impl IntoView {
@@ -23,13 +21,7 @@ pub fn Staff() -> impl IntoView {
             <h1>"Staff"</h1>
             <button class="primary" on:click=move |_| editing.set(Some(None))>"New account"</button>
         </div>
-        {move || {
-            let items = paged.items.get();
-            match paged.load.get() {
-                Load::Loading if items.is_empty() => view! { <Loading what="staff"/> }.into_any(),
-                Load::Failed(error) if items.is_empty() => view! { <ErrorNote error retry=Callback::new(move |()| paged.reload())/> }.into_any(),
-                _ if items.is_empty() => view! { <Empty title="No staff yet" hint="Add the people who teach."/> }.into_any(),
-                _ => view! {
+        <PagedItems paged what="staff" empty=("No staff yet", "Add the people who teach.") show=move |items| view! {
                     <table class="table responsive">
                         <caption class="visually-hidden">"Staff accounts"</caption>
                         <thead><tr>
@@ -51,10 +43,7 @@ pub fn Staff() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }
-        }}
-        <PageFooter paged/>
+        }/>
         {move || editing.get().map(|user| view! { <StaffDialog user on_close=Callback::new(move |()| editing.set(None))/> })}
     }
 }
@@ -62,8 +51,8 @@ pub fn Staff() -> impl IntoView {
 #[component]
 fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let error = saver.error();
     let me = session.user();
     let super_admin = me.as_ref().is_some_and(|u| u.role == Role::SuperAdmin);
     let existing = user.clone();
@@ -83,7 +72,6 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
     );
     let password = RwSignal::new(String::new());
     let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
-    let (error, set_error) = signal(None::<ApiError>);
     let branches = branch_list();
     let roles: Vec<(String, String)> = Role::ALL
         .into_iter()
@@ -98,9 +86,8 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        set_error.set(None);
         let Ok(chosen) = role.get_untracked().parse::<Role>() else {
-            return set_error.set(Some(ApiError::invalid("role", "choose a role")));
+            return saver.refuse(ApiError::invalid("role", "choose a role"));
         };
         let branch_id = branch.get_untracked().parse::<i64>().ok();
         let typed_password = password.get_untracked();
@@ -116,11 +103,11 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
         })();
         let (email, name, password) = match typed {
             Ok(typed) => typed,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
         let existing = existing.clone();
-        spawn_local(async move {
-            let result = match (existing, password) {
+        let request = async move {
+            match (existing, password) {
                 (Some(user), password) => {
                     let patch = UserPatch {
                         email: Some(email),
@@ -144,32 +131,17 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
                     api::post::<_, User>(session, "/users", &new).await
                 }
                 (None, None) => Err(ApiError::invalid("password", "is required")),
-            };
-            match result {
-                Ok(saved) => {
-                    notice.show(format!("{} saved.", saved.name));
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
             }
-        });
+        };
+        saver.run(request, |saved: &User| format!("{} saved.", saved.name));
     };
 
     view! {
         <Dialog title on_close>
             <form class="form" on:submit=submit novalidate>
                 <FormError error/>
-                <div class="field">
-                    <label for="staff-name">"Name"</label>
-                    <input id="staff-name" required aria-describedby="staff-name-errors" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                    <FieldErrors error field="name" id="staff-name-errors"/>
-                </div>
-                <div class="field">
-                    <label for="staff-email">"Email"</label>
-                    <input id="staff-email" type="email" required aria-describedby="staff-email-errors" prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                    <FieldErrors error field="email" id="staff-email-errors"/>
-                </div>
+                <TextField id="staff-name" label="Name" field="name" value=name error/>
+                <TextField id="staff-email" label="Email" field="email" value=email error kind="email"/>
                 <Select id="staff-role" label="Role" value=role options=Signal::derive(move || roles.clone())/>
                 <FieldErrors error field="role" id="staff-role-errors"/>
                 <Show when=move || super_admin>
@@ -190,7 +162,7 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
                 <FieldErrors error field="active" id="staff-active-errors"/>
                 <div class="actions end">
                     <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary">"Save"</button>
+                    <button type="submit" class="primary" disabled=saver.pending()>"Save"</button>
                 </div>
             </form>
         </Dialog>

@@ -10,7 +10,7 @@ use super::{Scope, loaded};
 use crate::api;
 use crate::components::Empty;
 use crate::session::use_session;
-use crate::{filters, use_changes};
+use crate::{filters, format, use_changes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grouping {
@@ -100,10 +100,7 @@ const COLUMNS: [Column; 5] = [
     ),
     (
         "On time",
-        |s| {
-            s.on_time_rate
-                .map_or_else(|| "—".into(), |rate| format!("{:.0}%", rate * 100.0))
-        },
+        |s| format::percent(s.on_time_rate),
         |f| CompletionFilter {
             late: Some(false),
             ..f

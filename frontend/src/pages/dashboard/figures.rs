@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 use super::{Scope, loaded};
 use crate::api::{self, ApiError};
-use crate::filters;
 use crate::session::use_session;
 use crate::use_changes;
+use crate::{filters, format};
 
 /// The summary of `scope`, reloaded after every change.
 fn summary(scope: impl Fn() -> Scope + 'static) -> LocalResource<Result<Summary, ApiError>> {
@@ -47,7 +47,7 @@ const FIGURES: [Figure; 6] = [
     Figure {
         id: "completion-rate",
         name: "Completion rate",
-        value: |s| percent(completion_rate(s)),
+        value: |s| format::percent(completion_rate(s)),
         counts: completed,
         detail: Some(Detail {
             value: |s| s.completed.to_string(),
@@ -58,7 +58,7 @@ const FIGURES: [Figure; 6] = [
     Figure {
         id: "on-time-rate",
         name: "On time",
-        value: |s| percent(s.on_time_rate),
+        value: |s| format::percent(s.on_time_rate),
         counts: |f| CompletionFilter {
             late: Some(false),
             ..f
@@ -130,10 +130,6 @@ fn late_count(summary: &Summary) -> i64 {
     summary.on_time_rate.map_or(0, |rate| {
         (summary.completed as f64 * (1.0 - rate)).round() as i64
     })
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".into(), |rate| format!("{:.0}%", rate * 100.0))
 }
 
 fn minutes(value: Option<f64>) -> String {

@@ -43,6 +43,8 @@ pub fn Files(
     });
     let sending = RwSignal::new(Vec::<Sending>::new());
     let dragging = RwSignal::new(false);
+    // Said once for the files added next, as the old module's form did.
+    let description = RwSignal::new(String::new());
     let next_id = StoredValue::new(0_u32);
     let changes = use_changes();
     let notice = use_notice();
@@ -66,6 +68,8 @@ pub fn Files(
         if refusal.is_some() {
             return;
         }
+        let described =
+            Some(description.get_untracked().trim().to_owned()).filter(|d| !d.is_empty());
         spawn_local(async move {
             let progress = move |fraction: f64| {
                 sending.update(|all| {
@@ -74,9 +78,14 @@ pub fn Files(
                     }
                 });
             };
-            match upload(session, completion_id, file, progress).await {
+            match upload(session, completion_id, file, described, progress).await {
                 Ok(stored) => {
                     sending.update(|all| all.retain(|s| s.id != id));
+                    if stored.description.is_some()
+                        && stored.description == Some(description.get_untracked().trim().to_owned())
+                    {
+                        description.set(String::new());
+                    }
                     notice.show(format!("{} uploaded.", stored.file_name));
                     changes.bump();
                 }
@@ -143,6 +152,17 @@ pub fn Files(
                 view! { <Empty title="No files yet" hint="Add the class recording, slides or handouts."/> }.into_any()
             }}
             <Show when=move || !locked>
+            <div class="field">
+                <label for="file-description">"Description " <span class="muted">"(optional, for the files you add next)"</span></label>
+                <input
+                    id="file-description"
+                    type="text"
+                    maxlength="2000"
+                    placeholder="Recording of the lecture"
+                    prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                />
+            </div>
             <div
                 class="drop-zone"
                 class:dragging=move || dragging.get()
@@ -172,7 +192,7 @@ pub fn Files(
                             Some(error) => view! { <span class="field-error" role="alert">{error}</span> }.into_any(),
                             None => view! {
                                 <progress max="100" value=(entry.fraction * 100.0).round() aria-label=format!("Uploading {}", entry.name)></progress>
-                                <span class="muted">{format!("{:.0}%", entry.fraction * 100.0)}</span>
+                                <span class="muted">{format::percent(Some(entry.fraction))}</span>
                             }
                             .into_any(),
                         }}

@@ -4,6 +4,7 @@ mod edit_record;
 mod files;
 mod notes;
 
+use lectern_api_types::audit::AuditEntity;
 use lectern_api_types::schedule::{CompletionStatus, Review};
 use lectern_api_types::sessions::CompletionDetail;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use leptos_router::hooks::use_params_map;
 use self::edit_record::EditRecordDialog;
 use self::files::Files;
 use self::notes::Notes;
+use super::admin::audit;
 use super::review::{ReviewActions, ReviewRights};
 use super::sessions::{CancelDialog, CompleteDialog};
 use crate::api;
@@ -57,6 +59,8 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
     let cancelling = RwSignal::new(false);
     let editing = RwSignal::new(false);
     let pending = c.status == CompletionStatus::Pending;
+    // The server records a sitting only once it has begun.
+    let started = c.scheduled_start <= format::now();
     let locked = c.review == Some(Review::Verified);
     let me = use_session().user();
     let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
@@ -99,7 +103,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
         {c.notes.clone().map(|notes| view! { <section class="card"><h2>"Notes"</h2><p class="prose">{notes}</p></section> })}
         <Show when=move || pending>
             <div class="actions">
-                <button class="primary" on:click=move |_| completing.set(true)>"Complete"</button>
+                {started.then(|| view! {
+                    <button class="primary" on:click=move |_| completing.set(true)>"Complete"</button>
+                })}
                 <button class="secondary" on:click=move |_| cancelling.set(true)>"Cancel"</button>
             </div>
         </Show>
@@ -108,6 +114,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 <button class="secondary" on:click=move |_| editing.set(true)>"Correct the record"</button>
             })}
             <ReviewActions completion=c.clone()/>
+            {admin.then(|| view! {
+                <a class="button-link secondary" href=audit::href(AuditEntity::Session, c.id)>"Changes to this session"</a>
+            })}
         </div>
         <Files completion_id=c.id attachments=detail.attachments.clone() locked admin timezone=c.timezone.clone()/>
         <Notes completion_id=c.id notes=detail.session_notes timezone=c.timezone.clone()/>

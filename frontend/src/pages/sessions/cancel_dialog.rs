@@ -3,13 +3,11 @@
 use lectern_api_types::sessions::{CancelRequest, Completion};
 use lectern_api_types::text::Reason;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors};
+use crate::components::{Dialog, FieldErrors, Saver};
 use crate::session::use_session;
-use crate::{use_changes, use_notice};
 
 #[component]
 pub fn CancelDialog(
@@ -18,40 +16,27 @@ pub fn CancelDialog(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let (error, pending) = (saver.error(), saver.pending());
     let reason = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let reason: Reason = match api::typed(&reason.get_untracked(), "reason") {
             Ok(reason) => reason,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
-        pending.set(true);
-        set_error.set(None);
         let body = CancelRequest { reason };
-        spawn_local(async move {
-            match api::post::<_, Completion>(
-                session,
-                &format!("/completions/{completion_id}/cancel"),
-                &body,
-            )
-            .await
-            {
-                Ok(_) => {
-                    notice.show("Session cancelled.".into());
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-            pending.set(false);
-        });
+        saver.run(
+            async move {
+                api::post::<_, Completion>(
+                    session,
+                    &format!("/completions/{completion_id}/cancel"),
+                    &body,
+                )
+                .await
+            },
+            |_| "Session cancelled.".into(),
+        );
     };
     view! {
         <Dialog title on_close>

@@ -1,13 +1,16 @@
 //! Finished sessions as a table: scheduled against actual, code, notes,
 //! files and whether an admin verified the code.
 
-use lectern_api_types::sessions::Completion;
+use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::sessions::{Completion, CompletionFilter};
 use leptos::prelude::*;
+
+use super::Scope;
 
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
-use crate::format;
 use crate::session::use_session;
+use crate::{filters, format};
 
 /// Minutes after the scheduled start that count as a late start.
 const LATE_AFTER_MINUTES: i64 = 5;
@@ -22,11 +25,14 @@ fn excerpt(text: &str) -> String {
 }
 
 #[component]
-pub fn Completed() -> impl IntoView {
-    let session = use_session();
-    let me = session.user().map(|user| user.id).unwrap_or_default();
+pub fn Completed(scope: Memo<Scope>) -> impl IntoView {
+    let me = use_session().user().map(|user| user.id).unwrap_or_default();
     let paged = Paged::<Completion>::new(move || {
-        format!("/completions?status=completed&user_id={me}&limit=25")
+        let filter = CompletionFilter {
+            status: Some(CompletionStatus::Completed),
+            ..scope.get().filter(me)
+        };
+        filters::api_path("/completions", &filter, &[("limit", "25".into())])
     });
     view! {
         {move || {
@@ -40,7 +46,7 @@ pub fn Completed() -> impl IntoView {
                     <Empty title="No completed sessions yet" hint="Sessions you complete appear here with their codes."/>
                 }
                 .into_any(),
-                _ => view! { <CompletedTable items/> }.into_any(),
+                _ => view! { <CompletedTable items owners=scope.get() == Scope::Everyone/> }.into_any(),
             }
         }}
         <PageFooter paged/>
@@ -48,13 +54,14 @@ pub fn Completed() -> impl IntoView {
 }
 
 #[component]
-fn CompletedTable(items: Vec<Completion>) -> impl IntoView {
+fn CompletedTable(items: Vec<Completion>, owners: bool) -> impl IntoView {
     view! {
         <table class="table responsive">
             <caption class="visually-hidden">"Completed sessions, newest first"</caption>
             <thead>
                 <tr>
                     <th scope="col">"Date"</th>
+                    {owners.then(|| view! { <th scope="col">"Staff"</th> })}
                     <th scope="col">"Batch"</th>
                     <th scope="col">"Scheduled"</th>
                     <th scope="col">"Actual"</th>
@@ -66,14 +73,14 @@ fn CompletedTable(items: Vec<Completion>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {items.into_iter().map(|c| view! { <CompletedRow completion=c/> }).collect_view()}
+                {items.into_iter().map(|c| view! { <CompletedRow completion=c owner=owners/> }).collect_view()}
             </tbody>
         </table>
     }
 }
 
 #[component]
-fn CompletedRow(completion: Completion) -> impl IntoView {
+fn CompletedRow(completion: Completion, owner: bool) -> impl IntoView {
     let tz = completion.timezone.clone();
     let late = completion
         .actual_start
@@ -86,6 +93,7 @@ fn CompletedRow(completion: Completion) -> impl IntoView {
     view! {
         <tr>
             <td data-label="Date">{format::date(completion.scheduled_start, &tz)}</td>
+            {owner.then(|| view! { <td data-label="Staff">{completion.user_name.clone()}</td> })}
             <td data-label="Batch">
                 {completion.title.clone()}
                 {completion.batch_code.clone().map(|code| view! { <span class="code">{code}</span> })}

@@ -1,4 +1,6 @@
-//! "Sessions": what the signed-in person teaches, in three tabs.
+//! "Sessions": what the signed-in person teaches, in three tabs. Admins
+//! switch every tab between their own sessions and their branch's; they
+//! start on the branch's, where what needs them is.
 
 mod cancel_dialog;
 mod complete_dialog;
@@ -9,12 +11,15 @@ mod upcoming;
 pub use cancel_dialog::CancelDialog;
 pub use complete_dialog::CompleteDialog;
 
+use lectern_api_types::sessions::CompletionFilter;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use self::completed::Completed;
 use self::history::History;
 use self::upcoming::Upcoming;
+use crate::filters;
+use crate::session::use_session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -44,10 +49,39 @@ impl Tab {
     }
 }
 
+/// Whose sessions a tab shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The signed-in person's own.
+    Mine,
+    /// Everyone's the caller may see: an admin's branch, or every branch.
+    Everyone,
+}
+
+impl Scope {
+    fn key(self) -> &'static str {
+        match self {
+            Scope::Mine => "mine",
+            Scope::Everyone => "branch",
+        }
+    }
+
+    /// The filter every list of the tab starts from.
+    pub fn filter(self, me: i64) -> CompletionFilter {
+        CompletionFilter {
+            user_id: (self == Scope::Mine).then_some(me),
+            ..CompletionFilter::default()
+        }
+    }
+}
+
 #[component]
 pub fn MySessions() -> impl IntoView {
     let query = use_query_map();
     let navigate = StoredValue::new_local(use_navigate());
+    let me = use_session().user();
+    let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
+    let super_admin = admin && me.as_ref().is_some_and(|me| me.branch_id.is_none());
     let current = Memo::new(move |_| {
         let key = query.with(|q| q.get("tab")).unwrap_or_default();
         Tab::ALL
@@ -55,10 +89,25 @@ pub fn MySessions() -> impl IntoView {
             .find(|tab| tab.key() == key)
             .unwrap_or(Tab::Upcoming)
     });
-    let select = move |tab: Tab| {
+    let scope = Memo::new(move |_| match query.with(|q| q.get("scope")).as_deref() {
+        _ if !admin => Scope::Mine,
+        Some("mine") => Scope::Mine,
+        _ => Scope::Everyone,
+    });
+    let go = move |tab: Tab, scope: Scope| {
+        let mut pairs = vec![("tab", tab.key().to_owned())];
+        if admin {
+            pairs.push(("scope", scope.key().to_owned()));
+        }
         navigate.with_value(|navigate| {
-            navigate(&format!("/sessions?tab={}", tab.key()), Default::default());
+            navigate(
+                &format!("/sessions{}", filters::encode(&pairs)),
+                Default::default(),
+            );
         });
+    };
+    let select = move |tab: Tab| {
+        go(tab, scope.get_untracked());
         // Keyboard users land on the tab they moved to.
         let button = document().get_element_by_id(&format!("tab-{}", tab.key()));
         if let Some(button) =
@@ -82,8 +131,32 @@ pub fn MySessions() -> impl IntoView {
         ev.prevent_default();
         select(Tab::ALL[next]);
     };
+    let everyone = if super_admin {
+        "All branches"
+    } else {
+        "Branch"
+    };
     view! {
-        <h1>"Sessions"</h1>
+        <div class="title-row">
+            <h1>"Sessions"</h1>
+            {admin.then(|| view! {
+                <div class="segmented" role="group" aria-label="Whose sessions">
+                    {[(Scope::Mine, "My sessions"), (Scope::Everyone, everyone)]
+                        .into_iter()
+                        .map(|(choice, label)| view! {
+                            <button
+                                id=format!("scope-{}", choice.key())
+                                type="button"
+                                aria-pressed=move || (scope.get() == choice).to_string()
+                                on:click=move |_| go(current.get_untracked(), choice)
+                            >
+                                {label}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
+            })}
+        </div>
         <div class="tabs" role="tablist" aria-label="Your sessions" on:keydown=on_key>
             {Tab::ALL
                 .into_iter()
@@ -108,9 +181,9 @@ pub fn MySessions() -> impl IntoView {
         </div>
         <section id="tab-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", current.get().key())>
             {move || match current.get() {
-                Tab::Upcoming => view! { <Upcoming/> }.into_any(),
-                Tab::Completed => view! { <Completed/> }.into_any(),
-                Tab::History => view! { <History/> }.into_any(),
+                Tab::Upcoming => view! { <Upcoming scope/> }.into_any(),
+                Tab::Completed => view! { <Completed scope/> }.into_any(),
+                Tab::History => view! { <History scope/> }.into_any(),
             }}
         </section>
     }

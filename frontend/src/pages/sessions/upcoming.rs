@@ -1,59 +1,126 @@
-//! What is waiting on the signed-in person: records returned for
-//! correction first, then the sittings still to hold, soonest first.
+//! What is waiting: records returned for correction, then the sittings that
+//! ended with nothing recorded (the longest overdue first), then today's,
+//! then the next two weeks'. A sitting can be completed once it has
+//! started and cancelled any time before it is recorded.
 
-use lectern_api_types::sessions::{Completion, Occurrence};
+use chrono::Days;
+use lectern_api_types::schedule::Review;
+use lectern_api_types::sessions::{Completion, CompletionFilter, SessionSort};
+use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 
-use super::{CancelDialog, CompleteDialog};
+use super::{CancelDialog, CompleteDialog, Scope};
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
-use crate::format;
 use crate::session::use_session;
+use crate::{filters, format};
+
+/// How far ahead Upcoming looks.
+const AHEAD_DAYS: u64 = 14;
 
 #[component]
-pub fn Upcoming() -> impl IntoView {
-    let paged = Paged::<Occurrence>::new(|| "/occurrences?status=pending&limit=50".into());
-    let completing = RwSignal::new(None::<Occurrence>);
-    let cancelling = RwSignal::new(None::<Occurrence>);
+pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
+    let me = use_session().user().map(|user| user.id).unwrap_or_default();
+    let list = move |filter: CompletionFilter| {
+        filters::api_path("/completions", &filter, &[("limit", "50".into())])
+    };
+    let overdue = Paged::<Completion>::new(move || {
+        list(CompletionFilter {
+            overdue: Some(true),
+            sort: Some(SessionSort::ScheduledStart),
+            ..scope.get().filter(me)
+        })
+    });
+    let coming = Paged::<Completion>::new(move || {
+        let last = format::today() + Days::new(AHEAD_DAYS);
+        list(CompletionFilter {
+            overdue: Some(false),
+            to: Some(DateOrInstant::Date(last)),
+            sort: Some(SessionSort::ScheduledStart),
+            ..scope.get().filter(me)
+        })
+    });
+    let completing = RwSignal::new(None::<Completion>);
+    let cancelling = RwSignal::new(None::<Completion>);
+    let owners = move || scope.get() == Scope::Everyone;
+    let cards = move |items: Vec<Completion>| {
+        view! {
+            <ul class="cards">
+                {items
+                    .into_iter()
+                    .map(|completion| view! { <SessionCard completion completing cancelling owner=owners()/> })
+                    .collect_view()}
+            </ul>
+        }
+    };
     view! {
-        <Returned/>
+        {move || (scope.get() == Scope::Mine).then(|| view! { <Returned/> })}
         {move || {
-            let items = paged.items.get();
-            match paged.load.get() {
-                Load::Loading if items.is_empty() => view! { <Loading what="your sessions"/> }.into_any(),
-                Load::Failed(error) if items.is_empty() => {
-                    view! { <ErrorNote error=error retry=Callback::new(move |()| paged.reload())/> }.into_any()
-                }
-                _ if items.is_empty() => view! {
-                    <Empty title="Nothing to record" hint="Sessions of your batches appear here when they are scheduled."/>
-                }
-                .into_any(),
-                _ => view! {
-                    <ul class="cards">
-                        {items
-                            .into_iter()
-                            .map(|occurrence| view! { <SessionCard occurrence completing cancelling/> })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any(),
+            let (late, ahead) = (overdue.items.get(), coming.items.get());
+            let failed = match (overdue.load.get(), coming.load.get()) {
+                (Load::Failed(error), _) | (_, Load::Failed(error)) => Some(error),
+                _ => None,
+            };
+            let loading = overdue.load.get() == Load::Loading || coming.load.get() == Load::Loading;
+            if late.is_empty() && ahead.is_empty() {
+                return match failed {
+                    Some(error) => view! {
+                        <ErrorNote error retry=Callback::new(move |()| { overdue.reload(); coming.reload(); })/>
+                    }
+                    .into_any(),
+                    None if loading => view! { <Loading what="sessions"/> }.into_any(),
+                    None => view! {
+                        <Empty
+                            title="Nothing to record"
+                            hint="Sittings of the next two weeks appear here, and any that ended with nothing recorded."
+                        />
+                    }
+                    .into_any(),
+                };
             }
+            // Today as each sitting's branch counts it.
+            let now = format::now();
+            let (now, later): (Vec<_>, Vec<_>) = ahead.into_iter().partition(|c| {
+                format::day_key(c.scheduled_start, &c.timezone) == format::day_key(now, &c.timezone)
+            });
+            view! {
+                {(!late.is_empty()).then(|| view! {
+                    <section class="upcoming-group" aria-labelledby="overdue-heading">
+                        <h2 id="overdue-heading">"Overdue"</h2>
+                        {cards(late)}
+                        <PageFooter paged=overdue/>
+                    </section>
+                })}
+                {(!now.is_empty()).then(|| view! {
+                    <section class="upcoming-group" aria-labelledby="today-heading">
+                        <h2 id="today-heading">"Today"</h2>
+                        {cards(now)}
+                    </section>
+                })}
+                {(!later.is_empty()).then(|| view! {
+                    <section class="upcoming-group" aria-labelledby="ahead-heading">
+                        <h2 id="ahead-heading">"Next 14 days"</h2>
+                        {cards(later)}
+                    </section>
+                })}
+                <PageFooter paged=coming/>
+            }
+            .into_any()
         }}
-        <PageFooter paged/>
-        {move || completing.get().map(|occurrence| view! {
+        {move || completing.get().map(|c| view! {
             <CompleteDialog
-                completion_id=occurrence.completion_id
-                timezone=occurrence.timezone.clone()
-                scheduled_start=occurrence.scheduled_start
-                scheduled_end=occurrence.scheduled_end
-                title=format!("Complete {}", occurrence.batch_name)
+                completion_id=c.id
+                timezone=c.timezone.clone()
+                scheduled_start=c.scheduled_start
+                scheduled_end=c.scheduled_end
+                title=format!("Complete {}", c.title)
                 on_close=Callback::new(move |()| completing.set(None))
             />
         })}
-        {move || cancelling.get().map(|occurrence| view! {
+        {move || cancelling.get().map(|c| view! {
             <CancelDialog
-                completion_id=occurrence.completion_id
-                title=format!("Cancel {}", occurrence.batch_name)
+                completion_id=c.id
+                title=format!("Cancel {}", c.title)
                 on_close=Callback::new(move |()| cancelling.set(None))
             />
         })}
@@ -62,30 +129,44 @@ pub fn Upcoming() -> impl IntoView {
 
 #[component]
 fn SessionCard(
-    occurrence: Occurrence,
-    completing: RwSignal<Option<Occurrence>>,
-    cancelling: RwSignal<Option<Occurrence>>,
+    completion: Completion,
+    completing: RwSignal<Option<Completion>>,
+    cancelling: RwSignal<Option<Completion>>,
+    /// Whose sitting it is, shown when the list is not only the viewer's.
+    owner: bool,
 ) -> impl IntoView {
-    let tz = occurrence.timezone.clone();
-    let overdue = occurrence.scheduled_end < format::now();
-    let heading_id = format!("session-{}", occurrence.completion_id);
+    let tz = completion.timezone.clone();
+    let now = format::now();
+    let overdue = completion.scheduled_end < now;
+    // The server refuses to record a sitting that has not begun.
+    let started = completion.scheduled_start <= now;
+    let heading_id = format!("session-{}", completion.id);
     let labelled_by = heading_id.clone();
-    let (complete, cancel) = (occurrence.clone(), occurrence.clone());
+    let (complete, cancel) = (completion.clone(), completion.clone());
     view! {
-        <li class="card session-card" aria-labelledby=labelled_by>
+        <li class=if overdue { "card session-card is-overdue" } else { "card session-card" } aria-labelledby=labelled_by>
             <div class="card-head">
-                <h2 id=heading_id>{occurrence.batch_name.clone()}</h2>
-                <span class="code">{occurrence.batch_code.clone()}</span>
+                <h3 id=heading_id><a href=format!("/sessions/{}", completion.id)>{completion.title.clone()}</a></h3>
+                {completion.batch_code.clone().map(|code| view! { <span class="code">{code}</span> })}
                 {overdue.then(|| view! { <span class="badge overdue">"Overdue"</span> })}
             </div>
             <p class="when">
-                <span>{format::date(occurrence.scheduled_start, &tz)}</span>
-                <span>{format::span(occurrence.scheduled_start, occurrence.scheduled_end, &tz)}</span>
-                <span class="muted">{format::zone(occurrence.scheduled_start, &tz)}</span>
+                <span>{format::date(completion.scheduled_start, &tz)}</span>
+                <span>{format::span(completion.scheduled_start, completion.scheduled_end, &tz)}</span>
+                <span class="muted">{format::zone(completion.scheduled_start, &tz)}</span>
             </p>
-            {occurrence.location.map(|place| view! { <p class="muted">{place}</p> })}
+            {overdue.then(|| view! { <p class="lateness">{format::late_by(completion.scheduled_end, now)}</p> })}
+            {owner.then(|| view! { <p class="owner">{completion.user_name.clone()}</p> })}
+            {completion.location.map(|place| view! { <p class="muted">{place}</p> })}
             <div class="actions">
-                <button class="primary" on:click=move |_| completing.set(Some(complete.clone()))>"Complete"</button>
+                {if started {
+                    view! {
+                        <button class="primary" on:click=move |_| completing.set(Some(complete.clone()))>"Complete"</button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <span class="muted starts">"Can be completed once it starts"</span> }.into_any()
+                }}
                 <button class="secondary" on:click=move |_| cancelling.set(Some(cancel.clone()))>"Cancel"</button>
             </div>
         </li>
@@ -97,7 +178,11 @@ fn SessionCard(
 fn Returned() -> impl IntoView {
     let me = use_session().user().map(|user| user.id).unwrap_or_default();
     let paged = Paged::<Completion>::new(move || {
-        format!("/completions?review=returned&user_id={me}&limit=50")
+        let filter = CompletionFilter {
+            review: Some(Review::Returned),
+            ..Scope::Mine.filter(me)
+        };
+        filters::api_path("/completions", &filter, &[("limit", "50".into())])
     });
     move || {
         let items = paged.items.get();

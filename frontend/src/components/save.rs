@@ -1,0 +1,73 @@
+//! What every dialog's Save does once its request is built: one request at
+//! a time; then either the server's objection beside the fields, or a
+//! notice of what happened, every list refreshed, and the dialog closed.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+use crate::{Changes, Notice, use_changes, use_notice};
+
+#[derive(Clone, Copy)]
+pub struct Saver {
+    error: RwSignal<Option<ApiError>>,
+    pending: RwSignal<bool>,
+    changes: Changes,
+    notice: Notice,
+    on_close: Callback<()>,
+}
+
+impl Saver {
+    /// For a dialog that `on_close` closes; made where the dialog is built,
+    /// which is where the page's context is.
+    pub fn new(on_close: Callback<()>) -> Self {
+        Self {
+            error: RwSignal::new(None),
+            pending: RwSignal::new(false),
+            changes: use_changes(),
+            notice: use_notice(),
+            on_close,
+        }
+    }
+
+    /// The last failure, for `FormError` and `FieldErrors`.
+    pub fn error(self) -> ReadSignal<Option<ApiError>> {
+        self.error.read_only()
+    }
+
+    /// Whether a request is on its way, for the Save button.
+    pub fn pending(self) -> Signal<bool> {
+        self.pending.into()
+    }
+
+    /// Shows a problem the page found before sending anything.
+    pub fn refuse(self, error: ApiError) {
+        self.error.set(Some(error));
+    }
+
+    /// Sends `request` unless one is already on its way; `said` words the
+    /// notice from what the server answered.
+    pub fn run<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        said: impl FnOnce(&T) -> String + 'static,
+    ) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.pending.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            let answer = request.await;
+            self.pending.set(false);
+            match answer {
+                Ok(saved) => {
+                    self.notice.show(said(&saved));
+                    self.changes.bump();
+                    self.on_close.run(());
+                }
+                Err(error) => self.error.set(Some(error)),
+            }
+        });
+    }
+}
