@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header;
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpRequest};
 use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
@@ -17,6 +17,7 @@ use serde::de::value::{self, MapDeserializer, SeqDeserializer};
 use validator::Validate;
 
 use crate::error::ApiError;
+use crate::routes::methods::MethodTable;
 use crate::services::error::FieldErrors;
 use crate::state::AppState;
 use crate::url_text::UrlText;
@@ -75,7 +76,7 @@ impl FromRequest for SmallBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let patience = req
-            .app_data::<actix_web::web::Data<AppState>>()
+            .app_data::<web::Data<AppState>>()
             .map_or(Duration::from_secs(60), |state| state.config.body_timeout());
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
@@ -256,7 +257,9 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
 
 /// The path's parameters in order: one (`/users/{id}`) as itself, several
 /// as a tuple. One that does not parse (`/users/abc`) is reported, not
-/// passed on as an empty 404.
+/// passed on as an empty 404; unless the path is another route's that does
+/// not serve this method (`PATCH /completions/export` reaches `PATCH
+/// /completions/{id}`), which is 405 like any method a path does not serve.
 #[derive(Debug)]
 pub struct PathParams<T>(pub T);
 
@@ -277,11 +280,15 @@ impl<T: DeserializeOwned> FromRequest for PathParams<T> {
                 segments.into_iter(),
             ))
         };
-        std::future::ready(
-            parsed.map(PathParams).map_err(|err| {
-                ApiError::Malformed(format!("A path parameter is not valid: {err}"))
-            }),
-        )
+        std::future::ready(parsed.map(PathParams).map_err(|err| {
+            let table = req.app_data::<web::Data<MethodTable>>();
+            match table.and_then(|table| table.allowed(req.path())) {
+                Some(allowed) if !allowed.contains(req.method()) => {
+                    ApiError::MethodNotAllowed(allowed.to_vec())
+                }
+                _ => ApiError::Malformed(format!("A path parameter is not valid: {err}")),
+            }
+        }))
     }
 }
 

@@ -43,11 +43,13 @@ impl MethodTable {
     }
 
     /// The methods served at `path`, or `None` when no route has that path.
+    /// Where a literal route and a parameter's both match
+    /// (`/completions/export`, `/completions/{id}`), the literal one's.
     pub fn allowed(&self, path: &str) -> Option<&[Method]> {
         let wanted: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         self.routes
             .iter()
-            .find(|(pattern, _)| {
+            .filter(|(pattern, _)| {
                 pattern.len() == wanted.len()
                     && pattern
                         .iter()
@@ -56,6 +58,12 @@ impl MethodTable {
                             Segment::Literal(text) => text == actual,
                             Segment::Parameter => !actual.is_empty(),
                         })
+            })
+            .max_by_key(|(pattern, _)| {
+                pattern
+                    .iter()
+                    .filter(|segment| matches!(segment, Segment::Literal(_)))
+                    .count()
             })
             .map(|(_, methods)| methods.as_slice())
     }
@@ -92,6 +100,19 @@ mod tests {
         assert_eq!(
             table.allowed("/api/v1/completions/3/attachments.zip"),
             Some([Method::GET].as_slice())
+        );
+    }
+
+    #[test]
+    fn a_literal_route_wins_over_a_parameter() {
+        let table = table();
+        assert_eq!(
+            table.allowed("/api/v1/completions/export"),
+            Some([Method::GET].as_slice())
+        );
+        assert_eq!(
+            table.allowed("/api/v1/completions/41"),
+            Some([Method::GET, Method::PATCH].as_slice())
         );
     }
 

@@ -187,6 +187,31 @@ async fn a_known_path_with_a_wrong_method_is_405_with_allow() {
         StatusCode::NOT_FOUND,
     )
     .await;
+
+    // A literal path that a parameter's route would also match: its own
+    // methods, not a complaint that "export" is no id.
+    let response = app
+        .client
+        .patch(app.api("/completions/export?format=csv"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET");
+    assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    // Where the method is served, a bad id stays a bad id.
+    assert_problem(
+        app.client
+            .patch(app.api("/completions/abc"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"version": 1}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 #[tokio::test]
