@@ -5,7 +5,7 @@
 //! timezone, formatted by the browser's `Intl` so no timezone data ships in
 //! the wasm. A translation replaces this module and the words around it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -97,6 +97,38 @@ pub fn day_key(at: DateTime<Utc>, timezone: &str) -> String {
             ("day", "2-digit"),
         ],
     )
+}
+
+/// How a wall clock in `timezone` reads at `at`, to the minute.
+fn wall_clock(at: DateTime<Utc>, timezone: &str) -> Option<NaiveDateTime> {
+    // Sweden's format is ISO 8601's: "2026-03-02 09:30".
+    let text = format_with(
+        at,
+        "sv-SE",
+        timezone,
+        &[
+            ("year", "numeric"),
+            ("month", "2-digit"),
+            ("day", "2-digit"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    );
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M").ok()
+}
+
+/// The instant at which clocks in `timezone` show `time` on `date`, found
+/// with the browser's timezone data: read the wall time as if it were UTC,
+/// see how the zone's clock differs there, and correct; a second pass
+/// settles a guess that fell across a daylight-saving change.
+pub fn instant_at(date: NaiveDate, time: NaiveTime, timezone: &str) -> Option<DateTime<Utc>> {
+    let wanted = date.and_time(time);
+    let mut at = wanted.and_utc();
+    for _ in 0..2 {
+        at += wanted - wall_clock(at, timezone)?;
+    }
+    Some(at)
 }
 
 /// A short name of the timezone (`GMT+5:30`, `BST`), shown beside times.

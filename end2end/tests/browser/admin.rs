@@ -6,14 +6,15 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::harness::{
-    browser, click, complete_first_sitting, fill, find, screenshot, sign_in, wait_for_text, world,
+    browser, click, complete_first_sitting, fill, find, screenshot, sign_in, wait_for_text,
+    wait_for_value, world,
 };
 
 #[tokio::test]
 async fn an_admin_filters_sessions_and_verifies_a_code() {
     let world = world().await;
     // The faculty member completed the first sitting, an hour as scheduled.
-    complete_first_sitting(&world, "PUNE-RUST-LAB-1", 60, Some("Lab session")).await;
+    let lab = complete_first_sitting(&world, "PUNE-RUST-LAB-1", 60, Some("Lab session")).await;
 
     let browser = browser(1280, 900).await;
     let client = &browser.client;
@@ -54,6 +55,30 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
     click(client, "dialog[open] button[type=submit]").await;
     wait_for_text(client, ".notice", "verified").await;
     wait_for_text(client, "table tbody", "Verified").await;
+
+    // A staff member in the URL is named in the form; another is found by
+    // typing, from the server.
+    client
+        .goto(&world.url(&format!("/admin/sessions?user_id={}", lab.user_id)))
+        .await
+        .unwrap();
+    wait_for_value(client, "#filter-staff", "Asha Rao <asha@lectern.test>").await;
+    fill(client, "#filter-staff", "rahul").await;
+    let started = std::time::Instant::now();
+    loop {
+        let offered = client
+            .execute(
+                "return [...document.querySelectorAll('#filter-staff-choices option')].map(o => o.value)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if offered == serde_json::json!(["Rahul Deshpande <rahul@lectern.test>"]) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{offered}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]

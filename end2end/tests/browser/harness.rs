@@ -285,6 +285,37 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Sets a date or time input as the page would see a person pick it:
+/// typing into one depends on the browser's locale.
+pub async fn pick_value(client: &Client, css: &str, value: &str) {
+    find(client, css).await;
+    client
+        .execute(
+            "const input = document.querySelector(arguments[0]);
+             input.value = arguments[1];
+             input.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Waits until the input `css` holds `expected`.
+pub async fn wait_for_value(client: &Client, css: &str, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let value = find(client, css).await.prop("value").await.unwrap();
+        if value.as_deref() == Some(expected) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{css} holds {value:?}, never {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn text_of(client: &Client, css: &str) -> String {
     find(client, css).await.text().await.unwrap()
 }

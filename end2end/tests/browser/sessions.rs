@@ -8,8 +8,8 @@ use chrono::Utc;
 use fantoccini::{Client, Locator};
 
 use crate::harness::{
-    browser, click, complete_first_sitting, fill, find, press, screenshot, sign_in, sittings,
-    text_of, wait_for_text, world,
+    branch_today, browser, click, complete_first_sitting, fill, find, pick_value, press,
+    screenshot, sign_in, sittings, text_of, wait_for_text, world,
 };
 
 async fn count(client: &Client, css: &str) -> usize {
@@ -266,4 +266,106 @@ async fn a_slow_answer_to_an_older_filter_does_not_replace_the_newer_list() {
             .contains("PUNE-RUST-ORDER-1")
     );
     assert!(path_and_query(client).await.contains("q=PUNE-RUST-ORDER-1"));
+}
+
+#[tokio::test]
+async fn staff_add_a_session_of_their_own_by_their_branch_clock_and_move_it() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    find(client, ".session-card").await;
+    press(client, "New session").await;
+    fill(client, "dialog[open] #session-title", "Extra revision").await;
+    let day = branch_today() + chrono::Days::new(2);
+    pick_value(client, "#session-date", &day.to_string()).await;
+    pick_value(client, "#session-start", "10:00").await;
+    pick_value(client, "#session-end", "11:30").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, ".notice", "Extra revision added.").await;
+    // Shown as typed: Kolkata's clock, whatever the browser's zone.
+    let ahead = wait_for_text(
+        client,
+        "section[aria-labelledby=ahead-heading]",
+        "Extra revision",
+    )
+    .await;
+    assert!(ahead.contains("10:00–11:30"), "{ahead}");
+
+    client
+        .find(Locator::XPath("//a[normalize-space()='Extra revision']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    press(client, "Edit session").await;
+    fill(
+        client,
+        "dialog[open] #session-title",
+        "Extra revision class",
+    )
+    .await;
+    pick_value(client, "#session-start", "10:30").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, ".notice", "Extra revision class saved.").await;
+    wait_for_text(client, ".facts", "10:30–11:30").await;
+    assert_eq!(text_of(client, "h1").await, "Extra revision class");
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_session_for_a_teacher_found_by_typing() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.admin).await;
+    client.goto(&world.url("/sessions")).await.unwrap();
+    find(client, ".session-card").await;
+    press(client, "New session").await;
+    fill(client, "dialog[open] #session-title", "Exam preparation").await;
+    find(client, "#session-owner")
+        .await
+        .send_keys("asha")
+        .await
+        .unwrap();
+    // The server is asked: only the matching account is offered.
+    let started = Instant::now();
+    let offered = loop {
+        let offered = client
+            .execute(
+                "return [...document.querySelectorAll('#session-owner-choices option')].map(o => o.value)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if offered.as_array().is_some_and(|all| !all.is_empty()) {
+            break offered;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "nothing offered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(offered, serde_json::json!(["Asha Rao <asha@lectern.test>"]));
+    fill(client, "#session-owner", "Asha Rao <asha@lectern.test>").await;
+    let day = branch_today() + chrono::Days::new(1);
+    pick_value(client, "#session-date", &day.to_string()).await;
+    pick_value(client, "#session-start", "14:00").await;
+    pick_value(client, "#session-end", "15:00").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, ".notice", "Exam preparation added.").await;
+    let card = client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(
+            "//li[contains(@class,'session-card')][.//a[normalize-space()='Exam preparation']]",
+        ))
+        .await
+        .unwrap();
+    let text = card.text().await.unwrap();
+    assert!(
+        text.contains("Asha Rao") && text.contains("14:00–15:00"),
+        "{text}"
+    );
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod fields;
 pub mod icons;
 pub mod paging;
+pub mod pick;
 pub mod save;
 pub mod states;
 

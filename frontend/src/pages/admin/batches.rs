@@ -1,19 +1,20 @@
 //! Batches: the recurring timetable sessions are generated from.
 
 use chrono::NaiveDate;
-use lectern_api_types::Role;
 use lectern_api_types::batches::{Batch, BatchPatch, NewBatch};
 use lectern_api_types::codes::ShortCode;
 use lectern_api_types::schedule::{Weekday, Weekdays};
 use lectern_api_types::text::Title;
 use lectern_api_types::time::ClockTime;
+use lectern_api_types::users::User;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{Select, staff_list};
+use super::staff_list;
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
 use crate::components::paging::{Paged, PagedItems};
+use crate::components::pick::TypeAhead;
 use crate::components::{Dialog, FieldErrors};
 use crate::session::use_session;
 use crate::{use_changes, use_notice};
@@ -125,17 +126,6 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let (error, set_error) = signal(None::<ApiError>);
-    let staff = staff_list();
-    let teachers = Signal::derive(move || {
-        staff
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|u| matches!(u.role, Role::Faculty | Role::Employee) && u.active)
-            .map(|u| (u.id.to_string(), u.name))
-            .collect::<Vec<_>>()
-    });
     let title = if batch.is_some() {
         "Edit batch"
     } else {
@@ -254,8 +244,8 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                         <FieldErrors error field="name" id="batch-name-errors"/>
                     </div>
                 </div>
-                <Select id="batch-teacher" label="Taught by" value=teacher any="Choose…" options=teachers/>
-                <FieldErrors error field="faculty_id" id="batch-teacher-errors"/>
+                <TypeAhead<User> id="batch-teacher" label="Taught by" value=teacher
+                    placeholder="Type a name or email" error=(error, "faculty_id")/>
                 <fieldset class="weekdays">
                     <legend>"Meets on"</legend>
                     {Weekday::ALL.into_iter().map(|day| {

@@ -14,7 +14,6 @@ pub use sessions::AdminSessions;
 pub use staff::Staff;
 
 use lectern_api_types::Page;
-use lectern_api_types::batches::Batch;
 use lectern_api_types::branches::Branch;
 use lectern_api_types::users::User;
 use leptos::prelude::*;
@@ -23,7 +22,9 @@ use crate::api::{self, ApiError};
 use crate::session::use_session;
 use crate::use_changes;
 
-/// The first hundred of a list, for pick lists.
+/// The first hundred of a list: branches, of which an institute has a few,
+/// and the names the batches table shows. People and batches are picked by
+/// typing (`components::pick`), which reaches all of them.
 fn pick_list<T>(path: &'static str) -> LocalResource<Result<Vec<T>, ApiError>>
 where
     T: Clone + serde::de::DeserializeOwned + 'static,
@@ -42,10 +43,6 @@ where
 
 pub fn staff_list() -> LocalResource<Result<Vec<User>, ApiError>> {
     pick_list("/users?limit=100")
-}
-
-pub fn batch_list() -> LocalResource<Result<Vec<Batch>, ApiError>> {
-    pick_list("/batches?limit=100")
 }
 
 pub fn branch_list() -> LocalResource<Result<Vec<Branch>, ApiError>> {

@@ -15,7 +15,7 @@ use self::files::Files;
 use self::notes::Notes;
 use super::admin::audit;
 use super::review::{ReviewActions, ReviewRights};
-use super::sessions::{CancelDialog, CompleteDialog};
+use super::sessions::{CancelDialog, CompleteDialog, SessionForm};
 use crate::api;
 use crate::components::badges::StatusBadge;
 use crate::components::icons::LockIcon;
@@ -58,12 +58,18 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
     let completing = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let editing = RwSignal::new(false);
+    let rescheduling = RwSignal::new(false);
     let pending = c.status == CompletionStatus::Pending;
     // The server records a sitting only once it has begun.
     let started = c.scheduled_start <= format::now();
     let locked = c.review == Some(Review::Verified);
     let me = use_session().user();
     let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
+    // Only an ad-hoc session's title and times are its own to change; a
+    // batch's sittings follow the batch.
+    let adjustable = pending
+        && c.batch_id.is_none()
+        && (admin || me.as_ref().is_some_and(|me| me.id == c.user_id));
     let rights = me
         .as_ref()
         .map(|me| ReviewRights::of(&c, me.id, admin))
@@ -106,6 +112,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 {started.then(|| view! {
                     <button class="primary" on:click=move |_| completing.set(true)>"Complete"</button>
                 })}
+                {adjustable.then(|| view! {
+                    <button class="secondary" on:click=move |_| rescheduling.set(true)>"Edit session"</button>
+                })}
                 <button class="secondary" on:click=move |_| cancelling.set(true)>"Cancel"</button>
             </div>
         </Show>
@@ -137,6 +146,12 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
             let c = c.clone();
             move || editing.get().then(|| view! {
                 <EditRecordDialog completion=c.clone() on_close=Callback::new(move |()| editing.set(false))/>
+            })
+        }
+        {
+            let c = c.clone();
+            move || rescheduling.get().then(|| view! {
+                <SessionForm existing=Some(c.clone()) on_close=Callback::new(move |()| rescheduling.set(false))/>
             })
         }
         {

@@ -6,10 +6,12 @@ mod cancel_dialog;
 mod complete_dialog;
 mod completed;
 mod history;
+mod session_form;
 mod upcoming;
 
 pub use cancel_dialog::CancelDialog;
 pub use complete_dialog::CompleteDialog;
+pub use session_form::SessionForm;
 
 use lectern_api_types::sessions::CompletionFilter;
 use leptos::prelude::*;
@@ -131,6 +133,7 @@ pub fn MySessions() -> impl IntoView {
         ev.prevent_default();
         select(Tab::ALL[next]);
     };
+    let adding = RwSignal::new(false);
     let everyone = if super_admin {
         "All branches"
     } else {
@@ -156,6 +159,7 @@ pub fn MySessions() -> impl IntoView {
                         .collect_view()}
                 </div>
             })}
+            <button class="primary" on:click=move |_| adding.set(true)>"New session"</button>
         </div>
         <div class="tabs" role="tablist" aria-label="Your sessions" on:keydown=on_key>
             {Tab::ALL
@@ -186,5 +190,8 @@ pub fn MySessions() -> impl IntoView {
                 Tab::History => view! { <History scope/> }.into_any(),
             }}
         </section>
+        {move || adding.get().then(|| view! {
+            <SessionForm existing=None on_close=Callback::new(move |()| adding.set(false))/>
+        })}
     }
 }

@@ -5,14 +5,16 @@ use lectern_api_types::batches::Batch;
 use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::schedule::{NoteType, Review};
 use lectern_api_types::sessions::{CompletionFilter, SessionSort};
+use lectern_api_types::users::User;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
 
 use crate::api::ApiError;
 use crate::components::FieldErrors;
+use crate::components::pick::TypeAhead;
 use crate::filters;
-use crate::pages::admin::{Select, batch_list, branch_list, staff_list};
+use crate::pages::admin::{Select, branch_list};
 
 /// What the form holds, as typed: one text per query parameter.
 #[derive(Clone, Copy)]
@@ -209,23 +211,18 @@ fn BranchSelect(value: RwSignal<String>) -> impl IntoView {
     }
 }
 
-/// Staff members to filter by: admins of a branch run sessions too, super
-/// admins none.
+/// Staff members to filter by, found by typing: an institute has more
+/// than a page of them.
 #[component]
 fn StaffSelect(value: RwSignal<String>) -> impl IntoView {
-    let staff = staff_list();
     view! {
-        <Select id="filter-staff" label="Staff member" value any="Everyone"
-            options=Signal::derive(move || staff.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|u| !u.role.is_admin() || u.branch_id.is_some()).map(|u| (u.id.to_string(), u.name)).collect())/>
+        <TypeAhead<User> id="filter-staff" label="Staff member" value placeholder="Everyone"/>
     }
 }
 
 #[component]
 fn BatchSelect(value: RwSignal<String>) -> impl IntoView {
-    let batches = batch_list();
-    let label = |b: Batch| (b.id.to_string(), format!("{} · {}", b.code, b.name));
     view! {
-        <Select id="filter-batch" label="Batch" value any="Every batch"
-            options=Signal::derive(move || batches.get().and_then(Result::ok).unwrap_or_default().into_iter().map(label).collect())/>
+        <TypeAhead<Batch> id="filter-batch" label="Batch" value placeholder="Every batch"/>
     }
 }
