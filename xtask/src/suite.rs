@@ -9,6 +9,16 @@ use anyhow::{Result, bail};
 
 use crate::{backends, cmd, fuzz, harden, s3, spa};
 
+/// axe-core's `axe.min.js`, which the accessibility test injects into each
+/// page: `LECTERN_AXE`, else an `npm install axe-core` in the workspace.
+fn axe_core() -> Option<PathBuf> {
+    std::env::var_os("LECTERN_AXE")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([crate::root().join("node_modules/axe-core/axe.min.js")])
+        .find(|path| path.is_file())
+}
+
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
 }
@@ -139,11 +149,23 @@ pub(crate) fn run() -> Result<()> {
     if browser_tools.iter().all(|tool| tool.is_file()) {
         let dist = spa::build()?;
         let screenshots = cmd::target_dir().join("screenshots");
-        cmd::run(
-            cmd::cargo(["test", "-p", "lectern-end2end"])
-                .env("LECTERN_SPA_DIR", dist)
-                .env("LECTERN_SCREENSHOT_DIR", &screenshots),
-        )?;
+        let mut browser_tests = cmd::cargo(["test", "-p", "lectern-end2end"]);
+        browser_tests
+            .env("LECTERN_SPA_DIR", dist)
+            .env("LECTERN_SCREENSHOT_DIR", &screenshots);
+        match axe_core() {
+            Some(axe) => {
+                browser_tests.env("LECTERN_AXE", axe);
+            }
+            None if in_ci() => bail!(
+                "axe-core is needed for the accessibility test: npm install axe-core@4.14 (or set LECTERN_AXE to its axe.min.js)"
+            ),
+            None => {
+                browser_tests.args(["--", "--skip", "accessibility"]);
+                skipped.push("the accessibility test (npm install axe-core@4.14)".into());
+            }
+        }
+        cmd::run(&mut browser_tests)?;
         println!("xtask: screenshots are in {}", screenshots.display());
     } else if in_ci() {
         bail!(

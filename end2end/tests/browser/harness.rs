@@ -263,13 +263,13 @@ pub async fn click(client: &Client, css: &str) {
     find(client, css).await.click().await.unwrap();
 }
 
-/// Clicks the button that reads `label`.
+/// Clicks the button, or the link styled as one, that reads `label`.
 pub async fn press(client: &Client, label: &str) {
     client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::XPath(&format!(
-            "//button[normalize-space()='{label}']"
+            "//button[normalize-space()='{label}'] | //a[normalize-space()='{label}']"
         )))
         .await
         .unwrap_or_else(|err| panic!("no button {label:?} on the page: {err}"))

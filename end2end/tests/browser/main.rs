@@ -2,6 +2,7 @@
 //! server on a random port. `cargo xtask test` builds the SPA first and
 //! says where (`LECTERN_SPA_DIR`); screenshots land in `LECTERN_SCREENSHOT_DIR`.
 
+mod accessibility;
 mod admin;
 mod auth;
 mod dashboard;

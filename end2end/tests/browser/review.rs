@@ -1,40 +1,12 @@
 //! Review with two people at two browsers: the admin returns a record, the
 //! teacher corrects and resubmits it, the admin verifies it and it locks.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
 use crate::harness::{
-    browser, complete_first_sitting, find, screenshot, sign_in, wait_for_text, world,
+    browser, complete_first_sitting, find, pick_value, press, screenshot, sign_in, wait_for_text,
+    world,
 };
-
-async fn click_button(client: &Client, label: &str) {
-    client
-        .wait()
-        .at_most(std::time::Duration::from_secs(15))
-        .for_element(Locator::XPath(&format!(
-            "//button[normalize-space()='{label}'] | //a[normalize-space()='{label}']"
-        )))
-        .await
-        .unwrap_or_else(|err| panic!("no {label:?} button: {err}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Sets a field's value as a person's typing would end, whatever the
-/// browser's locale makes of keystrokes in a time field.
-async fn set_value(client: &Client, css: &str, value: &str) {
-    find(client, css).await;
-    client
-        .execute(
-            "const field = document.querySelector(arguments[0]);
-             field.value = arguments[1];
-             field.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![css.into(), value.into()],
-        )
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn a_returned_record_is_corrected_resubmitted_and_verified() {
@@ -53,7 +25,7 @@ async fn a_returned_record_is_corrected_resubmitted_and_verified() {
     // The admin sends it back, saying what is wrong.
     admin.goto(&page).await.unwrap();
     wait_for_text(admin, "h1", "Rust Foundations").await;
-    click_button(admin, "Return").await;
+    press(admin, "Return").await;
     find(admin, "dialog[open] #return-reason")
         .await
         .send_keys("The class ran until 07:00, not 06:10.")
@@ -72,10 +44,10 @@ async fn a_returned_record_is_corrected_resubmitted_and_verified() {
     let returned = wait_for_text(teacher, ".returned-list", "not 06:10").await;
     assert!(returned.contains("Rust Foundations"), "{returned}");
     screenshot(teacher, "returned-for-correction").await;
-    click_button(teacher, "Correct and resubmit").await;
+    press(teacher, "Correct and resubmit").await;
     wait_for_text(teacher, ".callout.returned", "not 06:10").await;
-    click_button(teacher, "Correct the record").await;
-    set_value(teacher, "dialog[open] #edit-end", "07:00").await;
+    press(teacher, "Correct the record").await;
+    pick_value(teacher, "dialog[open] #edit-end", "07:00").await;
     find(teacher, "dialog[open] button[type=submit]")
         .await
         .click()
@@ -83,14 +55,14 @@ async fn a_returned_record_is_corrected_resubmitted_and_verified() {
         .unwrap();
     wait_for_text(teacher, ".notice", "Record corrected").await;
     wait_for_text(teacher, "#actual-times", "06:00–07:00").await;
-    click_button(teacher, "Resubmit for review").await;
+    press(teacher, "Resubmit for review").await;
     wait_for_text(teacher, ".notice", "Resubmitted").await;
     wait_for_text(teacher, ".facts", "Awaiting review").await;
 
     // The admin verifies the corrected record with the code the class was given.
     admin.refresh().await.unwrap();
     wait_for_text(admin, ".facts", "Awaiting review").await;
-    click_button(admin, "Verify").await;
+    press(admin, "Verify").await;
     find(admin, "dialog[open] #verify-code")
         .await
         .send_keys("pune-rust-review")
