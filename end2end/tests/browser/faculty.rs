@@ -6,7 +6,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::harness::{
-    assert_only_own_origin, browser, find, screenshot, sign_in, text_of, wait_for_text, world,
+    assert_only_own_origin, browser, find, png, screenshot, sign_in, text_of, wait_for_text, world,
 };
 
 #[tokio::test]
@@ -172,9 +172,4 @@ async fn a_faculty_member_completes_a_session_and_records_its_file_and_notes() {
             .await
             .contains("Covered ownership and borrowing.")
     );
-}
-
-/// A small real PNG.
-fn png() -> Vec<u8> {
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82".to_vec()
 }

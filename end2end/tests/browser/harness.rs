@@ -449,3 +449,8 @@ pub async fn scrolls_sideways(client: &Client) -> bool {
         .unwrap();
     wider.as_bool().unwrap_or(true)
 }
+
+/// A small real PNG.
+pub fn png() -> Vec<u8> {
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82".to_vec()
+}

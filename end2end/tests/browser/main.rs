@@ -8,6 +8,7 @@ mod auth;
 mod dashboard;
 mod faculty;
 mod harness;
+mod keyboard;
 mod review;
 mod screens;
 mod sessions;

@@ -1,5 +1,5 @@
 //! A modal dialog on the platform's `<dialog>`: it makes the page behind it
-//! inert, so focus stays inside, and Escape closes it. However it closes,
+//! inert, so Tab stays inside, and Escape closes it. However it closes,
 //! focus goes back to whatever opened it.
 
 use leptos::html;
@@ -25,6 +25,13 @@ pub fn Dialog(
         }
     });
     on_cleanup(|| {
+        // While the modal dialog is open the page behind it is inert and
+        // cannot take the focus; this runs before the element leaves the
+        // page, so it is closed first.
+        let open = document().query_selector("dialog[open]").ok().flatten();
+        if let Some(dialog) = open.and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+            dialog.close();
+        }
         let opener = document()
             .query_selector(&format!("[{RETURN_FOCUS}]"))
             .ok()
