@@ -10,12 +10,18 @@ use anyhow::{Result, bail};
 use crate::{backends, cmd, fuzz, harden, s3, spa};
 
 /// axe-core's `axe.min.js`, which the accessibility test injects into each
-/// page: `LECTERN_AXE`, else an `npm install axe-core` in the workspace.
+/// page: `AXE_CORE_JS`, else an `npm install axe-core` in the workspace or
+/// in `~/.cache/lectern/axe` (where `.ci/run` puts it). Not a `LECTERN_`
+/// variable: the server reads those as its configuration.
 fn axe_core() -> Option<PathBuf> {
-    std::env::var_os("LECTERN_AXE")
+    let cached = std::env::var_os("HOME").map(|home| {
+        PathBuf::from(home).join(".cache/lectern/axe/node_modules/axe-core/axe.min.js")
+    });
+    std::env::var_os("AXE_CORE_JS")
         .map(PathBuf::from)
         .into_iter()
         .chain([crate::root().join("node_modules/axe-core/axe.min.js")])
+        .chain(cached)
         .find(|path| path.is_file())
 }
 
@@ -155,10 +161,10 @@ pub(crate) fn run() -> Result<()> {
             .env("LECTERN_SCREENSHOT_DIR", &screenshots);
         match axe_core() {
             Some(axe) => {
-                browser_tests.env("LECTERN_AXE", axe);
+                browser_tests.env("AXE_CORE_JS", axe);
             }
             None if in_ci() => bail!(
-                "axe-core is needed for the accessibility test: npm install axe-core@4.14 (or set LECTERN_AXE to its axe.min.js)"
+                "axe-core is needed for the accessibility test: npm install axe-core@4.14 (or set AXE_CORE_JS to its axe.min.js)"
             ),
             None => {
                 browser_tests.args(["--", "--skip", "accessibility"]);

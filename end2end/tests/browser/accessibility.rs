@@ -10,8 +10,8 @@ use crate::harness::{
 /// Runs axe on the page and lists its serious and critical violations,
 /// each with the elements it found them on.
 async fn violations(client: &Client) -> Vec<String> {
-    let path = std::env::var("LECTERN_AXE")
-        .expect("LECTERN_AXE: run the browser tests with `cargo xtask test`, which finds axe-core");
+    let path = std::env::var("AXE_CORE_JS")
+        .expect("AXE_CORE_JS: run the browser tests with `cargo xtask test`, which finds axe-core");
     let axe = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
     client.execute(&axe, vec![]).await.unwrap();
     let found = client

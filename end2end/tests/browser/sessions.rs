@@ -117,62 +117,64 @@ async fn history_shows_the_past_by_day_with_search_and_status_chips() {
         .iter()
         .filter(|(start, _)| *start < Utc::now())
         .count();
-    let browser = browser(1280, 900).await;
-    let client = &browser.client;
-    sign_in(client, &world, &world.faculty).await;
-    client
-        .goto(&world.url("/sessions?tab=history"))
-        .await
-        .unwrap();
-    // The past only: the sittings ahead are Upcoming's.
-    wait_for_count(client, ".timeline .entry", started).await;
-    assert_eq!(count(client, ".timeline .day").await, started);
-    let days = client
-        .execute(
-            "return [...document.querySelectorAll('.day-heading')].map(h => h.textContent)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    // Newest first: the recorded sitting, the oldest, is on the last day.
-    let last = find(client, ".timeline .day:last-child").await;
-    assert!(last.text().await.unwrap().contains("Completed"), "{days}");
+    for (size, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        let browser = browser(width, height).await;
+        let client = &browser.client;
+        sign_in(client, &world, &world.faculty).await;
+        client
+            .goto(&world.url("/sessions?tab=history"))
+            .await
+            .unwrap();
+        // The past only: the sittings ahead are Upcoming's.
+        wait_for_count(client, ".timeline .entry", started).await;
+        assert_eq!(count(client, ".timeline .day").await, started);
+        let days = client
+            .execute(
+                "return [...document.querySelectorAll('.day-heading')].map(h => h.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // Newest first: the recorded sitting, the oldest, is on the last day.
+        let last = find(client, ".timeline .day:last-child").await;
+        assert!(last.text().await.unwrap().contains("Completed"), "{days}");
 
-    // A status chip narrows the list, and the URL says so.
-    press(client, "Completed").await;
-    wait_for_count(client, ".timeline .entry", 1).await;
-    assert!(path_and_query(client).await.contains("status=completed"));
-    press(client, "Not recorded").await;
-    wait_for_count(client, ".timeline .entry", started - 1).await;
-    assert!(!text_of(client, ".timeline").await.contains("Completed"));
+        // A status chip narrows the list, and the URL says so.
+        press(client, "Completed").await;
+        wait_for_count(client, ".timeline .entry", 1).await;
+        assert!(path_and_query(client).await.contains("status=completed"));
+        press(client, "Not recorded").await;
+        wait_for_count(client, ".timeline .entry", started - 1).await;
+        assert!(!text_of(client, ".timeline").await.contains("Completed"));
 
-    // The search covers the notes; it keeps the chip, and a reload keeps both.
-    press(client, "All").await;
-    wait_for_count(client, ".timeline .entry", started).await;
-    find(client, "#history-q")
-        .await
-        .send_keys("lifetimes")
-        .await
-        .unwrap();
-    click(client, "form.search button[type=submit]").await;
-    wait_for_count(client, ".timeline .entry", 1).await;
-    screenshot(client, "sessions-history-search").await;
-    client.refresh().await.unwrap();
-    find(client, "#history-q").await;
-    wait_for_count(client, ".timeline .entry", 1).await;
-    assert_eq!(
+        // The search covers the notes; it keeps the chip, and a reload keeps both.
+        press(client, "All").await;
+        wait_for_count(client, ".timeline .entry", started).await;
         find(client, "#history-q")
             .await
-            .prop("value")
+            .send_keys("lifetimes")
             .await
-            .unwrap()
-            .as_deref(),
-        Some("lifetimes")
-    );
-    fill(client, "#history-q", "nothing-like-this").await;
-    click(client, "form.search button[type=submit]").await;
-    wait_for_text(client, "#tab-panel", "Nothing matches").await;
-    assert_eq!(count(client, ".timeline .entry").await, 0);
+            .unwrap();
+        click(client, "form.search button[type=submit]").await;
+        wait_for_count(client, ".timeline .entry", 1).await;
+        screenshot(client, &format!("sessions-history-search-{size}")).await;
+        client.refresh().await.unwrap();
+        find(client, "#history-q").await;
+        wait_for_count(client, ".timeline .entry", 1).await;
+        assert_eq!(
+            find(client, "#history-q")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("lifetimes")
+        );
+        fill(client, "#history-q", "nothing-like-this").await;
+        click(client, "form.search button[type=submit]").await;
+        wait_for_text(client, "#tab-panel", "Nothing matches").await;
+        assert_eq!(count(client, ".timeline .entry").await, 0);
+    }
 }
 
 #[tokio::test]
