@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors};
+use crate::components::{Dialog, FieldErrors, Saver};
 use crate::session::use_session;
 use crate::{format, use_changes, use_notice};
 
@@ -126,32 +126,25 @@ pub fn ReviewActions(completion: Completion, #[prop(optional)] compact: bool) ->
 #[component]
 pub fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let error = saver.error();
     let code = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
     let id = completion.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let completion_code: CompletionCode =
             match api::typed(&code.get_untracked(), "completion_code") {
                 Ok(code) => code,
-                Err(err) => return set_error.set(Some(err)),
+                Err(err) => return saver.refuse(err),
             };
-        set_error.set(None);
         let body = VerifyRequest { completion_code };
-        spawn_local(async move {
-            match api::post::<_, Completion>(session, &format!("/completions/{id}/verify"), &body)
-                .await
-            {
-                Ok(_) => {
-                    notice.show("Code verified; the record is locked.".into());
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-        });
+        saver.run(
+            async move {
+                api::post::<_, Completion>(session, &format!("/completions/{id}/verify"), &body)
+                    .await
+            },
+            |_| "Code verified; the record is locked.".into(),
+        );
     };
     view! {
         <Dialog title=format!("Verify {}", completion.title) on_close>
@@ -166,7 +159,7 @@ pub fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl Into
                 </div>
                 <div class="actions end">
                     <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary">"Verify"</button>
+                    <button type="submit" class="primary" disabled=saver.pending()>"Verify"</button>
                 </div>
             </form>
         </Dialog>
@@ -185,33 +178,24 @@ fn ReasonDialog(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let error = saver.error();
     let reason = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let reason: Reason = match api::typed(&reason.get_untracked(), "reason") {
             Ok(reason) => reason,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
-        set_error.set(None);
-        spawn_local(async move {
-            let path = format!("/completions/{completion_id}/{action}");
-            let sent = if action == "return" {
+        let path = format!("/completions/{completion_id}/{action}");
+        let request = async move {
+            if action == "return" {
                 api::post::<_, Completion>(session, &path, &ReturnRequest { reason }).await
             } else {
                 api::post::<_, Completion>(session, &path, &ReopenRequest { reason }).await
-            };
-            match sent {
-                Ok(_) => {
-                    notice.show(done.into());
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
             }
-        });
+        };
+        saver.run(request, move |_| done.into());
     };
     let field = format!("{action}-reason");
     let errors = format!("{action}-reason-errors");

@@ -5,19 +5,18 @@ use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::{Completion, CompletionPatch};
 use lectern_api_types::time::TimeInput;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors};
+use crate::components::{Dialog, FieldErrors, Saver};
+use crate::format;
 use crate::session::use_session;
-use crate::{format, use_changes, use_notice};
 
 #[component]
 pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let (error, pending) = (saver.error(), saver.pending());
     let tz = completion.timezone.clone();
     let local = |at: Option<chrono::DateTime<chrono::Utc>>| {
         at.map(|at| format::time(at, &tz)).unwrap_or_default()
@@ -26,16 +25,11 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
     let end = RwSignal::new(local(completion.actual_end));
     let code = RwSignal::new(completion.completion_code.clone().unwrap_or_default());
     let notes = RwSignal::new(completion.notes.clone().unwrap_or_default());
-    let (error, set_error) = signal(None::<ApiError>);
-    let pending = RwSignal::new(false);
     let (id, version) = (completion.id, completion.version);
     let before = completion.clone();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let time = |value: String, field: &str| {
             value
                 .parse::<TimeInput>()
@@ -49,10 +43,7 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
         });
         let (actual_start_time, actual_end_time, completion_code) = match parsed {
             Ok(parsed) => parsed,
-            Err(err) => {
-                set_error.set(Some(err));
-                return;
-            }
+            Err(err) => return saver.refuse(err),
         };
         let typed_notes = notes.get_untracked();
         let notes = Some(typed_notes.trim().to_owned()).filter(|n| !n.is_empty());
@@ -65,20 +56,12 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
             notes: (notes != before.notes).then_some(notes),
             ..CompletionPatch::default()
         };
-        pending.set(true);
-        set_error.set(None);
-        spawn_local(async move {
-            match api::patch::<_, Completion>(session, &format!("/completions/{id}"), &patch).await
-            {
-                Ok(_) => {
-                    notice.show("Record corrected.".into());
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-            pending.set(false);
-        });
+        saver.run(
+            async move {
+                api::patch::<_, Completion>(session, &format!("/completions/{id}"), &patch).await
+            },
+            |_| "Record corrected.".into(),
+        );
     };
 
     view! {

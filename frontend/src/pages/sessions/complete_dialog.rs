@@ -10,9 +10,9 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors};
+use crate::components::{Dialog, FieldErrors, Saver};
+use crate::format;
 use crate::session::use_session;
-use crate::{format, use_changes, use_notice};
 
 #[component]
 pub fn CompleteDialog(
@@ -24,14 +24,12 @@ pub fn CompleteDialog(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let (error, pending) = (saver.error(), saver.pending());
     let start = RwSignal::new(format::time(scheduled_start, &timezone));
     let end = RwSignal::new(format::time(scheduled_end, &timezone));
     let code = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let pending = RwSignal::new(false);
     let generating = RwSignal::new(false);
 
     let generate = move |_| {
@@ -42,7 +40,7 @@ pub fn CompleteDialog(
             };
             match api::post::<_, CodeSuggestion>(session, "/completion-codes", &request).await {
                 Ok(suggestion) => code.set(suggestion.completion_code),
-                Err(err) => set_error.set(Some(err)),
+                Err(err) => saver.refuse(err),
             }
             generating.set(false);
         });
@@ -50,9 +48,6 @@ pub fn CompleteDialog(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let parse = |value: String, field: &str| {
             value
                 .parse::<TimeInput>()
@@ -62,10 +57,7 @@ pub fn CompleteDialog(
             .and_then(|s| parse(end.get_untracked(), "actual_end_time").map(|e| (s, e)));
         let (actual_start_time, actual_end_time) = match times {
             Ok(times) => times,
-            Err(err) => {
-                set_error.set(Some(err));
-                return;
-            }
+            Err(err) => return saver.refuse(err),
         };
         let typed = code.get_untracked();
         let completion_code = match typed.trim() {
@@ -73,8 +65,7 @@ pub fn CompleteDialog(
             typed => match CompletionCode::parse(typed) {
                 Ok(code) => Some(code),
                 Err(err) => {
-                    set_error.set(Some(ApiError::invalid("completion_code", &err.to_string())));
-                    return;
+                    return saver.refuse(ApiError::invalid("completion_code", &err.to_string()));
                 }
             },
         };
@@ -84,23 +75,16 @@ pub fn CompleteDialog(
             completion_code,
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        pending.set(true);
-        set_error.set(None);
-        spawn_local(async move {
-            let path = format!("/completions/{completion_id}/complete");
-            match api::post::<_, Completion>(session, &path, &body).await {
-                Ok(done) => {
-                    notice.show(format!(
-                        "Session completed with code {}.",
-                        done.completion_code.unwrap_or_default()
-                    ));
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-            pending.set(false);
-        });
+        let path = format!("/completions/{completion_id}/complete");
+        saver.run(
+            async move { api::post::<_, Completion>(session, &path, &body).await },
+            |done: &Completion| {
+                format!(
+                    "Session completed with code {}.",
+                    done.completion_code.clone().unwrap_or_default()
+                )
+            },
+        );
     };
 
     view! {
