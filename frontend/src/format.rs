@@ -86,17 +86,9 @@ pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, timezone: &str) -> String 
 
 /// `2026-03-02`, for grouping and sorting by local day.
 pub fn day_key(at: DateTime<Utc>, timezone: &str) -> String {
-    format_with(
-        at,
-        // The one locale whose numeric date is ISO 8601.
-        "en-CA",
-        timezone,
-        &[
-            ("year", "numeric"),
-            ("month", "2-digit"),
-            ("day", "2-digit"),
-        ],
-    )
+    wall_clock(at, timezone)
+        .map(|clock| clock.date().to_string())
+        .unwrap_or_default()
 }
 
 /// How a wall clock in `timezone` reads at `at`, to the minute.

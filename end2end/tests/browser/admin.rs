@@ -6,8 +6,8 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::harness::{
-    browser, click, complete_first_sitting, fill, find, screenshot, sign_in, wait_for_text,
-    wait_for_value, world,
+    browser, click, complete_first_sitting, fill, find, screenshot, sign_in, wait_for_offers,
+    wait_for_text, wait_for_value, world,
 };
 
 #[tokio::test]
@@ -64,21 +64,12 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
         .unwrap();
     wait_for_value(client, "#filter-staff", "Asha Rao <asha@lectern.test>").await;
     fill(client, "#filter-staff", "rahul").await;
-    let started = std::time::Instant::now();
-    loop {
-        let offered = client
-            .execute(
-                "return [...document.querySelectorAll('#filter-staff-choices option')].map(o => o.value)",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if offered == serde_json::json!(["Rahul Deshpande <rahul@lectern.test>"]) {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(15), "{offered}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_offers(
+        client,
+        "#filter-staff",
+        &["Rahul Deshpande <rahul@lectern.test>"],
+    )
+    .await;
 }
 
 #[tokio::test]

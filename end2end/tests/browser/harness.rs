@@ -316,6 +316,28 @@ pub async fn wait_for_value(client: &Client, css: &str, expected: &str) {
     }
 }
 
+/// Waits until the type-ahead `input` offers exactly `expected`.
+pub async fn wait_for_offers(client: &Client, input: &str, expected: &[&str]) {
+    let started = Instant::now();
+    loop {
+        let offered = client
+            .execute(
+                "return [...document.querySelectorAll(`${arguments[0]}-choices option`)].map(o => o.value)",
+                vec![json!(input)],
+            )
+            .await
+            .unwrap();
+        if offered == json!(expected) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{input} offers {offered}, never {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn text_of(client: &Client, css: &str) -> String {
     find(client, css).await.text().await.unwrap()
 }

@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 
 use crate::harness::{
     branch_today, browser, click, complete_first_sitting, fill, find, pick_value, press,
-    screenshot, sign_in, sittings, text_of, wait_for_text, world,
+    screenshot, sign_in, sittings, text_of, wait_for_offers, wait_for_text, world,
 };
 
 async fn count(client: &Client, css: &str) -> usize {
@@ -331,25 +331,7 @@ async fn an_admin_adds_a_session_for_a_teacher_found_by_typing() {
         .await
         .unwrap();
     // The server is asked: only the matching account is offered.
-    let started = Instant::now();
-    let offered = loop {
-        let offered = client
-            .execute(
-                "return [...document.querySelectorAll('#session-owner-choices option')].map(o => o.value)",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if offered.as_array().is_some_and(|all| !all.is_empty()) {
-            break offered;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "nothing offered"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    assert_eq!(offered, serde_json::json!(["Asha Rao <asha@lectern.test>"]));
+    wait_for_offers(client, "#session-owner", &["Asha Rao <asha@lectern.test>"]).await;
     fill(client, "#session-owner", "Asha Rao <asha@lectern.test>").await;
     let day = branch_today() + chrono::Days::new(1);
     pick_value(client, "#session-date", &day.to_string()).await;

@@ -14,5 +14,5 @@ pub mod states;
 
 pub use dialog::Dialog;
 pub use fields::FieldErrors;
-pub use save::Saver;
+pub use save::{SaveButtons, Saver};
 pub use states::{Empty, ErrorNote, Loading};

@@ -75,7 +75,7 @@ pub fn TypeAhead<T: Pickable>(
     let session = use_session();
     let text = RwSignal::new(String::new());
     let found = RwSignal::new(Vec::<T>::new());
-    let current = RwSignal::new(None::<T>);
+    let picked = picked.unwrap_or_else(|| RwSignal::new(None));
     // Answers to earlier keystrokes may come last; only the latest counts.
     let asked = StoredValue::new(0_u64);
     let ask = move |typed: String| {
@@ -96,17 +96,14 @@ pub fn TypeAhead<T: Pickable>(
                 .map(|item| item.id().to_string())
                 .unwrap_or_default(),
         );
-        if let Some(picked) = picked {
-            picked.set(item.clone());
-        }
-        current.set(item);
+        picked.set(item);
     };
     // An id set from outside (a URL's filter) is shown by its name.
     Effect::new(move || {
         let Ok(wanted) = value.get().parse::<i64>() else {
             return;
         };
-        if current.with_untracked(|c| c.as_ref().map(T::id)) == Some(wanted) {
+        if picked.with_untracked(|p| p.as_ref().map(T::id)) == Some(wanted) {
             return;
         }
         spawn_local(async move {

@@ -71,3 +71,26 @@ impl Saver {
         });
     }
 }
+
+/// A dialog's Back and submit buttons; the submit one is disabled while the
+/// request is out, and says `busy` then when given.
+#[component]
+pub fn SaveButtons(
+    saver: Saver,
+    #[prop(default = "Save")] label: &'static str,
+    #[prop(optional)] busy: Option<&'static str>,
+    #[prop(default = "primary")] class: &'static str,
+) -> impl IntoView {
+    let pending = saver.pending();
+    view! {
+        <div class="actions end">
+            <button type="button" class="secondary" on:click=move |_| saver.on_close.run(())>"Back"</button>
+            <button type="submit" class=class disabled=pending>
+                {move || match busy {
+                    Some(busy) if pending.get() => busy,
+                    _ => label,
+                }}
+            </button>
+        </div>
+    }
+}

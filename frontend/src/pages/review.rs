@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::session::use_session;
 use crate::{format, use_changes, use_notice};
 
@@ -157,10 +157,7 @@ pub fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl Into
                         prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
                     <FieldErrors error field="completion_code" id="verify-code-errors"/>
                 </div>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=saver.pending()>"Verify"</button>
-                </div>
+                <SaveButtons saver label="Verify"/>
             </form>
         </Dialog>
     }
@@ -209,10 +206,7 @@ fn ReasonDialog(
                         prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     <FieldErrors error field="reason" id=errors/>
                 </div>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary">{submit}</button>
-                </div>
+                <SaveButtons saver label=submit/>
             </form>
         </Dialog>
     }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::fields::{FormError, TextField};
 use crate::components::paging::{Paged, PagedItems};
-use crate::components::{Dialog, Saver};
+use crate::components::{Dialog, SaveButtons, Saver};
 use crate::session::use_session;
 
 #[component]
@@ -138,10 +138,7 @@ fn BranchDialog(branch: Option<Branch>, on_close: Callback<()>) -> impl IntoView
                 <datalist id="timezone-names">
                     {timezones().into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
                 </datalist>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=saver.pending()>"Save"</button>
-                </div>
+                <SaveButtons saver/>
             </form>
         </Dialog>
     }

@@ -9,7 +9,7 @@ use super::{Select, branch_list};
 use crate::api::{self, ApiError};
 use crate::components::fields::{FormError, TextField};
 use crate::components::paging::{Paged, PagedItems};
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::session::use_session;
 
 #[component]
@@ -160,10 +160,7 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
                     "Active (may sign in)"
                 </label>
                 <FieldErrors error field="active" id="staff-active-errors"/>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=saver.pending()>"Save"</button>
-                </div>
+                <SaveButtons saver/>
             </form>
         </Dialog>
     }

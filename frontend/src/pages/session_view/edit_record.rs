@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::format;
 use crate::session::use_session;
 
@@ -16,7 +16,7 @@ use crate::session::use_session;
 pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl IntoView {
     let session = use_session();
     let saver = Saver::new(on_close);
-    let (error, pending) = (saver.error(), saver.pending());
+    let error = saver.error();
     let tz = completion.timezone.clone();
     let local = |at: Option<chrono::DateTime<chrono::Utc>>| {
         at.map(|at| format::time(at, &tz)).unwrap_or_default()
@@ -96,12 +96,7 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
                     <FieldErrors error field="notes" id="edit-notes-errors"/>
                 </div>
                 <FieldErrors error field="version" id="edit-version-errors"/>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=pending>
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
-                </div>
+                <SaveButtons saver busy="Saving…"/>
             </form>
         </Dialog>
     }

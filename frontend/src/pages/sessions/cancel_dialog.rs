@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::session::use_session;
 
 #[component]
@@ -17,7 +17,7 @@ pub fn CancelDialog(
 ) -> impl IntoView {
     let session = use_session();
     let saver = Saver::new(on_close);
-    let (error, pending) = (saver.error(), saver.pending());
+    let error = saver.error();
     let reason = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -48,12 +48,7 @@ pub fn CancelDialog(
                         prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     <FieldErrors error field="reason" id="cancel-reason-errors"/>
                 </div>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="danger" disabled=pending>
-                        {move || if pending.get() { "Cancelling…" } else { "Cancel session" }}
-                    </button>
-                </div>
+                <SaveButtons saver label="Cancel session" busy="Cancelling…" class="danger"/>
             </form>
         </Dialog>
     }

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::format;
 use crate::session::use_session;
 
@@ -25,7 +25,7 @@ pub fn CompleteDialog(
 ) -> impl IntoView {
     let session = use_session();
     let saver = Saver::new(on_close);
-    let (error, pending) = (saver.error(), saver.pending());
+    let error = saver.error();
     let start = RwSignal::new(format::time(scheduled_start, &timezone));
     let end = RwSignal::new(format::time(scheduled_end, &timezone));
     let code = RwSignal::new(String::new());
@@ -124,12 +124,7 @@ pub fn CompleteDialog(
                         prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                     <FieldErrors error field="notes" id="session-notes-errors"/>
                 </div>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=pending>
-                        {move || if pending.get() { "Saving…" } else { "Confirm" }}
-                    </button>
-                </div>
+                <SaveButtons saver label="Confirm" busy="Saving…"/>
             </form>
         </Dialog>
     }

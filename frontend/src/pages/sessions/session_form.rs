@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::fields::{FormError, TextField};
 use crate::components::pick::TypeAhead;
-use crate::components::{Dialog, FieldErrors, Saver};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver};
 use crate::format;
 use crate::pages::admin::branch_list;
 use crate::session::use_session;
@@ -163,18 +163,8 @@ pub fn SessionForm(
                         <input id="session-date" type="date" required aria-describedby="session-start-errors"
                             prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
                     </div>
-                    <div class="field">
-                        <label for="session-start">"Start"</label>
-                        <input id="session-start" type="time" required aria-describedby="session-start-errors"
-                            prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
-                        <FieldErrors error field="scheduled_start" id="session-start-errors"/>
-                    </div>
-                    <div class="field">
-                        <label for="session-end">"End"</label>
-                        <input id="session-end" type="time" required aria-describedby="session-end-errors"
-                            prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
-                        <FieldErrors error field="scheduled_end" id="session-end-errors"/>
-                    </div>
+                    <TextField id="session-start" label="Start" field="scheduled_start" value=start error kind="time"/>
+                    <TextField id="session-end" label="End" field="scheduled_end" value=end error kind="time"/>
                 </div>
                 <div class="field">
                     <label for="session-plan">"Notes"</label>
@@ -182,10 +172,7 @@ pub fn SessionForm(
                         prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                     <FieldErrors error field="notes" id="session-plan-errors"/>
                 </div>
-                <div class="actions end">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary" disabled=saver.pending()>"Save"</button>
-                </div>
+                <SaveButtons saver/>
             </form>
         </Dialog>
     }
