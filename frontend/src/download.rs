@@ -9,17 +9,21 @@ use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlAnchorElement, Url};
 
-use crate::api::{self, ApiError};
+use crate::api::{ApiError, Fetch, FileBody};
 use crate::session::Session;
 
 /// How long the object URL outlives the click: revoking it at once can
 /// cancel the download in some browsers before it has started.
 const REVOKE_AFTER: Duration = Duration::from_secs(10);
 
-/// Fetches `path` (under the API) and saves it under the name the server
-/// gives in `Content-Disposition`, else `fallback`; answers the name used.
-pub async fn download(session: Session, path: &str, fallback: &str) -> Result<String, ApiError> {
-    let response = api::get_ok(session, path).await?;
+/// Fetches `file` and saves it under the name the server gives in
+/// `Content-Disposition`, else `fallback`; answers the name used.
+pub async fn download(
+    session: Session,
+    file: &Fetch<FileBody>,
+    fallback: &str,
+) -> Result<String, ApiError> {
+    let response = file.response(session).await?;
     let name = response
         .headers()
         .get("content-disposition")

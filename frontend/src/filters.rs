@@ -1,6 +1,6 @@
 //! Session filters as URLs. The session list reads its filters from its
 //! query string and every figure links to the list with the filter it
-//! counts; both, and the API paths, are spelled by
+//! counts; both, and the API's queries, are spelled by
 //! `CompletionFilter::to_pairs` so a link and the call behind it agree.
 
 use lectern_api_types::codes::CompletionCode;
@@ -32,13 +32,6 @@ pub fn encode(pairs: &[(&str, String)]) -> String {
 /// The session list showing what `filter` selects.
 pub fn list_href(filter: &CompletionFilter) -> String {
     format!("{LIST}{}", encode(&filter.to_pairs()))
-}
-
-/// An API path with the filter's pairs and `extra` ones after them.
-pub fn api_path(path: &str, filter: &CompletionFilter, extra: &[(&'static str, String)]) -> String {
-    let mut pairs = filter.to_pairs();
-    pairs.extend(extra.iter().cloned());
-    format!("{path}{}", encode(&pairs))
 }
 
 /// The filter a query string carries. What does not parse is left out, as

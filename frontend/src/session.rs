@@ -32,7 +32,7 @@ impl Session {
     pub fn restore() -> Self {
         let session = Session(RwSignal::new(AuthState::Restoring));
         spawn_local(async move {
-            match api::refresh().await {
+            match api::auth::refresh().await {
                 Ok(tokens) => session.signed_in(tokens),
                 Err(_) => session.0.set(AuthState::SignedOut),
             }
@@ -74,7 +74,7 @@ impl Session {
                     if session.token().is_none() {
                         return;
                     }
-                    match api::refresh().await {
+                    match api::auth::refresh().await {
                         Ok(tokens) => session.signed_in(tokens),
                         Err(_) => session.expired(),
                     }
@@ -93,7 +93,7 @@ impl Session {
         let session = *self;
         spawn_local(async move {
             // Signed out locally even when the server cannot be told.
-            let _ = api::logout().await;
+            let _ = api::auth::logout().await;
             session.0.set(AuthState::SignedOut);
         });
     }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
 
-use crate::api::{self, API, ApiError};
+use crate::api::{self, ApiError};
 use crate::session::Session;
 
 /// Sends `file` with what it is (`description`) to the session, calling
@@ -33,7 +33,9 @@ pub async fn upload(
     .await?;
     if status == 401 {
         // The token ran out mid-way: renew it and send once more.
-        let tokens = api::refresh().await.inspect_err(|_| session.expired())?;
+        let tokens = api::auth::refresh()
+            .await
+            .inspect_err(|_| session.expired())?;
         let token = tokens.access_token.clone();
         session.signed_in(tokens);
         let (status, body) =
@@ -70,11 +72,8 @@ fn send(
     progress: impl Fn(f64) + 'static,
 ) -> Result<Pending, ApiError> {
     let xhr = XmlHttpRequest::new().map_err(js_error)?;
-    xhr.open(
-        "POST",
-        &format!("{API}/completions/{completion_id}/attachments"),
-    )
-    .map_err(js_error)?;
+    xhr.open("POST", &api::files::upload_url(completion_id))
+        .map_err(js_error)?;
     xhr.set_request_header("Authorization", &format!("Bearer {token}"))
         .map_err(js_error)?;
     let form = FormData::new().map_err(js_error)?;

@@ -9,6 +9,7 @@ mod dashboard;
 mod faculty;
 mod harness;
 mod keyboard;
+mod loading;
 mod review;
 mod screens;
 mod sessions;

@@ -4,15 +4,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::{Fetch, FileBody};
 use crate::download::download;
 use crate::session::use_session;
 use crate::use_notice;
 
 #[component]
 pub fn DownloadButton(
-    /// The API path, read when the button is pressed.
+    /// What to download, read when the button is pressed.
     #[prop(into)]
-    path: Signal<String>,
+    file: Signal<Fetch<FileBody>>,
     /// The name to save under when the server names no file.
     #[prop(into)]
     fallback: String,
@@ -37,9 +38,9 @@ pub fn DownloadButton(
         }
         busy.set(true);
         error.set(None);
-        let path = path.get_untracked();
+        let file = file.get_untracked();
         spawn_local(async move {
-            match download(session, &path, &fallback.get_value()).await {
+            match download(session, &file, &fallback.get_value()).await {
                 Ok(name) => {
                     notice.show(format!("{name} downloaded."));
                     if let Some(done) = on_done {

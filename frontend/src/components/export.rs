@@ -4,7 +4,7 @@ use lectern_api_types::sessions::{CompletionFilter, ExportFormat};
 use leptos::prelude::*;
 
 use super::download_button::DownloadButton;
-use crate::filters;
+use crate::api;
 
 #[component]
 pub fn ExportButtons(
@@ -20,16 +20,10 @@ pub fn ExportButtons(
             {ExportFormat::ALL
                 .into_iter()
                 .map(|format| {
-                    let path = Signal::derive(move || {
-                        filters::api_path(
-                            "/completions/export",
-                            &filter.get(),
-                            &[("format", format.extension().to_owned())],
-                        )
-                    });
+                    let file = Signal::derive(move || api::sessions::export(&filter.get(), format));
                     view! {
                         <DownloadButton
-                            path
+                            file
                             fallback=format!("lectern-sessions.{}", format.extension())
                             label=format.label()
                             class="secondary small"

@@ -55,13 +55,16 @@ pub fn TextField(
     value: RwSignal<String>,
     error: ReadSignal<Option<ApiError>>,
     #[prop(default = "text")] kind: &'static str,
+    /// The wrapper's classes, to size the field in a row.
+    #[prop(default = "field")]
+    class: &'static str,
     /// The `<datalist>` offering choices.
     #[prop(optional)]
     list: Option<&'static str>,
 ) -> impl IntoView {
     let errors = format!("{id}-errors");
     view! {
-        <div class="field">
+        <div class=class>
             <label for=id>{label}</label>
             <input id=id type=kind required list=list aria-describedby=errors.clone()
                 prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>

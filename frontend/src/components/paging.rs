@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 
-use crate::api::{self, ApiError};
+use crate::api::{ApiError, Fetch};
 use crate::session::use_session;
 use crate::use_changes;
 
@@ -23,7 +23,7 @@ pub struct Paged<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
     pub load: RwSignal<Load>,
     cursor: RwSignal<Option<String>>,
-    path: Memo<String>,
+    list: Memo<Fetch<Page<T>>>,
     /// Counts requests; an answer whose number is no longer the last is stale.
     generation: StoredValue<u64>,
 }
@@ -36,28 +36,20 @@ impl<T: Send + Sync + 'static> Clone for Paged<T> {
 
 impl<T: Send + Sync + 'static> Copy for Paged<T> {}
 
-fn with_cursor(path: &str, cursor: &str) -> String {
-    let separator = if path.contains('?') { '&' } else { '?' };
-    format!(
-        "{path}{separator}cursor={}",
-        String::from(js_sys::encode_uri_component(cursor))
-    )
-}
-
 impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
-    /// Lists what `path` (an API path with its filters) answers.
-    pub fn new(path: impl Fn() -> String + Send + Sync + 'static) -> Self {
+    /// Lists what `list` (an API list with its filters) answers.
+    pub fn new(list: impl Fn() -> Fetch<Page<T>> + Send + Sync + 'static) -> Self {
         let paged = Self {
             items: RwSignal::new(Vec::new()),
             load: RwSignal::new(Load::Loading),
             cursor: RwSignal::new(None),
-            path: Memo::new(move |_| path()),
+            list: Memo::new(move |_| list()),
             generation: StoredValue::new(0),
         };
         let changes = use_changes();
         Effect::new(move || {
             changes.track();
-            paged.path.track();
+            paged.list.track();
             paged.fetch(false);
         });
         paged
@@ -65,16 +57,16 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
 
     fn fetch(self, more: bool) {
         let session = use_session();
-        let path = self.path.get_untracked();
-        let path = match (more, self.cursor.get_untracked()) {
-            (true, Some(cursor)) => with_cursor(&path, &cursor),
-            _ => path,
+        let list = self.list.get_untracked();
+        let list = match (more, self.cursor.get_untracked()) {
+            (true, Some(cursor)) => list.after(&cursor),
+            _ => list,
         };
         self.generation.update_value(|n| *n += 1);
         let generation = self.generation.get_value();
         self.load.set(Load::Loading);
         spawn_local(async move {
-            let answer = api::get::<Page<T>>(session, &path).await;
+            let answer = list.fetch(session).await;
             // Also stale when the list has gone from the page meanwhile:
             // its values are disposed, and reading them would panic.
             if self.generation.try_get_value() != Some(generation) {

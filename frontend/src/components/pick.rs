@@ -2,34 +2,39 @@
 //! (`q`), so every account and batch is within reach, not only a first page.
 
 use lectern_api_types::Page;
-use lectern_api_types::batches::Batch;
-use lectern_api_types::users::User;
+use lectern_api_types::batches::{Batch, BatchQuery};
+use lectern_api_types::users::{User, UserQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 
 use super::FieldErrors;
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Fetch};
 use crate::session::use_session;
 
 /// What a pick list offers.
 pub trait Pickable: Clone + DeserializeOwned + Send + Sync + 'static {
-    /// The API path listing the first few matching `q` (already encoded).
-    fn search(q: &str) -> String;
-    /// The API path of one, by id.
-    fn one(id: i64) -> String;
+    /// The first few matching `q`.
+    fn search(q: &str) -> Fetch<Page<Self>>;
+    /// One, by id.
+    fn one(id: i64) -> Fetch<Self>;
     fn id(&self) -> i64;
     /// How it is offered and, once picked, shown.
     fn label(&self) -> String;
 }
 
 impl Pickable for User {
-    fn search(q: &str) -> String {
-        format!("/users?active=true&limit=10&q={q}")
+    fn search(q: &str) -> Fetch<Page<Self>> {
+        api::staff::list(&UserQuery {
+            active: Some(true),
+            q: Some(q.to_owned()),
+            limit: Some(10),
+            ..UserQuery::default()
+        })
     }
 
-    fn one(id: i64) -> String {
-        format!("/users/{id}")
+    fn one(id: i64) -> Fetch<Self> {
+        api::staff::one(id)
     }
 
     fn id(&self) -> i64 {
@@ -42,12 +47,16 @@ impl Pickable for User {
 }
 
 impl Pickable for Batch {
-    fn search(q: &str) -> String {
-        format!("/batches?limit=10&q={q}")
+    fn search(q: &str) -> Fetch<Page<Self>> {
+        api::batches::list(&BatchQuery {
+            q: Some(q.to_owned()),
+            limit: Some(10),
+            ..BatchQuery::default()
+        })
     }
 
-    fn one(id: i64) -> String {
-        format!("/batches/{id}")
+    fn one(id: i64) -> Fetch<Self> {
+        api::batches::one(id)
     }
 
     fn id(&self) -> i64 {
@@ -82,8 +91,7 @@ pub fn TypeAhead<T: Pickable>(
         asked.update_value(|n| *n += 1);
         let ask = asked.get_value();
         spawn_local(async move {
-            let q = String::from(js_sys::encode_uri_component(typed.trim()));
-            if let Ok(page) = api::get::<Page<T>>(session, &T::search(&q)).await
+            if let Ok(page) = T::search(typed.trim()).fetch(session).await
                 && asked.try_get_value() == Some(ask)
             {
                 found.set(page.items);
@@ -107,7 +115,7 @@ pub fn TypeAhead<T: Pickable>(
             return;
         }
         spawn_local(async move {
-            if let Ok(item) = api::get::<T>(session, &T::one(wanted)).await
+            if let Ok(item) = T::one(wanted).fetch(session).await
                 && value.try_get_untracked().as_deref() == Some(wanted.to_string().as_str())
             {
                 text.set(item.label());

@@ -72,11 +72,13 @@ impl Saver {
     }
 }
 
-/// A dialog's Back and submit buttons; the submit one is disabled while the
-/// request is out, and says `busy` then when given.
+/// A dialog's Back and submit buttons, after any of its own (`children`);
+/// the submit one is disabled while the request is out, and says `busy`
+/// then when given.
 #[component]
 pub fn SaveButtons(
     saver: Saver,
+    #[prop(optional)] children: Option<Children>,
     #[prop(default = "Save")] label: &'static str,
     #[prop(optional)] busy: Option<&'static str>,
     #[prop(default = "primary")] class: &'static str,
@@ -84,6 +86,7 @@ pub fn SaveButtons(
     let pending = saver.pending();
     view! {
         <div class="actions end">
+            {children.map(|children| children())}
             <button type="button" class="secondary" on:click=move |_| saver.on_close.run(())>"Back"</button>
             <button type="submit" class=class disabled=pending>
                 {move || match busy {

@@ -39,7 +39,7 @@ pub fn Login() -> impl IntoView {
         set_error.set(None);
         let (email, password) = (email.get_untracked(), password.get_untracked());
         leptos::task::spawn_local(async move {
-            match api::login(email, password).await {
+            match api::auth::login(email, password).await {
                 Ok(tokens) => session.signed_in(tokens),
                 Err(err) => set_error.set(Some(err)),
             }

@@ -1,62 +1,56 @@
 //! Changing one's own password. When an admin set it, the app shows
 //! nothing else until the person has chosen their own.
 
-use lectern_api_types::auth::{PasswordChange, RefreshTokenDelivery, TokenResponse};
+use lectern_api_types::auth::{PasswordChange, RefreshTokenDelivery};
 use lectern_api_types::users::Password;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::components::FieldErrors;
 use crate::components::fields::FormError;
+use crate::components::{FieldErrors, Saver};
 use crate::session::use_session;
-use crate::use_notice;
 
 #[component]
 pub fn ChangePassword(#[prop(optional)] forced: bool) -> impl IntoView {
     let session = use_session();
-    let notice = use_notice();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeated = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let pending = RwSignal::new(false);
+    // The page stays; what "closing" it leaves is empty fields.
+    let saver = Saver::new(Callback::new(move |()| {
+        for field in [current, new, repeated] {
+            field.set(String::new());
+        }
+    }));
+    let error = saver.error();
+    let pending = saver.pending();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let new_password: Password = match api::typed(&new.get_untracked(), "new_password") {
             Ok(password) => password,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
         if new_password.expose() != repeated.get_untracked() {
-            set_error.set(Some(ApiError::invalid(
+            return saver.refuse(ApiError::invalid(
                 "repeated_password",
                 "does not match the new password",
-            )));
-            return;
+            ));
         }
         let body = PasswordChange {
             current_password: current.get_untracked(),
             new_password,
             refresh_token_delivery: RefreshTokenDelivery::Cookie,
         };
-        pending.set(true);
-        set_error.set(None);
-        spawn_local(async move {
-            match api::post::<_, TokenResponse>(session, "/me/password", &body).await {
-                Ok(tokens) => {
-                    for field in [current, new, repeated] {
-                        field.set(String::new());
-                    }
-                    session.signed_in(tokens);
-                    notice.show("Password changed; your other devices are signed out.".into());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-            pending.set(false);
+        let request = async move {
+            // The change ends every session, this one's included: carry on
+            // with the tokens it answers.
+            let tokens = api::auth::change_password(session, &body).await?;
+            session.signed_in(tokens);
+            Ok(())
+        };
+        saver.run(request, |()| {
+            "Password changed; your other devices are signed out.".into()
         });
     };
 

@@ -57,8 +57,7 @@ pub fn ReviewActions(completion: Completion, #[prop(optional)] compact: bool) ->
     let id = completion.id;
     let resubmit = move |_| {
         spawn_local(async move {
-            let path = format!("/completions/{id}/resubmit");
-            match api::post::<_, Completion>(session, &path, &serde_json::json!({})).await {
+            match api::sessions::resubmit(session, id).await {
                 Ok(_) => {
                     notice.show("Resubmitted for review.".into());
                     changes.bump();
@@ -139,10 +138,7 @@ pub fn VerifyDialog(completion: Completion, on_close: Callback<()>) -> impl Into
             };
         let body = VerifyRequest { completion_code };
         saver.run(
-            async move {
-                api::post::<_, Completion>(session, &format!("/completions/{id}/verify"), &body)
-                    .await
-            },
+            async move { api::sessions::verify(session, id, &body).await },
             |_| "Code verified; the record is locked.".into(),
         );
     };
@@ -184,12 +180,12 @@ fn ReasonDialog(
             Ok(reason) => reason,
             Err(err) => return saver.refuse(err),
         };
-        let path = format!("/completions/{completion_id}/{action}");
         let request = async move {
             if action == "return" {
-                api::post::<_, Completion>(session, &path, &ReturnRequest { reason }).await
+                let request = ReturnRequest { reason };
+                api::sessions::return_for_correction(session, completion_id, &request).await
             } else {
-                api::post::<_, Completion>(session, &path, &ReopenRequest { reason }).await
+                api::sessions::reopen(session, completion_id, &ReopenRequest { reason }).await
             }
         };
         saver.run(request, move |_| done.into());

@@ -2,11 +2,12 @@
 //! narrowed to one kind of object or one object. The filter lives in the
 //! URL, so a session's page can link to its own history.
 
-use lectern_api_types::audit::{AuditEntity, AuditEntry};
+use lectern_api_types::audit::{AuditEntity, AuditEntry, AuditQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::Select;
+use crate::api;
 use crate::components::paging::{Paged, PagedItems};
 use crate::{filters, format};
 
@@ -39,14 +40,12 @@ pub fn AuditLog() -> impl IntoView {
             .and_then(|id| id.trim().parse::<i64>().ok())
     });
     let paged = Paged::<AuditEntry>::new(move || {
-        let mut pairs = vec![("limit", "50".to_owned())];
-        if let Some(entity) = entity.get() {
-            pairs.push(("entity", entity.as_str().to_owned()));
-        }
-        if let Some(id) = entity_id.get() {
-            pairs.push(("entity_id", id.to_string()));
-        }
-        format!("/audit{}", filters::encode(&pairs))
+        api::audit::list(&AuditQuery {
+            entity: entity.get(),
+            entity_id: entity_id.get(),
+            limit: Some(50),
+            cursor: None,
+        })
     });
     let kind = RwSignal::new(String::new());
     let id = RwSignal::new(String::new());

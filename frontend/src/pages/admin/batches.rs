@@ -1,27 +1,30 @@
 //! Batches: the recurring timetable sessions are generated from.
 
 use chrono::NaiveDate;
-use lectern_api_types::batches::{Batch, BatchPatch, NewBatch};
+use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
 use lectern_api_types::codes::ShortCode;
 use lectern_api_types::schedule::{Weekday, Weekdays};
 use lectern_api_types::text::Title;
 use lectern_api_types::time::ClockTime;
 use lectern_api_types::users::User;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::staff_list;
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
 use crate::components::paging::{Paged, PagedItems};
 use crate::components::pick::TypeAhead;
-use crate::components::{Dialog, FieldErrors};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver, TextField};
 use crate::session::use_session;
-use crate::{use_changes, use_notice};
 
 #[component]
 pub fn Batches() -> impl IntoView {
-    let paged = Paged::<Batch>::new(|| "/batches?limit=50".into());
+    let paged = Paged::new(|| {
+        api::batches::list(&BatchQuery {
+            limit: Some(50),
+            ..BatchQuery::default()
+        })
+    });
     let editing = RwSignal::new(None::<Option<Batch>>);
     let staff = staff_list();
     let name_of = move |id: i64| {
@@ -78,8 +81,8 @@ fn date_value(date: NaiveDate) -> String {
 #[component]
 fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
-    let notice = use_notice();
+    let saver = Saver::new(on_close);
+    let error = saver.error();
     let existing = batch.clone();
     let code = RwSignal::new(batch.as_ref().map(|b| b.code.clone()).unwrap_or_default());
     let name = RwSignal::new(batch.as_ref().map(|b| b.name.clone()).unwrap_or_default());
@@ -125,7 +128,6 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             .and_then(|b| b.location.clone())
             .unwrap_or_default(),
     );
-    let (error, set_error) = signal(None::<ApiError>);
     let title = if batch.is_some() {
         "Edit batch"
     } else {
@@ -139,21 +141,13 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
         {
             return;
         }
-        spawn_local(async move {
-            match api::delete(session, &format!("/batches/{id}")).await {
-                Ok(()) => {
-                    notice.show("Batch deleted.".into());
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
+        saver.run(api::batches::delete(session, id), |()| {
+            "Batch deleted.".into()
         });
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        set_error.set(None);
         let parse_date = |text: String, field: &str| {
             text.parse::<NaiveDate>()
                 .map_err(|_| ApiError::invalid(field, "choose a date"))
@@ -178,12 +172,12 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
         })();
         let (faculty_id, start, end, from, until, code, name) = match fields {
             Ok(fields) => fields,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
         let location_text = Some(location.get_untracked()).filter(|l| !l.trim().is_empty());
         let existing = existing.clone();
-        spawn_local(async move {
-            let result = match existing {
+        let request = async move {
+            match existing {
                 Some(batch) => {
                     let patch = BatchPatch {
                         code: Some(code),
@@ -196,7 +190,7 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                         end_time: Some(until),
                         location: Some(location_text),
                     };
-                    api::patch::<_, Batch>(session, &format!("/batches/{}", batch.id), &patch).await
+                    api::batches::update(session, batch.id, &patch).await
                 }
                 None => {
                     let new = NewBatch {
@@ -211,20 +205,12 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                         end_time: until,
                         location: location_text,
                     };
-                    api::post::<_, Batch>(session, "/batches", &new).await
+                    api::batches::create(session, &new).await
                 }
-            };
-            match result {
-                Ok(saved) => {
-                    notice.show(format!(
-                        "Batch {} saved; its sessions follow it.",
-                        saved.code
-                    ));
-                    changes.bump();
-                    on_close.run(());
-                }
-                Err(err) => set_error.set(Some(err)),
             }
+        };
+        saver.run(request, |saved: &Batch| {
+            format!("Batch {} saved; its sessions follow it.", saved.code)
         });
     };
 
@@ -233,16 +219,8 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             <form class="form" on:submit=submit novalidate>
                 <FormError error/>
                 <div class="row">
-                    <div class="field narrow">
-                        <label for="batch-code">"Code"</label>
-                        <input id="batch-code" required aria-describedby="batch-code-errors" prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
-                        <FieldErrors error field="code" id="batch-code-errors"/>
-                    </div>
-                    <div class="field grow">
-                        <label for="batch-name">"Name"</label>
-                        <input id="batch-name" required aria-describedby="batch-name-errors" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                        <FieldErrors error field="name" id="batch-name-errors"/>
-                    </div>
+                    <TextField id="batch-code" label="Code" field="code" value=code error class="field narrow"/>
+                    <TextField id="batch-name" label="Name" field="name" value=name error class="field grow"/>
                 </div>
                 <TypeAhead<User> id="batch-teacher" label="Taught by" value=teacher
                     placeholder="Type a name or email" error=(error, "faculty_id")/>
@@ -265,40 +243,22 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                     <FieldErrors error field="weekdays" id="batch-days-errors"/>
                 </fieldset>
                 <div class="row">
-                    <div class="field">
-                        <label for="batch-start-time">"From"</label>
-                        <input id="batch-start-time" type="time" prop:value=start_time on:input=move |ev| start_time.set(event_target_value(&ev))/>
-                        <FieldErrors error field="start_time" id="batch-start-time-errors"/>
-                    </div>
-                    <div class="field">
-                        <label for="batch-end-time">"Until"</label>
-                        <input id="batch-end-time" type="time" prop:value=end_time on:input=move |ev| end_time.set(event_target_value(&ev))/>
-                        <FieldErrors error field="end_time" id="batch-end-time-errors"/>
-                    </div>
+                    <TextField id="batch-start-time" label="From" field="start_time" value=start_time error kind="time"/>
+                    <TextField id="batch-end-time" label="Until" field="end_time" value=end_time error kind="time"/>
                 </div>
                 <div class="row">
-                    <div class="field">
-                        <label for="batch-start-date">"First day"</label>
-                        <input id="batch-start-date" type="date" prop:value=start_date on:input=move |ev| start_date.set(event_target_value(&ev))/>
-                        <FieldErrors error field="start_date" id="batch-start-date-errors"/>
-                    </div>
-                    <div class="field">
-                        <label for="batch-end-date">"Last day"</label>
-                        <input id="batch-end-date" type="date" prop:value=end_date on:input=move |ev| end_date.set(event_target_value(&ev))/>
-                        <FieldErrors error field="end_date" id="batch-end-date-errors"/>
-                    </div>
+                    <TextField id="batch-start-date" label="First day" field="start_date" value=start_date error kind="date"/>
+                    <TextField id="batch-end-date" label="Last day" field="end_date" value=end_date error kind="date"/>
                 </div>
                 <div class="field">
                     <label for="batch-location">"Location"</label>
                     <input id="batch-location" prop:value=location on:input=move |ev| location.set(event_target_value(&ev))/>
                 </div>
-                <div class="actions end">
+                <SaveButtons saver>
                     {deletable.map(|id| view! {
                         <button type="button" class="secondary danger-text" on:click=move |_| remove(id)>"Delete batch"</button>
                     })}
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Back"</button>
-                    <button type="submit" class="primary">"Save"</button>
-                </div>
+                </SaveButtons>
             </form>
         </Dialog>
     }

@@ -5,6 +5,7 @@
 use lectern_api_types::Role;
 use lectern_api_types::branches::{Branch, BranchPatch, NewBranch};
 use lectern_api_types::codes::ShortCode;
+use lectern_api_types::page::PageQuery;
 use lectern_api_types::text::Name;
 use leptos::prelude::*;
 
@@ -19,7 +20,12 @@ pub fn Branches() -> impl IntoView {
     let super_admin = use_session()
         .user()
         .is_some_and(|me| me.role == Role::SuperAdmin);
-    let paged = Paged::<Branch>::new(|| "/branches?limit=50".into());
+    let paged = Paged::new(|| {
+        api::branches::list(&PageQuery {
+            limit: Some(50),
+            cursor: None,
+        })
+    });
     let editing = RwSignal::new(None::<Option<Branch>>);
     view! {
         <div class="title-row">
@@ -114,7 +120,7 @@ fn BranchDialog(branch: Option<Branch>, on_close: Callback<()>) -> impl IntoView
                         code: Some(code),
                         timezone: Some(timezone),
                     };
-                    api::patch::<_, Branch>(session, &format!("/branches/{id}"), &patch).await
+                    api::branches::update(session, id, &patch).await
                 }
                 None => {
                     let new = NewBranch {
@@ -122,7 +128,7 @@ fn BranchDialog(branch: Option<Branch>, on_close: Callback<()>) -> impl IntoView
                         code,
                         timezone,
                     };
-                    api::post::<_, Branch>(session, "/branches", &new).await
+                    api::branches::create(session, &new).await
                 }
             }
         };

@@ -15,17 +15,18 @@ pub use staff::Staff;
 
 use lectern_api_types::Page;
 use lectern_api_types::branches::Branch;
-use lectern_api_types::users::User;
+use lectern_api_types::page::PageQuery;
+use lectern_api_types::users::{User, UserQuery};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Fetch};
 use crate::session::use_session;
 use crate::use_changes;
 
 /// The first hundred of a list: branches, of which an institute has a few,
 /// and the names the batches table shows. People and batches are picked by
 /// typing (`components::pick`), which reaches all of them.
-fn pick_list<T>(path: &'static str) -> LocalResource<Result<Vec<T>, ApiError>>
+fn pick_list<T>(list: fn() -> Fetch<Page<T>>) -> LocalResource<Result<Vec<T>, ApiError>>
 where
     T: Clone + serde::de::DeserializeOwned + 'static,
 {
@@ -33,20 +34,26 @@ where
     let changes = use_changes();
     LocalResource::new(move || {
         changes.track();
-        async move {
-            api::get::<Page<T>>(session, path)
-                .await
-                .map(|page| page.items)
-        }
+        async move { list().fetch(session).await.map(|page| page.items) }
     })
 }
 
 pub fn staff_list() -> LocalResource<Result<Vec<User>, ApiError>> {
-    pick_list("/users?limit=100")
+    pick_list(|| {
+        api::staff::list(&UserQuery {
+            limit: Some(100),
+            ..UserQuery::default()
+        })
+    })
 }
 
 pub fn branch_list() -> LocalResource<Result<Vec<Branch>, ApiError>> {
-    pick_list("/branches?limit=100")
+    pick_list(|| {
+        api::branches::list(&PageQuery {
+            limit: Some(100),
+            cursor: None,
+        })
+    })
 }
 
 /// A `<select>` of `options` (value, label) with an "any" first entry.

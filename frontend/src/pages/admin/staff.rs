@@ -2,6 +2,7 @@
 
 use lectern_api_types::Role;
 use lectern_api_types::text::Name;
+use lectern_api_types::users::UserQuery;
 use lectern_api_types::users::{Email, NewUser, Password, User, UserPatch};
 use leptos::prelude::*;
 
@@ -14,7 +15,12 @@ use crate::session::use_session;
 
 #[component]
 pub fn Staff() -> impl IntoView {
-    let paged = Paged::<User>::new(|| "/users?limit=50".into());
+    let paged = Paged::new(|| {
+        api::staff::list(&UserQuery {
+            limit: Some(50),
+            ..UserQuery::default()
+        })
+    });
     let editing = RwSignal::new(None::<Option<User>>);
     view! {
         <div class="title-row">
@@ -117,7 +123,7 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
                         active: Some(active.get_untracked()),
                         password,
                     };
-                    api::patch::<_, User>(session, &format!("/users/{}", user.id), &patch).await
+                    api::staff::update(session, user.id, &patch).await
                 }
                 (None, Some(password)) => {
                     let new = NewUser {
@@ -128,7 +134,7 @@ fn StaffDialog(user: Option<User>, on_close: Callback<()>) -> impl IntoView {
                         password,
                         active: active.get_untracked(),
                     };
-                    api::post::<_, User>(session, "/users", &new).await
+                    api::staff::create(session, &new).await
                 }
                 (None, None) => Err(ApiError::invalid("password", "is required")),
             }

@@ -6,9 +6,10 @@ use lectern_api_types::sessions::CompletionFilter;
 use lectern_api_types::stats::{Breakdown, BreakdownItem, GroupBy, Summary};
 use leptos::prelude::*;
 
-use super::{Scope, loaded};
+use super::Scope;
 use crate::api;
 use crate::components::Empty;
+use crate::components::loaded;
 use crate::session::use_session;
 use crate::{filters, format, use_changes};
 
@@ -114,10 +115,8 @@ pub fn BreakdownTable(scope: Memo<Scope>, grouping: Grouping) -> impl IntoView {
     let changes = use_changes();
     let breakdown = LocalResource::new(move || {
         changes.track();
-        let query = scope
-            .get()
-            .stats_query(&[("group_by", grouping.group_by().as_str().to_owned())]);
-        async move { api::get::<Breakdown>(session, &format!("/stats/breakdown{query}")).await }
+        let breakdown = api::stats::breakdown(&scope.get().stats(), grouping.group_by());
+        async move { breakdown.fetch(session).await }
     });
     let labelled = format!("{}-heading", grouping.id());
     let heading = labelled.clone();

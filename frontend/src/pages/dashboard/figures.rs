@@ -7,8 +7,9 @@ use lectern_api_types::sessions::{CompletionFilter, SessionSort};
 use lectern_api_types::stats::Summary;
 use leptos::prelude::*;
 
-use super::{Scope, loaded};
+use super::Scope;
 use crate::api::{self, ApiError};
+use crate::components::loaded;
 use crate::session::use_session;
 use crate::use_changes;
 use crate::{filters, format};
@@ -19,8 +20,8 @@ fn summary(scope: impl Fn() -> Scope + 'static) -> LocalResource<Result<Summary,
     let changes = use_changes();
     LocalResource::new(move || {
         changes.track();
-        let path = format!("/stats/summary{}", scope().stats_query(&[]));
-        async move { api::get::<Summary>(session, &path).await }
+        let summary = api::stats::summary(&scope().stats());
+        async move { summary.fetch(session).await }
     })
 }
 

@@ -11,6 +11,7 @@ mod picker;
 mod weeks;
 
 use lectern_api_types::sessions::CompletionFilter;
+use lectern_api_types::stats::StatsFilter;
 use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -21,9 +22,7 @@ use self::owed::{OverdueList, ReviewList};
 use self::period::Period;
 use self::picker::Picker;
 use self::weeks::WeekChart;
-use crate::api::ApiError;
 use crate::components::export::ExportButtons;
-use crate::components::{ErrorNote, Loading};
 use crate::session::use_session;
 use crate::{filters, format};
 
@@ -68,15 +67,15 @@ impl Scope {
         }
     }
 
-    /// The query of the `/stats` routes, after `first` pairs of their own.
-    pub fn stats_query(self, first: &[(&'static str, String)]) -> String {
-        let mut pairs = first.to_vec();
-        pairs.push(("from", self.period.from.to_string()));
-        pairs.push(("to", self.period.to.to_string()));
-        if let Some(branch) = self.branch_id {
-            pairs.push(("branch_id", branch.to_string()));
+    /// The filter of the `/stats` routes; the server keeps faculty to
+    /// their own figures.
+    pub fn stats(self) -> StatsFilter {
+        StatsFilter {
+            from: Some(DateOrInstant::Date(self.period.from)),
+            to: Some(DateOrInstant::Date(self.period.to)),
+            branch_id: self.branch_id,
+            ..StatsFilter::default()
         }
-        filters::encode(&pairs)
     }
 
     /// This page's own URL for `period` and `branch_id`.
@@ -127,26 +126,5 @@ pub fn Dashboard() -> impl IntoView {
         <WeekChart scope/>
         {admin.then(|| view! { <BreakdownTable scope grouping=Grouping::Faculty/> })}
         <BreakdownTable scope grouping=Grouping::Batch/>
-    }
-}
-
-/// A section's content once its data has come: loading, failed with a way
-/// to try again, or drawn by `render`.
-fn loaded<T, V>(
-    resource: LocalResource<Result<T, ApiError>>,
-    what: &'static str,
-    render: impl Fn(T) -> V + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    move || match resource.get() {
-        None => view! { <Loading what/> }.into_any(),
-        Some(Err(error)) => {
-            view! { <ErrorNote error retry=Callback::new(move |()| resource.refetch())/> }
-                .into_any()
-        }
-        Some(Ok(value)) => render(value).into_any(),
     }
 }

@@ -2,13 +2,13 @@
 //! has reviewed. These lists ignore the period: a debt from last month is
 //! still owed this month.
 
-use lectern_api_types::Page;
 use lectern_api_types::schedule::Review;
 use lectern_api_types::sessions::{Completion, CompletionFilter, SessionSort};
 use leptos::prelude::*;
 
-use super::{Scope, loaded};
+use super::Scope;
 use crate::api::{self, ApiError};
+use crate::components::loaded;
 use crate::session::use_session;
 use crate::{filters, format, use_changes};
 
@@ -22,12 +22,8 @@ fn first_page(
     let changes = use_changes();
     LocalResource::new(move || {
         changes.track();
-        let path = filters::api_path("/completions", &filter(), &[("limit", SHOWN.to_string())]);
-        async move {
-            api::get::<Page<Completion>>(session, &path)
-                .await
-                .map(|page| page.items)
-        }
+        let first = api::sessions::list(&filter(), SHOWN);
+        async move { first.fetch(session).await.map(|page| page.items) }
     })
 }
 

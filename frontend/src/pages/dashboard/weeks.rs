@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use lectern_api_types::stats::{Breakdown, BreakdownItem, GroupBy};
 use leptos::prelude::*;
 
-use super::{Scope, loaded};
+use super::Scope;
 use crate::api;
 use crate::components::Empty;
 use crate::components::chart::{Bar, Series, StackedBars};
+use crate::components::loaded;
 use crate::session::use_session;
 use crate::{format, use_changes};
 
@@ -33,10 +34,8 @@ pub fn WeekChart(scope: Memo<Scope>) -> impl IntoView {
     let changes = use_changes();
     let weeks = LocalResource::new(move || {
         changes.track();
-        let query = scope
-            .get()
-            .stats_query(&[("group_by", GroupBy::Week.as_str().to_owned())]);
-        async move { api::get::<Breakdown>(session, &format!("/stats/breakdown{query}")).await }
+        let weeks = api::stats::breakdown(&scope.get().stats(), GroupBy::Week);
+        async move { weeks.fetch(session).await }
     });
     view! {
         <section class="card week-section" aria-labelledby="weeks-heading">

@@ -57,9 +57,7 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
             ..CompletionPatch::default()
         };
         saver.run(
-            async move {
-                api::patch::<_, Completion>(session, &format!("/completions/{id}"), &patch).await
-            },
+            async move { api::sessions::update(session, id, &patch).await },
             |_| "Record corrected.".into(),
         );
     };

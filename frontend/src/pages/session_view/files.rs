@@ -2,7 +2,7 @@
 //! at once as a ZIP, and upload by picker or drag-and-drop with a progress
 //! bar per file.
 
-use lectern_api_types::sessions::{Attachment, AttachmentLink, Download, UploadLimits};
+use lectern_api_types::sessions::{Attachment, DownloadPage, UploadLimits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
@@ -38,9 +38,8 @@ pub fn Files(
     timezone: String,
 ) -> impl IntoView {
     let session = use_session();
-    let limits = LocalResource::new(move || async move {
-        api::get::<UploadLimits>(session, "/upload-limits").await
-    });
+    let limits =
+        LocalResource::new(move || async move { api::files::limits().fetch(session).await });
     let sending = RwSignal::new(Vec::<Sending>::new());
     let dragging = RwSignal::new(false);
     // Said once for the files added next, as the old module's form did.
@@ -126,7 +125,7 @@ pub fn Files(
     let zip = (attachments.len() >= 2).then(|| {
         view! {
             <DownloadButton
-                path=format!("/completions/{completion_id}/attachments.zip")
+                file=api::files::session_zip(completion_id)
                 fallback=format!("session-{completion_id}-files.zip")
                 label="Download all (ZIP)"
                 class="secondary small zip-all"
@@ -256,14 +255,7 @@ fn FileRow(attachment: Attachment, locked: bool, admin: bool, timezone: String) 
     let auditing = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let (completion_id, id) = (attachment.completion_id, attachment.id);
-    let link = move || async move {
-        api::post::<_, AttachmentLink>(
-            session,
-            &format!("/completions/{completion_id}/attachments/{id}/link"),
-            &serde_json::json!({}),
-        )
-        .await
-    };
+    let link = move || async move { api::files::link(session, completion_id, id).await };
     let download = move |_| {
         spawn_local(async move {
             match link().await {
@@ -296,12 +288,7 @@ fn FileRow(attachment: Attachment, locked: bool, admin: bool, timezone: String) 
             return;
         }
         spawn_local(async move {
-            match api::delete(
-                session,
-                &format!("/completions/{completion_id}/attachments/{id}"),
-            )
-            .await
-            {
+            match api::files::delete(session, completion_id, id).await {
                 Ok(()) => changes.bump(),
                 Err(err) => error.set(Some(err)),
             }
@@ -351,8 +338,15 @@ fn FileRow(attachment: Attachment, locked: bool, admin: bool, timezone: String) 
 /// Who downloaded a file, newest first: the record admins audit.
 #[component]
 fn Downloads(completion_id: i64, attachment_id: i64, timezone: String) -> impl IntoView {
-    let paged = Paged::<Download>::new(move || {
-        format!("/completions/{completion_id}/attachments/{attachment_id}/downloads?limit=20")
+    let paged = Paged::new(move || {
+        api::files::downloads(
+            completion_id,
+            attachment_id,
+            &DownloadPage {
+                limit: Some(20),
+                cursor: None,
+            },
+        )
     });
     view! {
         <div class="downloads">

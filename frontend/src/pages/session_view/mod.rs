@@ -19,7 +19,7 @@ use super::sessions::{CancelDialog, CompleteDialog, SessionForm};
 use crate::api;
 use crate::components::badges::StatusBadge;
 use crate::components::icons::LockIcon;
-use crate::components::{ErrorNote, Loading};
+use crate::components::loaded;
 use crate::format;
 use crate::session::use_session;
 use crate::use_changes;
@@ -38,17 +38,9 @@ pub fn SessionView() -> impl IntoView {
     let detail = LocalResource::new(move || {
         changes.track();
         let id = id.get();
-        async move { api::get::<CompletionDetail>(session, &format!("/completions/{id}")).await }
+        async move { api::sessions::one(id).fetch(session).await }
     });
-    move || match detail.get() {
-        None => view! { <Loading what="the session"/> }.into_any(),
-        Some(Err(error)) => view! {
-            <p><a href="/sessions">"← Sessions"</a></p>
-            <ErrorNote error retry=Callback::new(move |()| detail.refetch())/>
-        }
-        .into_any(),
-        Some(Ok(detail)) => view! { <Detail detail/> }.into_any(),
-    }
+    loaded(detail, "the session", |detail| view! { <Detail detail/> })
 }
 
 #[component]

@@ -4,42 +4,21 @@
 use lectern_api_types::schedule::NoteType;
 use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::badges::NoteBadge;
 use crate::components::fields::FormError;
-use crate::components::{Empty, FieldErrors};
+use crate::components::{Empty, FieldErrors, SaveButtons, Saver};
 use crate::session::use_session;
-use crate::{format, use_changes};
-
-fn type_from(value: &str) -> NoteType {
-    NoteType::ALL
-        .into_iter()
-        .find(|t| {
-            serde_json::to_value(t)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .as_deref()
-                == Some(value)
-        })
-        .unwrap_or_default()
-}
-
-fn type_value(note_type: NoteType) -> String {
-    serde_json::to_value(note_type)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
+use crate::{filters, format};
 
 #[component]
-fn TypeSelect(id: &'static str, value: RwSignal<NoteType>) -> impl IntoView {
+fn TypeSelect(#[prop(into)] id: String, value: RwSignal<NoteType>) -> impl IntoView {
     view! {
-        <select id=id on:change=move |ev| value.set(type_from(&event_target_value(&ev)))>
+        <select id=id on:change=move |ev| value.set(filters::wire(&event_target_value(&ev)).unwrap_or_default())>
             {NoteType::ALL
                 .into_iter()
-                .map(|t| view! { <option value=type_value(t) selected=move || value.get() == t>{t.label()}</option> })
+                .map(|t| view! { <option value=t.as_str() selected=move || value.get() == t>{t.label()}</option> })
                 .collect_view()}
         </select>
     }
@@ -52,42 +31,25 @@ pub fn Notes(
     #[prop(into)] timezone: String,
 ) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
     let text = RwSignal::new(String::new());
     let note_type = RwSignal::new(NoteType::General);
-    let (error, set_error) = signal(None::<ApiError>);
-    let pending = RwSignal::new(false);
+    // The form stays for the next comment: "closing" it empties the box.
+    let saver = Saver::new(Callback::new(move |()| text.set(String::new())));
+    let error = saver.error();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let note_text = match api::typed(&text.get_untracked(), "note_text") {
             Ok(note_text) => note_text,
-            Err(err) => return set_error.set(Some(err)),
+            Err(err) => return saver.refuse(err),
         };
-        pending.set(true);
-        set_error.set(None);
         let body = NewNote {
             note_text,
             note_type: note_type.get_untracked(),
         };
-        spawn_local(async move {
-            match api::post::<_, SessionNote>(
-                session,
-                &format!("/completions/{completion_id}/notes"),
-                &body,
-            )
-            .await
-            {
-                Ok(_) => {
-                    text.set(String::new());
-                    changes.bump();
-                }
-                Err(err) => set_error.set(Some(err)),
-            }
-            pending.set(false);
-        });
+        saver.run(
+            async move { api::notes::create(session, completion_id, &body).await },
+            |note| format!("{} comment added.", note.note_type.label()),
+        );
     };
     let has_notes = !notes.is_empty();
     view! {
@@ -113,7 +75,7 @@ pub fn Notes(
                     </div>
                 </div>
                 <div class="actions end">
-                    <button type="submit" class="primary" disabled=pending>"Add comment"</button>
+                    <button type="submit" class="primary" disabled=saver.pending()>"Add comment"</button>
                 </div>
             </form>
         </section>
@@ -123,7 +85,6 @@ pub fn Notes(
 #[component]
 fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
     let session = use_session();
-    let changes = use_changes();
     let me = session.user();
     let may_change = me
         .as_ref()
@@ -131,46 +92,33 @@ fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
     let editing = RwSignal::new(false);
     let text = RwSignal::new(note.note_text.clone());
     let note_type = RwSignal::new(note.note_type);
-    let (error, set_error) = signal(None::<ApiError>);
-    let path = format!("/completions/{}/notes/{}", note.completion_id, note.id);
-    let save = {
-        let path = path.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let path = path.clone();
-            let note_text = match api::typed(&text.get_untracked(), "note_text") {
-                Ok(note_text) => note_text,
-                Err(err) => return set_error.set(Some(err)),
-            };
-            let body = NotePatch {
-                note_text: Some(note_text),
-                note_type: Some(note_type.get_untracked()),
-            };
-            spawn_local(async move {
-                match api::patch::<_, SessionNote>(session, &path, &body).await {
-                    Ok(_) => {
-                        editing.set(false);
-                        changes.bump();
-                    }
-                    Err(err) => set_error.set(Some(err)),
-                }
-            });
-        }
+    let saver = Saver::new(Callback::new(move |()| editing.set(false)));
+    let error = saver.error();
+    let (completion_id, note_id) = (note.completion_id, note.id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let note_text = match api::typed(&text.get_untracked(), "note_text") {
+            Ok(note_text) => note_text,
+            Err(err) => return saver.refuse(err),
+        };
+        let body = NotePatch {
+            note_text: Some(note_text),
+            note_type: Some(note_type.get_untracked()),
+        };
+        saver.run(
+            async move { api::notes::update(session, completion_id, note_id, &body).await },
+            |_| "Comment saved.".into(),
+        );
     };
     let remove = move |_| {
-        if !window()
+        if window()
             .confirm_with_message("Delete this comment?")
             .unwrap_or(false)
         {
-            return;
+            saver.run(api::notes::delete(session, completion_id, note_id), |()| {
+                "Comment deleted.".into()
+            });
         }
-        let path = path.clone();
-        spawn_local(async move {
-            match api::delete(session, &path).await {
-                Ok(()) => changes.bump(),
-                Err(err) => set_error.set(Some(err)),
-            }
-        });
     };
     let when = format!(
         "{} {}",
@@ -193,21 +141,21 @@ fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
                     move || view! { <p class="prose">{text.clone()}</p> }
                 }
             >
-                <form class="form" on:submit=save.clone()>
+                <form class="form" on:submit=save novalidate>
                     <FormError error/>
                     <label class="visually-hidden" for=edit_id.clone()>"Edit comment"</label>
-                    <textarea id=edit_id.clone() rows="2" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    <div class="actions">
-                        <TypeSelect id="edit-note-type" value=note_type/>
-                        <button type="submit" class="primary">"Save"</button>
-                        <button type="button" class="secondary" on:click=move |_| editing.set(false)>"Back"</button>
-                    </div>
+                    <textarea id=edit_id.clone() rows="2" aria-describedby=format!("{edit_id}-errors")
+                        prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <FieldErrors error field="note_text" id=format!("{edit_id}-errors")/>
+                    <label class="visually-hidden" for=format!("{edit_id}-type")>"Type"</label>
+                    <TypeSelect id=format!("{edit_id}-type") value=note_type/>
+                    <SaveButtons saver/>
                 </form>
             </Show>
             <Show when=move || may_change && !editing.get()>
                 <div class="actions">
                     <button class="link" on:click=move |_| editing.set(true)>"Edit"</button>
-                    <button class="link danger-text" on:click=remove.clone()>"Delete"</button>
+                    <button class="link danger-text" on:click=remove>"Delete"</button>
                 </div>
             </Show>
         </li>

@@ -1,6 +1,6 @@
 //! Recording that a session was not held, and why.
 
-use lectern_api_types::sessions::{CancelRequest, Completion};
+use lectern_api_types::sessions::CancelRequest;
 use lectern_api_types::text::Reason;
 use leptos::prelude::*;
 
@@ -27,14 +27,7 @@ pub fn CancelDialog(
         };
         let body = CancelRequest { reason };
         saver.run(
-            async move {
-                api::post::<_, Completion>(
-                    session,
-                    &format!("/completions/{completion_id}/cancel"),
-                    &body,
-                )
-                .await
-            },
+            async move { api::sessions::cancel(session, completion_id, &body).await },
             |_| "Session cancelled.".into(),
         );
     };

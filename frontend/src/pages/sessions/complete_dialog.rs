@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use lectern_api_types::codes::CompletionCode;
-use lectern_api_types::sessions::{CodeRequest, CodeSuggestion, CompleteRequest, Completion};
+use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion};
 use lectern_api_types::time::TimeInput;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,7 +38,7 @@ pub fn CompleteDialog(
             let request = CodeRequest {
                 completion_id: Some(completion_id),
             };
-            match api::post::<_, CodeSuggestion>(session, "/completion-codes", &request).await {
+            match api::sessions::suggest_code(session, &request).await {
                 Ok(suggestion) => code.set(suggestion.completion_code),
                 Err(err) => saver.refuse(err),
             }
@@ -75,9 +75,8 @@ pub fn CompleteDialog(
             completion_code,
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        let path = format!("/completions/{completion_id}/complete");
         saver.run(
-            async move { api::post::<_, Completion>(session, &path, &body).await },
+            async move { api::sessions::complete(session, completion_id, &body).await },
             |done: &Completion| {
                 format!(
                     "Session completed with code {}.",

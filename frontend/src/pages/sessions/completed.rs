@@ -10,7 +10,7 @@ use super::Scope;
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
-use crate::{filters, format};
+use crate::{api, format};
 
 /// Minutes after the scheduled start that count as a late start.
 const LATE_AFTER_MINUTES: i64 = 5;
@@ -32,7 +32,7 @@ pub fn Completed(scope: Memo<Scope>) -> impl IntoView {
             status: Some(CompletionStatus::Completed),
             ..scope.get().filter(me)
         };
-        filters::api_path("/completions", &filter, &[("limit", "25".into())])
+        api::sessions::list(&filter, 25)
     });
     view! {
         {move || {

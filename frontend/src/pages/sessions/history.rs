@@ -13,7 +13,7 @@ use crate::components::badges::StatusBadge;
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
-use crate::{filters, format};
+use crate::{api, filters, format};
 
 /// The status chips, "All" first.
 const CHIPS: [(Option<CompletionStatus>, &str); 4] = [
@@ -47,7 +47,7 @@ pub fn History(scope: Memo<Scope>) -> impl IntoView {
             q: q.get(),
             ..scope.get().filter(me)
         };
-        filters::api_path("/completions", &filter, &[("limit", "50".into())])
+        api::sessions::list(&filter, 50)
     });
     // Changes the search or the status, keeping the rest of the URL.
     let show = move |q: Option<String>, status: Option<CompletionStatus>| {

@@ -121,8 +121,7 @@ pub fn SessionForm(
                         notes: Some(notes),
                         ..CompletionPatch::default()
                     };
-                    api::patch::<_, Completion>(session, &format!("/completions/{id}"), &patch)
-                        .await
+                    api::sessions::update(session, id, &patch).await
                 }
                 None => {
                     let new = NewCompletion {
@@ -132,7 +131,7 @@ pub fn SessionForm(
                         user_id,
                         notes,
                     };
-                    api::post::<_, Completion>(session, "/completions", &new).await
+                    api::sessions::create(session, &new).await
                 }
             }
         };

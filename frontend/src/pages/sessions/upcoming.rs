@@ -13,7 +13,7 @@ use super::{CancelDialog, CompleteDialog, Scope};
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
-use crate::{filters, format};
+use crate::{api, format};
 
 /// How far ahead Upcoming looks.
 const AHEAD_DAYS: u64 = 14;
@@ -21,9 +21,7 @@ const AHEAD_DAYS: u64 = 14;
 #[component]
 pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
     let me = use_session().user().map(|user| user.id).unwrap_or_default();
-    let list = move |filter: CompletionFilter| {
-        filters::api_path("/completions", &filter, &[("limit", "50".into())])
-    };
+    let list = move |filter: CompletionFilter| api::sessions::list(&filter, 50);
     let overdue = Paged::<Completion>::new(move || {
         list(CompletionFilter {
             overdue: Some(true),
@@ -182,7 +180,7 @@ fn Returned() -> impl IntoView {
             review: Some(Review::Returned),
             ..Scope::Mine.filter(me)
         };
-        filters::api_path("/completions", &filter, &[("limit", "50".into())])
+        api::sessions::list(&filter, 50)
     });
     move || {
         let items = paged.items.get();

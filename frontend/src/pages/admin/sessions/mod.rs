@@ -17,15 +17,13 @@ use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::pages::review::ReviewActions;
 use crate::session::use_session;
-use crate::{filters, format};
+use crate::{api, filters, format};
 
 #[component]
 pub fn AdminSessions() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(filters::from_query));
-    let paged = Paged::<Completion>::new(move || {
-        filters::api_path("/completions", &filter.get(), &[("limit", "25".into())])
-    });
+    let paged = Paged::new(move || api::sessions::list(&filter.get(), 25));
     let me = use_session().user();
     let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
     let super_admin = admin && me.as_ref().is_some_and(|me| me.branch_id.is_none());

@@ -8,7 +8,6 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::download_button::DownloadButton;
-use crate::filters;
 use crate::session::use_session;
 
 #[component]
@@ -26,9 +25,9 @@ pub fn ZipAll(filter: Memo<CompletionFilter>) -> impl IntoView {
     let ask = move |_| {
         asking.set(true);
         error.set(None);
-        let path = filters::api_path("/attachments/totals", &filter.get_untracked(), &[]);
+        let wanted = api::files::list_totals(&filter.get_untracked());
         spawn_local(async move {
-            match api::get::<AttachmentTotals>(session, &path).await {
+            match wanted.fetch(session).await {
                 Ok(answer) => totals.set(Some(answer)),
                 Err(err) => error.set(Some(err.message())),
             }
@@ -36,8 +35,7 @@ pub fn ZipAll(filter: Memo<CompletionFilter>) -> impl IntoView {
         });
     };
     let close = Callback::new(move |()| totals.set(None));
-    let zip_path =
-        Signal::derive(move || filters::api_path("/attachments.zip", &filter.get(), &[]));
+    let zip = Signal::derive(move || api::files::list_zip(&filter.get()));
 
     view! {
         <div class="zip-download">
@@ -63,7 +61,7 @@ pub fn ZipAll(filter: Memo<CompletionFilter>) -> impl IntoView {
                             <p class="zip-totals">{describe(&totals)}</p>
                             <div class="actions">
                                 <DownloadButton
-                                    path=zip_path
+                                    file=zip
                                     fallback="lectern-files.zip"
                                     label="Download ZIP"
                                     class="primary zip-all"

@@ -1,0 +1,93 @@
+//! How a page loads: a failure says what went wrong and offers to try
+//! again; a reload after a change keeps the page on screen.
+
+use serde_json::json;
+
+use crate::harness::{
+    browser, complete_first_sitting, find, press, sign_in, text_of, wait_for_text, world,
+};
+
+/// Opens `path` inside the app, as a link would, so patches to the page's
+/// `fetch` stay in place.
+async fn follow(client: &fantoccini::Client, path: &str) {
+    client
+        .execute(
+            "const link = document.createElement('a');
+             link.href = arguments[0];
+             document.body.append(link);
+             link.click();
+             link.remove();",
+            vec![json!(path)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_load_says_why_and_a_reload_keeps_the_page() {
+    let world = world().await;
+    let session = complete_first_sitting(&world, "PUNE-RUST-LOAD-1", 60, None).await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    find(client, ".session-card").await;
+
+    // The session's first answer is a server that is restarting.
+    let path = format!("/api/v1/completions/{}", session.id);
+    client
+        .execute(
+            "const fetch = window.fetch;
+             const target = arguments[0];
+             let failed = false;
+             window.fetch = function (request, init) {
+                 const url = new URL(typeof request === 'string' ? request : request.url, location.href);
+                 if (failed || url.pathname !== target) return fetch.call(this, request, init);
+                 failed = true;
+                 const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503,
+                                   detail: 'Lectern is restarting; try again in a moment.' };
+                 return Promise.resolve(new Response(JSON.stringify(problem), {
+                     status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
+             };",
+            vec![json!(path)],
+        )
+        .await
+        .unwrap();
+    follow(client, &format!("/sessions/{}", session.id)).await;
+    wait_for_text(client, ".state.error", "Lectern is restarting").await;
+
+    press(client, "Try again").await;
+    wait_for_text(client, "h1", "Rust Foundations").await;
+    assert!(
+        client
+            .find_all(fantoccini::Locator::Css(".state.error"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the failure stayed after a good answer"
+    );
+
+    // Saving reloads the session; the page stays while it does.
+    client
+        .execute(
+            "window.flashed = false;
+             new MutationObserver(() => {
+                 if (document.querySelector('main .state.loading')) window.flashed = true;
+             }).observe(document.querySelector('main'), { childList: true, subtree: true });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    find(client, "#note-text")
+        .await
+        .send_keys("Lab room was cold.")
+        .await
+        .unwrap();
+    press(client, "Add comment").await;
+    wait_for_text(client, ".notes", "Lab room was cold.").await;
+    assert!(text_of(client, "h1").await.contains("Rust Foundations"));
+    let flashed = client
+        .execute("return window.flashed", vec![])
+        .await
+        .unwrap();
+    assert_eq!(flashed, json!(false), "the page blanked while it reloaded");
+}

@@ -1,0 +1,36 @@
+//! Batches: the classes that meet on given weekdays.
+
+use lectern_api_types::Page;
+use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
+
+use super::route::routes;
+use super::{ApiError, Fetch};
+use crate::session::Session;
+
+routes! {
+    LIST = Get "/batches";
+    ONE = Get "/batches/{id}";
+    CREATE = Post "/batches";
+    UPDATE = Patch "/batches/{id}";
+    DELETE = Delete "/batches/{id}";
+}
+
+pub fn list(query: &BatchQuery) -> Fetch<Page<Batch>> {
+    LIST.at(&[]).query(query).get()
+}
+
+pub fn one(id: i64) -> Fetch<Batch> {
+    ONE.at(&[id]).get()
+}
+
+pub async fn create(session: Session, batch: &NewBatch) -> Result<Batch, ApiError> {
+    CREATE.at(&[]).send(session, batch).await
+}
+
+pub async fn update(session: Session, id: i64, patch: &BatchPatch) -> Result<Batch, ApiError> {
+    UPDATE.at(&[id]).send(session, patch).await
+}
+
+pub async fn delete(session: Session, id: i64) -> Result<(), ApiError> {
+    DELETE.at(&[id]).run(session).await
+}
