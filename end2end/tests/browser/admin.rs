@@ -76,66 +76,67 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
 async fn an_admin_reads_who_changed_a_session_in_the_audit_log() {
     let world = world().await;
     let session = complete_first_sitting(&world, "PUNE-RUST-AUDIT-1", 60, None).await;
-
-    let browser = browser(1280, 900).await;
-    let client = &browser.client;
-    sign_in(client, &world, &world.admin).await;
-    client
-        .goto(&world.url(&format!("/sessions/{}", session.id)))
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::XPath(
-            "//a[normalize-space()='Changes to this session']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // The session's own history: its completion, by the teacher, by name.
-    let table = wait_for_text(client, "table.audit tbody", "Asha Rao").await;
-    assert!(table.contains("complete"), "{table}");
-    let objects = column(client, "Object").await;
-    assert!(!objects.is_empty());
-    let own = format!("session #{}", session.id);
-    assert!(objects.iter().all(|o| *o == own), "{objects:?}");
-    let url = client.current_url().await.unwrap();
-    assert_eq!(url.path(), "/admin/audit");
-    assert_eq!(
-        find(client, "#audit-entity-id")
+    for (size, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        let browser = browser(width, height).await;
+        let client = &browser.client;
+        sign_in(client, &world, &world.admin).await;
+        client
+            .goto(&world.url(&format!("/sessions/{}", session.id)))
             .await
-            .prop("value")
+            .unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(
+                "//a[normalize-space()='Changes to this session']",
+            ))
             .await
             .unwrap()
-            .as_deref(),
-        Some(session.id.to_string().as_str()),
-        "the form shows the URL's filter"
-    );
+            .click()
+            .await
+            .unwrap();
+        // The session's own history: its completion, by the teacher, by name.
+        let table = wait_for_text(client, "table.audit tbody", "Asha Rao").await;
+        assert!(table.contains("complete"), "{table}");
+        let objects = column(client, "Object").await;
+        assert!(!objects.is_empty());
+        let own = format!("session #{}", session.id);
+        assert!(objects.iter().all(|o| *o == own), "{objects:?}");
+        let url = client.current_url().await.unwrap();
+        assert_eq!(url.path(), "/admin/audit");
+        assert_eq!(
+            find(client, "#audit-entity-id")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(session.id.to_string().as_str()),
+            "the form shows the URL's filter"
+        );
 
-    // One kind of object across the branch: the batch the admin created.
-    find(client, "#audit-entity-id")
-        .await
-        .clear()
-        .await
-        .unwrap();
-    find(client, "#audit-entity")
-        .await
-        .select_by_value("batch")
-        .await
-        .unwrap();
-    click(client, "form.filters button[type=submit]").await;
-    wait_for_text(client, "table.audit tbody", "batch #").await;
-    let url = client.current_url().await.unwrap();
-    assert_eq!(url.query(), Some("entity=batch"), "the id was cleared");
-    let objects = column(client, "Object").await;
-    assert!(
-        !objects.is_empty() && objects.iter().all(|o| o.starts_with("batch #")),
-        "{objects:?}"
-    );
-    screenshot(client, "audit-log").await;
+        // One kind of object across the branch: the batch the admin created.
+        find(client, "#audit-entity-id")
+            .await
+            .clear()
+            .await
+            .unwrap();
+        find(client, "#audit-entity")
+            .await
+            .select_by_value("batch")
+            .await
+            .unwrap();
+        click(client, "form.filters button[type=submit]").await;
+        wait_for_text(client, "table.audit tbody", "batch #").await;
+        let url = client.current_url().await.unwrap();
+        assert_eq!(url.query(), Some("entity=batch"), "the id was cleared");
+        let objects = column(client, "Object").await;
+        assert!(
+            !objects.is_empty() && objects.iter().all(|o| o.starts_with("batch #")),
+            "{objects:?}"
+        );
+        screenshot(client, &format!("audit-log-{size}")).await;
+    }
 }
 
 /// The texts of one column of the table, by its label.
@@ -156,32 +157,45 @@ async fn column(client: &fantoccini::Client, label: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_super_admin_adds_and_renames_a_branch() {
     let world = world().await;
-    let browser = browser(1280, 900).await;
-    let client = &browser.client;
-    sign_in(client, &world, &world.director).await;
-    client.goto(&world.url("/admin/branches")).await.unwrap();
-    wait_for_text(client, "table tbody", "Pune Central").await;
+    for (size, width, height, city) in
+        [("desktop", 1280, 900, "Leeds"), ("phone", 390, 844, "York")]
+    {
+        let browser = browser(width, height).await;
+        let client = &browser.client;
+        sign_in(client, &world, &world.director).await;
+        client.goto(&world.url("/admin/branches")).await.unwrap();
+        wait_for_text(client, "table tbody", "Pune Central").await;
 
-    click(client, ".title-row button.primary").await;
-    fill(client, "dialog[open] #branch-name", "Leeds Riverside").await;
-    fill(client, "#branch-code", "leeds").await;
-    // A timezone the server does not know is refused beside its field.
-    fill(client, "#branch-timezone", "Europe/Atlantis").await;
-    click(client, "dialog[open] button[type=submit]").await;
-    wait_for_text(client, "#branch-timezone-errors", "IANA timezone").await;
-    fill(client, "#branch-timezone", "Europe/London").await;
-    click(client, "dialog[open] button[type=submit]").await;
-    wait_for_text(client, ".notice", "Leeds Riverside saved.").await;
-    let table = wait_for_text(client, "table tbody", "Leeds Riverside").await;
-    assert!(
-        table.contains("LEEDS") && table.contains("Europe/London"),
-        "{table}"
-    );
+        click(client, ".title-row button.primary").await;
+        fill(
+            client,
+            "dialog[open] #branch-name",
+            &format!("{city} Riverside"),
+        )
+        .await;
+        fill(client, "#branch-code", &city.to_lowercase()).await;
+        // A timezone the server does not know is refused beside its field.
+        fill(client, "#branch-timezone", "Europe/Atlantis").await;
+        click(client, "dialog[open] button[type=submit]").await;
+        wait_for_text(client, "#branch-timezone-errors", "IANA timezone").await;
+        fill(client, "#branch-timezone", "Europe/London").await;
+        click(client, "dialog[open] button[type=submit]").await;
+        wait_for_text(client, ".notice", &format!("{city} Riverside saved.")).await;
+        let table = wait_for_text(client, "table tbody", &format!("{city} Riverside")).await;
+        assert!(
+            table.contains(&city.to_uppercase()) && table.contains("Europe/London"),
+            "{table}"
+        );
 
-    click(client, "button[aria-label='Edit Leeds Riverside']").await;
-    fill(client, "dialog[open] #branch-name", "Leeds Dock").await;
-    click(client, "dialog[open] button[type=submit]").await;
-    let table = wait_for_text(client, "table tbody", "Leeds Dock").await;
-    assert!(!table.contains("Leeds Riverside"), "{table}");
-    screenshot(client, "branches").await;
+        click(
+            client,
+            &format!("button[aria-label='Edit {city} Riverside']"),
+        )
+        .await;
+        fill(client, "dialog[open] #branch-name", &format!("{city} Dock")).await;
+        click(client, "dialog[open] button[type=submit]").await;
+        let table = wait_for_text(client, "table tbody", &format!("{city} Dock")).await;
+        assert!(!table.contains(&format!("{city} Riverside")), "{table}");
+        screenshot(client, &format!("branches-{size}")).await;
+    }
 }

@@ -9,7 +9,8 @@ use fantoccini::{Client, Locator};
 
 use crate::harness::{
     branch_today, browser, click, complete_first_sitting, fill, find, pick_value, press,
-    screenshot, sign_in, sittings, text_of, wait_for_offers, wait_for_text, world,
+    screenshot, scrolls_sideways, sign_in, sittings, text_of, wait_for_offers, wait_for_text,
+    world,
 };
 
 async fn count(client: &Client, css: &str) -> usize {
@@ -273,46 +274,53 @@ async fn a_slow_answer_to_an_older_filter_does_not_replace_the_newer_list() {
 #[tokio::test]
 async fn staff_add_a_session_of_their_own_by_their_branch_clock_and_move_it() {
     let world = world().await;
-    let browser = browser(1280, 900).await;
-    let client = &browser.client;
-    sign_in(client, &world, &world.faculty).await;
-    find(client, ".session-card").await;
-    press(client, "New session").await;
-    fill(client, "dialog[open] #session-title", "Extra revision").await;
-    let day = branch_today() + chrono::Days::new(2);
-    pick_value(client, "#session-date", &day.to_string()).await;
-    pick_value(client, "#session-start", "10:00").await;
-    pick_value(client, "#session-end", "11:30").await;
-    click(client, "dialog[open] button[type=submit]").await;
-    wait_for_text(client, ".notice", "Extra revision added.").await;
-    // Shown as typed: Kolkata's clock, whatever the browser's zone.
-    let ahead = wait_for_text(
-        client,
-        "section[aria-labelledby=ahead-heading]",
-        "Extra revision",
-    )
-    .await;
-    assert!(ahead.contains("10:00–11:30"), "{ahead}");
+    for (size, width, height, days_ahead) in [("desktop", 1280, 900, 2), ("phone", 390, 844, 3)] {
+        let browser = browser(width, height).await;
+        let client = &browser.client;
+        sign_in(client, &world, &world.faculty).await;
+        find(client, ".session-card").await;
+        press(client, "New session").await;
+        let title = format!("Extra revision on the {size}");
+        fill(client, "dialog[open] #session-title", &title).await;
+        let day = branch_today() + chrono::Days::new(days_ahead);
+        pick_value(client, "#session-date", &day.to_string()).await;
+        pick_value(client, "#session-start", "10:00").await;
+        pick_value(client, "#session-end", "11:30").await;
+        click(client, "dialog[open] button[type=submit]").await;
+        wait_for_text(client, ".notice", &format!("{title} added.")).await;
+        // Shown as typed: Kolkata's clock, whatever the browser's zone.
+        let card = client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&format!(
+                "//section[@aria-labelledby='ahead-heading']//li[contains(@class,'session-card')][.//a[normalize-space()='{title}']]"
+            )))
+            .await
+            .unwrap();
+        let text = card.text().await.unwrap();
+        assert!(text.contains("10:00–11:30"), "{size}: {text}");
 
-    client
-        .find(Locator::XPath("//a[normalize-space()='Extra revision']"))
+        card.find(Locator::XPath(&format!(
+            ".//a[normalize-space()='{title}']"
+        )))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    press(client, "Edit session").await;
-    fill(
-        client,
-        "dialog[open] #session-title",
-        "Extra revision class",
-    )
-    .await;
-    pick_value(client, "#session-start", "10:30").await;
-    click(client, "dialog[open] button[type=submit]").await;
-    wait_for_text(client, ".notice", "Extra revision class saved.").await;
-    wait_for_text(client, ".facts", "10:30–11:30").await;
-    assert_eq!(text_of(client, "h1").await, "Extra revision class");
+        press(client, "Edit session").await;
+        let renamed = format!("{title}, moved");
+        fill(client, "dialog[open] #session-title", &renamed).await;
+        pick_value(client, "#session-start", "10:30").await;
+        click(client, "dialog[open] button[type=submit]").await;
+        wait_for_text(client, ".notice", &format!("{renamed} saved.")).await;
+        wait_for_text(client, ".facts", "10:30–11:30").await;
+        assert_eq!(text_of(client, "h1").await, renamed);
+        assert!(
+            !scrolls_sideways(client).await,
+            "the session page scrolls sideways at {width}px"
+        );
+    }
 }
 
 #[tokio::test]
