@@ -88,8 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let config = configure(file)?;
-            let db = db::connect(&config).await?;
-            db::migrate(&db).await?;
+            db::migrate(&db::connect(&config).await?).await?;
             println!("The database is up to date.");
         }
         Command::CreateUser {
@@ -101,8 +100,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => create_user(&configure(file)?, email, name, role, branch).await?,
         Command::SeedDemo => {
             let config = configure(file)?;
-            let db = db::connect(&config).await?;
-            db::migrate(&db).await?;
+            let db = db::connect_migrated(&config).await?;
             demo::seed(&db, clock::now().date_naive())
                 .await
                 .map_err(describe)?;
@@ -132,8 +130,7 @@ async fn create_user(
     let password = Password::parse(password.trim_end_matches(['\n', '\r']))
         .map_err(|err| anyhow!("password: {err}"))?;
 
-    let db = db::connect(config).await?;
-    db::migrate(&db).await?;
+    let db = db::connect_migrated(config).await?;
     let branch_id = match branch {
         Some(code) => Some(
             branches::find_by_code(&db, &code)

@@ -41,3 +41,15 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await
         .context("migrating the database")
 }
+
+/// A pool on a database brought up to date first. The pool that migrated
+/// is closed and a fresh one opened: each SQLite connection keeps its
+/// prepared statements with the columns they had, and one opened before a
+/// migration added columns to a table was seen to read its rows without
+/// them (`Missing value for column`).
+pub async fn connect_migrated(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(config).await?;
+    migrate(&db).await?;
+    db.close().await.context("closing the migrating pool")?;
+    connect(config).await
+}
