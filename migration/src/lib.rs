@@ -18,6 +18,7 @@ mod m20261129_000009_completion_order;
 mod m20261129_000010_session_search;
 mod m20261129_000011_stats_index;
 mod m20261129_000012_refresh_grace;
+mod m20261129_000013_outbox;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_session_search::Migration),
             Box::new(m20261129_000011_stats_index::Migration),
             Box::new(m20261129_000012_refresh_grace::Migration),
+            Box::new(m20261129_000013_outbox::Migration),
         ]
     }
 }

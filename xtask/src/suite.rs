@@ -81,6 +81,34 @@ pub(crate) fn run() -> Result<()> {
         }
     }
 
+    // Email through aiosmtpd, which each test starts on a port of its own.
+    if smtp_sink_available() {
+        for backend in std::iter::once(None).chain(backends::SERVERS.iter().map(Some)) {
+            let selector = match backend {
+                None => "sqlite",
+                Some(backend) if backend.answers() => backend.selector,
+                Some(_) => continue,
+            };
+            cmd::run(
+                cmd::cargo([
+                    "test",
+                    "-p",
+                    "lectern-server",
+                    "--test",
+                    "api",
+                    "--",
+                    "mail::",
+                    "--ignored",
+                ])
+                .env("TEST_DATABASE", selector),
+            )?;
+        }
+    } else if in_ci() {
+        bail!("aiosmtpd is needed for the email tests: pip install aiosmtpd");
+    } else {
+        skipped.push("email (pip install aiosmtpd)".into());
+    }
+
     match s3::MotoServer::start()? {
         Some(moto) => {
             let endpoint = moto.endpoint();
@@ -193,4 +221,14 @@ pub(crate) fn run() -> Result<()> {
         println!("{line}");
     }
     Ok(())
+}
+
+/// Whether `python3 -m aiosmtpd` can run: the email tests start it.
+fn smtp_sink_available() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }

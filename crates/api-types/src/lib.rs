@@ -39,6 +39,7 @@ pub mod auth;
 pub mod batches;
 pub mod branches;
 pub mod codes;
+pub mod outbox;
 pub mod page;
 pub mod problem;
 pub mod role;

@@ -485,6 +485,9 @@ fn person(
         password_hash: Set(hash.to_owned()),
         active: Set(true),
         must_change_password: Set(false),
+        notify_completed: Set(true),
+        notify_returned: Set(true),
+        notify_overdue: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -20,6 +20,8 @@ use crate::auth::{AccessTokens, Accounts, LoginLimiter, secret};
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::extract::JSON_LIMIT_BYTES;
+use crate::mail::Mailer;
+use crate::outbox::worker::{self, Worker};
 use crate::routes::{self, API_PREFIX};
 use crate::services::attachments::links::LinkSigner;
 use crate::services::attachments::sweep;
@@ -31,6 +33,7 @@ use crate::{db, openapi, storage};
 pub struct Application {
     port: u16,
     server: Server,
+    worker: worker::Handle,
 }
 
 impl Application {
@@ -39,8 +42,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-        let db = db::connect(&config).await?;
-        db::migrate(&db).await?;
+        let db = db::connect_migrated(&config).await?;
         if users::count(&db)
             .await
             .map_err(|err| anyhow::anyhow!("{err}"))?
@@ -54,6 +56,7 @@ impl Application {
         }
         let secret = secret::load_or_generate(config.jwt_secret.as_ref(), &config.data_dir)?;
         let storage = storage::from_config(&config)?;
+        let mailer = Mailer::from_config(&config)?;
         // Nothing of this server's can be in flight yet: every temporary
         // upload left is from a crash.
         sweep::sweep(
@@ -84,6 +87,12 @@ impl Application {
         });
         forget_idle_login_attempts(&state);
         sweep_periodically(&state);
+        let worker = Worker {
+            db: state.db.clone(),
+            mailer,
+            settings: worker::Settings::from_config(&state.config),
+        }
+        .start();
 
         let metrics = PrometheusMetricsBuilder::new("lectern")
             .endpoint("/metrics")
@@ -108,7 +117,11 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(30)
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -121,9 +134,12 @@ impl Application {
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes in-flight requests
-    /// (up to 30 seconds) before returning.
+    /// (up to 30 seconds) and the outbox job in hand, giving back the jobs
+    /// it claimed and had not started, before returning.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.worker.stop().await;
+        served
     }
 }
 

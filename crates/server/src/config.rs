@@ -59,6 +59,23 @@ pub struct Config {
     /// branch, active) before reading it again; other servers of a cluster
     /// see a change within this. Keep it at most 60.
     pub account_cache_seconds: u64,
+    /// Where email goes out: `smtp://host:port`, `smtps://user:pass@host`;
+    /// no email is sent when unset.
+    pub smtp_url: Option<Secret>,
+    /// The sender of Lectern's emails, as `Name <address>` or an address.
+    pub mail_from: String,
+    /// The address people open Lectern at, for links in emails.
+    pub public_url: Option<String>,
+    /// How often each server's worker looks for due jobs.
+    pub outbox_poll_millis: u64,
+    /// How long a claimed job is a worker's before another may take it.
+    pub outbox_lease_seconds: u64,
+    /// The wait before a failed job's second attempt; it doubles after.
+    pub outbox_retry_seconds: u64,
+    /// Attempts before a job is failed for good.
+    pub outbox_max_attempts: i32,
+    /// Hours after its end that an unrecorded session's owner is emailed.
+    pub overdue_hours: u64,
 }
 
 impl Default for Config {
@@ -84,6 +101,14 @@ impl Default for Config {
             body_timeout_seconds: 60,
             trust_forwarded_for: false,
             account_cache_seconds: 30,
+            smtp_url: None,
+            mail_from: "Lectern <lectern@localhost>".into(),
+            public_url: None,
+            outbox_poll_millis: 1000,
+            outbox_lease_seconds: 300,
+            outbox_retry_seconds: 30,
+            outbox_max_attempts: 8,
+            overdue_hours: 24,
         }
     }
 }

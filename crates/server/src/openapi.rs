@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "attachments", description = "Recordings and documents kept with a session"),
         (name = "audit", description = "The append-only record of changes"),
         (name = "stats", description = "Figures over a period: completions, punctuality, review"),
+        (name = "outbox", description = "Background jobs (email) and the emails each person wants"),
     ),
     components(
         // Types only query parameters name, which no body pulls in.

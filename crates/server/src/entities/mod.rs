@@ -11,6 +11,7 @@ pub mod completion;
 pub mod download;
 pub mod note;
 pub mod occurrence;
+pub mod outbox;
 pub mod refresh_token;
 pub mod search_document;
 pub mod user;

@@ -16,6 +16,11 @@ pub struct Model {
     pub active: bool,
     /// Set when an admin chose the password; cleared when its owner picks one.
     pub must_change_password: bool,
+    /// Emails wanted: a record completed in one's branch (admins), one's
+    /// own returned for correction, one's own overdue.
+    pub notify_completed: bool,
+    pub notify_returned: bool,
+    pub notify_overdue: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ pub mod branches;
 pub mod export;
 pub mod methods;
 pub mod notes;
+pub mod outbox;
 pub mod sessions;
 pub mod spa;
 pub mod stats;
@@ -75,7 +76,11 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(attachments::totals)
         .service(stats::summary)
         .service(stats::breakdown)
-        .service(audit::list);
+        .service(audit::list)
+        .service(outbox::list)
+        .service(outbox::retry)
+        .service(outbox::my_notifications)
+        .service(outbox::set_my_notifications);
 }
 
 /// The OpenAPI document, collected from the same registrations the server

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod notes;
+pub mod notifications;
+pub mod outbox;
 pub mod schedule;
 pub mod sessions;
 pub(crate) mod sql;

@@ -22,6 +22,7 @@ use crate::clock;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::SessionState;
 use crate::entities::completion;
+use crate::outbox;
 use crate::services::error::{ConflictKind, violates_unique};
 use crate::services::{ServiceError, ServiceResult};
 
@@ -174,6 +175,7 @@ async fn write_once(
             }
             .record(&txn)
             .await?;
+            outbox::events::session_changed(&txn, plan.audit, row, caller).await?;
             txn.commit().await?;
             Ok(Written::Done)
         }

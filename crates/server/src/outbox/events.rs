@@ -1,0 +1,99 @@
+//! What changes leave for the worker: the jobs each cause makes, written
+//! in the cause's own transaction.
+
+use chrono::{DateTime, Utc};
+use lectern_api_types::Role;
+use lectern_api_types::schedule::CompletionStatus;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+};
+
+use super::store::enqueue;
+use super::{Job, Mail, MailJob};
+use crate::audit;
+use crate::clock;
+use crate::domain::AuthUser;
+use crate::entities::{completion, user};
+use crate::services::sessions::SessionRow;
+
+/// The jobs of a change to one session by `caller`.
+pub async fn session_changed<C: ConnectionTrait>(
+    db: &C,
+    action: audit::Action,
+    row: &SessionRow,
+    caller: &AuthUser,
+) -> Result<(), DbErr> {
+    let mail = |mail, to_user_id| {
+        Job::Mail(
+            mail,
+            MailJob {
+                session_id: row.id,
+                to_user_id,
+            },
+        )
+    };
+    match action {
+        audit::Action::Complete => {
+            // The branch's admins review it; the one who recorded it knows.
+            let admins: Vec<i64> = user::Entity::find()
+                .select_only()
+                .column(user::Column::Id)
+                .filter(user::Column::Role.eq(Role::BranchAdmin))
+                .filter(user::Column::BranchId.eq(row.branch_id))
+                .filter(user::Column::Active.eq(true))
+                .filter(user::Column::NotifyCompleted.eq(true))
+                .filter(user::Column::Id.ne(caller.id()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            for admin in admins {
+                enqueue(db, mail(Mail::Completed, admin), clock::now(), None).await?;
+            }
+        }
+        audit::Action::Return => {
+            enqueue(db, mail(Mail::Returned, row.user_id), clock::now(), None).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// How far back a session's overdue moment may lie for it to be told
+/// about: a server started on an old database tells of the last week's,
+/// not of every session nobody ever recorded.
+const OVERDUE_LOOKBACK: chrono::Duration = chrono::Duration::days(7);
+
+/// Leaves an overdue email for each pending session that ended before
+/// `cutoff` (within the look-back) whose owner wants one; once per
+/// session, however often and on however many servers this runs.
+pub async fn overdue<C: ConnectionTrait>(db: &C, cutoff: DateTime<Utc>) -> Result<usize, DbErr> {
+    let wanting = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::Active.eq(true))
+        .and_where(user::Column::NotifyOverdue.eq(true))
+        .to_owned();
+    let owed: Vec<(i64, i64)> = completion::Entity::find()
+        .select_only()
+        .column(completion::Column::Id)
+        .column(completion::Column::UserId)
+        .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+        .filter(completion::Column::ScheduledEnd.lte(cutoff))
+        .filter(completion::Column::ScheduledEnd.gt(cutoff - OVERDUE_LOOKBACK))
+        .filter(completion::Column::UserId.in_subquery(wanting))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for &(session_id, to_user_id) in &owed {
+        let job = Job::Mail(
+            Mail::Overdue,
+            MailJob {
+                session_id,
+                to_user_id,
+            },
+        );
+        enqueue(db, job, clock::now(), Some(format!("overdue:{session_id}"))).await?;
+    }
+    Ok(owed.len())
+}

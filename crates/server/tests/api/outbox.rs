@@ -1,0 +1,296 @@
+//! The outbox and its worker without an SMTP server: what a change leaves,
+//! who may see it, retries with backoff, giving up, a retry by hand, and a
+//! job whose server died picked up after its lease.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use lectern_api_types::Role;
+use lectern_api_types::outbox::JobState;
+use lectern_server::entities::outbox;
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, EntityTrait as _};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem, json};
+
+struct People {
+    director: TestUser,
+    admin: TestUser,
+    faculty: TestUser,
+}
+
+async fn people(app: &TestApp) -> People {
+    let branch = app.create_branch("PUNE", "Asia/Kolkata").await;
+    People {
+        director: app.create_user(Role::SuperAdmin, None).await,
+        admin: app.create_user(Role::BranchAdmin, Some(branch)).await,
+        faculty: app.create_user(Role::Faculty, Some(branch)).await,
+    }
+}
+
+async fn jobs(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let page: Value = json(
+        app.get(&format!("/outbox{query}"), token).await,
+        StatusCode::OK,
+    )
+    .await;
+    page["items"].as_array().unwrap().clone()
+}
+
+/// Waits until the outbox's only job is in `state`, and answers it.
+async fn settled(app: &TestApp, token: &str, state: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let all = jobs(app, token, "").await;
+        assert_eq!(all.len(), 1, "{all:?}");
+        if all[0]["state"] == state {
+            return all[0].clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the job stayed {}",
+            all[0]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_session_leaves_an_email_job_that_only_super_admins_see() {
+    let app = TestApp::spawn_with(|config| config.outbox_poll_millis = 50).await;
+    let people = people(&app).await;
+    app.completed_session(&people.faculty).await;
+
+    let director = app.login(&people.director).await;
+    // Without SMTP the job is done and nothing is sent.
+    let job = settled(&app, &director, "done").await;
+    assert_eq!(job["kind"], "mail.completed");
+    assert_eq!(job["payload"]["to_user_id"], people.admin.id);
+    assert_eq!(job["attempts"], 1);
+    assert_eq!(jobs(&app, &director, "?state=failed").await.len(), 0);
+    assert_eq!(jobs(&app, &director, "?state=done").await.len(), 1);
+
+    for who in [&people.admin, &people.faculty] {
+        let token = app.login(who).await;
+        assert_problem(app.get("/outbox", &token).await, StatusCode::FORBIDDEN).await;
+        let id = job["id"].as_i64().unwrap();
+        assert_problem(
+            app.post(&format!("/outbox/{id}/retry"), &token, &json!({}))
+                .await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let anonymous = app.client.get(app.api("/outbox")).send().await.unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+    assert_problem(
+        app.get("/outbox?state=lost", &director).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_unreachable_smtp_server_is_retried_then_given_up_and_retried_by_hand() {
+    // Nothing listens on the port: every attempt fails at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(|config| {
+        config.smtp_url = Some(lectern_server::config::Secret::new(format!(
+            "smtp://127.0.0.1:{port}"
+        )));
+        config.outbox_poll_millis = 50;
+        config.outbox_retry_seconds = 1;
+        config.outbox_max_attempts = 2;
+    })
+    .await;
+    let people = people(&app).await;
+    let started = Instant::now();
+    app.completed_session(&people.faculty).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the change waited for the mail server"
+    );
+    let director = app.login(&people.director).await;
+
+    // The first failure waits a second for the next attempt.
+    let waiting = settled_after_attempt(&app, &director).await;
+    assert_eq!(waiting["attempts"], 1);
+    assert!(
+        waiting["last_error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{waiting}"
+    );
+    let due: chrono::DateTime<Utc> = waiting["run_at"].as_str().unwrap().parse().unwrap();
+    let tried: chrono::DateTime<Utc> = waiting["updated_at"].as_str().unwrap().parse().unwrap();
+    assert!(due > tried, "retried without waiting: {waiting}");
+
+    let failed = settled(&app, &director, "failed").await;
+    assert_eq!(failed["attempts"], 2, "given up after the last attempt");
+    let id = failed["id"].as_i64().unwrap();
+
+    let retried: Value = json(
+        app.post(&format!("/outbox/{id}/retry"), &director, &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(retried["state"], "pending");
+    assert_eq!(retried["attempts"], 0);
+    let again = settled(&app, &director, "failed").await;
+    assert_eq!(again["attempts"], 2);
+
+    // Only a failed job is retried.
+    let pending_job = outbox::ActiveModel {
+        id: Set(id),
+        state: Set(JobState::Done),
+        ..Default::default()
+    };
+    pending_job.update(&app.db).await.unwrap();
+    assert_problem(
+        app.post(&format!("/outbox/{id}/retry"), &director, &json!({}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_problem(
+        app.post("/outbox/999999/retry", &director, &json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+/// Waits for the first attempt to have been made.
+async fn settled_after_attempt(app: &TestApp, token: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let all = jobs(app, token, "").await;
+        if all[0]["attempts"].as_i64() >= Some(1) && all[0]["state"] == "pending" {
+            return all[0].clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{all:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_job_whose_server_died_is_run_again_after_its_lease() {
+    let app = TestApp::spawn_with(|config| config.outbox_poll_millis = 50).await;
+    let people = people(&app).await;
+    let session = app.completed_session(&people.faculty).await;
+    let director = app.login(&people.director).await;
+    settled(&app, &director, "done").await;
+    // A job a dead server claimed: running, its lease over, one attempt made.
+    let now = Utc::now();
+    let dead = outbox::ActiveModel {
+        kind: Set("mail.completed".into()),
+        payload: Set(json!({"session_id": session.id, "to_user_id": people.admin.id}).to_string()),
+        state: Set(JobState::Running),
+        attempts: Set(1),
+        run_at: Set(now - chrono::Duration::minutes(10)),
+        locked_until: Set(Some(now - chrono::Duration::seconds(1))),
+        locked_by: Set(Some("gone:1".into())),
+        last_error: Set(None),
+        dedupe_key: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let job = outbox::Entity::find_by_id(dead.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        if job.state == JobState::Done {
+            assert_eq!(job.attempts, 2);
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{job:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // One whose lease still runs is left alone.
+    let held = outbox::ActiveModel {
+        kind: Set("mail.completed".into()),
+        payload: Set(json!({"session_id": session.id, "to_user_id": people.admin.id}).to_string()),
+        state: Set(JobState::Running),
+        attempts: Set(1),
+        run_at: Set(now),
+        locked_until: Set(Some(Utc::now() + chrono::Duration::minutes(5))),
+        locked_by: Set(Some("alive:1".into())),
+        last_error: Set(None),
+        dedupe_key: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let job = outbox::Entity::find_by_id(held.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.state, JobState::Running);
+    assert_eq!(job.locked_by.as_deref(), Some("alive:1"));
+}
+
+#[tokio::test]
+async fn each_person_chooses_their_emails() {
+    let app = TestApp::spawn().await;
+    let people = people(&app).await;
+    let token = app.login(&people.faculty).await;
+    let defaults: Value = json(app.get("/me/notifications", &token).await, StatusCode::OK).await;
+    assert_eq!(
+        defaults,
+        json!({"completed": true, "returned": true, "overdue": true})
+    );
+    let put = |body: Value| {
+        app.request(reqwest::Method::PUT, "/me/notifications", Some(&token))
+            .json(&body)
+            .send()
+    };
+    let chosen = json!({"completed": true, "returned": false, "overdue": false});
+    let saved: Value = json(put(chosen.clone()).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(saved, chosen);
+    let read: Value = json(app.get("/me/notifications", &token).await, StatusCode::OK).await;
+    assert_eq!(read, chosen);
+    // All three are said; nothing else is.
+    assert_problem(
+        put(json!({"completed": true})).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_problem(
+        put(json!({"completed": true, "returned": true, "overdue": true, "sms": true}))
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let read: Value = json(app.get("/me/notifications", &token).await, StatusCode::OK).await;
+    assert_eq!(read, chosen, "a refused change lost nothing");
+    // Someone else's choices are their own.
+    let admin = app.login(&people.admin).await;
+    let theirs: Value = json(app.get("/me/notifications", &admin).await, StatusCode::OK).await;
+    assert_eq!(theirs, defaults);
+    let anonymous = app
+        .client
+        .get(app.api("/me/notifications"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
