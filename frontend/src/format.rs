@@ -139,6 +139,11 @@ pub fn minutes_late(scheduled: DateTime<Utc>, actual: DateTime<Utc>) -> i64 {
     (actual - scheduled).num_minutes()
 }
 
+/// A day and time, as `Mon 2 Mar 2026 09:30`.
+pub fn moment(at: DateTime<Utc>, timezone: &str) -> String {
+    format!("{} {}", date(at, timezone), time(at, timezone))
+}
+
 /// The viewer's own timezone, for times that belong to no branch.
 pub fn viewer_zone() -> String {
     let options = Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();

@@ -18,9 +18,10 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Staff};
+use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Outbox, Staff};
 use crate::pages::{
-    ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Shell, sessions::MySessions,
+    ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Settings, Shell,
+    sessions::MySessions,
 };
 use crate::session::Session;
 
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/staff") view=Staff/>
                     <Route path=path!("admin/audit") view=AuditLog/>
                     <Route path=path!("admin/branches") view=Branches/>
+                    <Route path=path!("admin/outbox") view=Outbox/>
+                    <Route path=path!("account/settings") view=Settings/>
                     <Route path=path!("account/password") view=|| view! { <ChangePassword/> }/>
                 </ParentRoute>
             </Routes>

@@ -19,6 +19,7 @@ mod m20261129_000010_session_search;
 mod m20261129_000011_stats_index;
 mod m20261129_000012_refresh_grace;
 mod m20261129_000013_outbox;
+mod m20261129_000014_api_tokens;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_stats_index::Migration),
             Box::new(m20261129_000012_refresh_grace::Migration),
             Box::new(m20261129_000013_outbox::Migration),
+            Box::new(m20261129_000014_api_tokens::Migration),
         ]
     }
 }

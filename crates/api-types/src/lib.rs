@@ -34,6 +34,7 @@ macro_rules! parsed_from_text {
     };
 }
 
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod batches;

@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "audit", description = "The append-only record of changes"),
         (name = "stats", description = "Figures over a period: completions, punctuality, review"),
         (name = "outbox", description = "Background jobs (email) and the emails each person wants"),
+        (name = "tokens", description = "API tokens for scripts, sent as `Bearer lct_…`"),
     ),
     components(
         // Types only query parameters name, which no body pulls in.
@@ -43,7 +44,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
             TooManyRequests
         )
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -58,6 +59,15 @@ impl Modify for BearerAuth {
         scheme.description =
             Some("An access token from `POST /api/v1/auth/login` or `/auth/refresh`.".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("lct_…".into());
+        scheme.description = Some(
+            "An API token from `POST /api/v1/me/tokens`, accepted wherever an access token \
+             is. A `read` token is refused every change (403); neither kind manages tokens \
+             or the password."
+                .into(),
+        );
+        components.add_security_scheme("api_token", SecurityScheme::Http(scheme));
     }
 }
 

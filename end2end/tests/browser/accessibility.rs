@@ -115,6 +115,15 @@ async fn every_page_passes_axe_without_serious_or_critical_violations() {
             &mut failures,
         )
         .await;
+        client.goto(&world.url("/account/settings")).await.unwrap();
+        find(client, "#notify-overdue").await;
+        check(
+            client,
+            &format!("settings, {size}"),
+            ".no-tokens, table.tokens",
+            &mut failures,
+        )
+        .await;
         client.goto(&world.url("/account/password")).await.unwrap();
         check(
             client,

@@ -13,3 +13,4 @@ mod loading;
 mod review;
 mod screens;
 mod sessions;
+mod settings;

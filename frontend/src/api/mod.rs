@@ -10,7 +10,9 @@ pub mod auth;
 pub mod batches;
 pub mod branches;
 pub mod files;
+pub mod me;
 pub mod notes;
+pub mod outbox;
 mod route;
 pub mod sessions;
 pub mod staff;
@@ -112,7 +114,9 @@ mod tests {
             super::batches::ROUTES,
             super::branches::ROUTES,
             super::files::ROUTES,
+            super::me::ROUTES,
             super::notes::ROUTES,
+            super::outbox::ROUTES,
             super::sessions::ROUTES,
             super::staff::ROUTES,
             super::stats::ROUTES,
@@ -131,6 +135,7 @@ mod tests {
             let method = match route.verb {
                 Verb::Get => "get",
                 Verb::Post => "post",
+                Verb::Put => "put",
                 Verb::Patch => "patch",
                 Verb::Delete => "delete",
             };

@@ -8,6 +8,7 @@ mod password;
 mod review;
 mod session_view;
 pub mod sessions;
+pub mod settings;
 mod shell;
 
 pub use dashboard::Dashboard;
@@ -15,4 +16,5 @@ pub use login::Login;
 pub use not_found::NotFound;
 pub use password::ChangePassword;
 pub use session_view::SessionView;
+pub use settings::Settings;
 pub use shell::{Home, Shell};

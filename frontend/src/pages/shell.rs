@@ -1,6 +1,7 @@
 //! The frame of every signed-in page: navigation, who is signed in, and
 //! the way out.
 
+use lectern_api_types::Role;
 use lectern_api_types::sessions::CompletionFilter;
 use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ pub fn Shell() -> impl IntoView {
         AuthState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
         AuthState::SignedIn { user, .. } => {
             let admin = user.role.is_admin();
+            let super_admin = user.role == Role::SuperAdmin;
             // The list opens on what has happened, not on sittings weeks ahead.
             let all_sessions = filters::list_href(&CompletionFilter {
                 to: Some(DateOrInstant::Date(format::today())),
@@ -59,12 +61,16 @@ pub fn Shell() -> impl IntoView {
                                 <A href="/admin/branches">"Branches"</A>
                                 <A href="/admin/audit">"Audit log"</A>
                             </Show>
+                            <Show when=move || super_admin>
+                                <A href="/admin/outbox">"Outbox"</A>
+                            </Show>
                         </nav>
                         <div class="account">
                             <div class="who">
                                 <span>{user.name.clone()}</span>
                                 <span class="muted">{user.role.label()}</span>
                             </div>
+                            <A href="/account/settings">"Settings"</A>
                             <A href="/account/password">"Change password"</A>
                             <button class="secondary sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
                         </div>

@@ -1,24 +1,39 @@
-//! `AuthUser` as a request extractor: the bearer token, verified, and the
-//! account it names as that account stands now.
+//! `AuthUser` as a request extractor: the bearer token (an access token or
+//! an API token), verified, and the account it names as that account
+//! stands now.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
+use lectern_api_types::api_tokens::TokenScope;
 
 use super::accounts::{AccountError, CurrentError};
 use super::tokens::TokenError;
+use crate::clock;
 use crate::domain::AuthUser;
 use crate::error::ApiError;
 use crate::routes::API_PREFIX;
-use crate::services::ServiceError;
+use crate::services::{ServiceError, api_tokens};
 use crate::state::AppState;
 
 /// What an account whose password an admin set may still do: read who it
 /// is, and choose its own password.
 const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/me", "/me/password"];
+
+/// What only a person signed in may do: an API token that leaked must not
+/// be able to make more of itself or lock its owner out.
+fn for_people_only(route: &str) -> bool {
+    route == "/me/password" || route == "/me/tokens" || route.starts_with("/me/tokens/")
+}
+
+/// The credential a request carries.
+enum Credential {
+    Access(AuthUser),
+    ApiToken(String),
+}
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
@@ -26,26 +41,58 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verify(req);
-        let may_wait = req
+        let route = req
             .path()
             .strip_prefix(API_PREFIX)
-            .is_some_and(|route| ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route));
+            .unwrap_or_default()
+            .to_owned();
+        let may_wait = ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route.as_str());
+        let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         Box::pin(async move {
-            let (state, signed_in) = verified?;
+            let (state, credential) = verified?;
+            let account = match credential {
+                Credential::Access(signed_in) => signed_in.id(),
+                Credential::ApiToken(token) => {
+                    let (account, scope) =
+                        api_tokens::authenticate(&state.db, &token, clock::now())
+                            .await
+                            .map_err(|err| ApiError::from(ServiceError::from(err)))?
+                            .ok_or_else(|| {
+                                ApiError::Unauthorized(
+                                    "The API token is not valid: unknown, revoked or expired."
+                                        .into(),
+                                )
+                            })?;
+                    if for_people_only(&route) {
+                        return Err(ApiError::Forbidden(
+                            "API tokens cannot manage tokens or the password; sign in to do that."
+                                .into(),
+                        ));
+                    }
+                    if scope == TokenScope::Read && writes {
+                        return Err(ApiError::Forbidden(
+                            "This API token may only read; use a write token to change anything."
+                                .into(),
+                        ));
+                    }
+                    account
+                }
+            };
             // The role and branch are the account's now, not the token's.
-            let current = state
-                .accounts
-                .current(&state.db, signed_in.id())
-                .await
-                .map_err(|err| match err {
-                    CurrentError::Account(AccountError::Gone) => {
-                        ApiError::Unauthorized("The account no longer exists.".into())
-                    }
-                    CurrentError::Account(AccountError::Deactivated) => {
-                        ApiError::Unauthorized("The account is deactivated.".into())
-                    }
-                    CurrentError::Database(err) => ApiError::from(ServiceError::from(err)),
-                })?;
+            let current =
+                state
+                    .accounts
+                    .current(&state.db, account)
+                    .await
+                    .map_err(|err| match err {
+                        CurrentError::Account(AccountError::Gone) => {
+                            ApiError::Unauthorized("The account no longer exists.".into())
+                        }
+                        CurrentError::Account(AccountError::Deactivated) => {
+                            ApiError::Unauthorized("The account is deactivated.".into())
+                        }
+                        CurrentError::Database(err) => ApiError::from(ServiceError::from(err)),
+                    })?;
             if current.must_change_password && !may_wait {
                 return Err(ApiError::PasswordChangeRequired);
             }
@@ -54,7 +101,7 @@ impl FromRequest for AuthUser {
     }
 }
 
-fn verify(req: &HttpRequest) -> Result<(web::Data<AppState>, AuthUser), ApiError> {
+fn verify(req: &HttpRequest) -> Result<(web::Data<AppState>, Credential), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -62,13 +109,16 @@ fn verify(req: &HttpRequest) -> Result<(web::Data<AppState>, AuthUser), ApiError
     let token = bearer_token(req).ok_or_else(|| {
         ApiError::Unauthorized("Send an access token as `Authorization: Bearer <token>`.".into())
     })?;
+    if token.starts_with(api_tokens::PREFIX) {
+        return Ok((state, Credential::ApiToken(token.to_owned())));
+    }
     let signed_in = state.tokens.verify(token).map_err(|err| {
         ApiError::Unauthorized(match err {
             TokenError::Expired => "The access token has expired; refresh it.".into(),
             TokenError::Invalid => "The access token is not valid.".into(),
         })
     })?;
-    Ok((state, signed_in))
+    Ok((state, Credential::Access(signed_in)))
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<&str> {

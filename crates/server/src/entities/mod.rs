@@ -3,6 +3,7 @@
 //! Enums and sets come from `lectern-api-types`, so a row read from the
 //! database is already a `Role` or `Weekdays`, never a string to re-check.
 
+pub mod api_token;
 pub mod attachment;
 pub mod audit_log;
 pub mod batch;

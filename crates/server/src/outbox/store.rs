@@ -182,6 +182,17 @@ pub async fn release(db: &DatabaseConnection, id: i64, claim: &str) -> Result<()
     Ok(())
 }
 
+/// Forgets jobs done before `before`: what was sent is in the mail
+/// server's logs; failed jobs stay until someone looks.
+pub async fn prune(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::State.eq(JobState::Done))
+        .filter(Column::UpdatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The wait before attempt `attempts + 1`: `base` doubled for each
 /// attempt made after the first, at most an hour.
 pub fn backoff(base: Duration, attempts: i32) -> Duration {

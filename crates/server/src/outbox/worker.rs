@@ -18,8 +18,12 @@ use crate::mail::Mailer;
 /// another server shares the rest.
 const BATCH: u64 = 8;
 
-/// How often each server looks for sessions that became overdue.
+/// How often each server looks for sessions that became overdue, and
+/// forgets old finished jobs.
 const OVERDUE_SCAN_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// How long a finished job stays in the outbox to be looked at.
+const KEEP_DONE: chrono::Duration = chrono::Duration::days(30);
 
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
@@ -86,6 +90,9 @@ impl Worker {
                 let cutoff = clock::now() - self.settings.overdue_after;
                 if let Err(err) = events::overdue(&self.db, cutoff).await {
                     tracing::warn!(error = %err, "looking for overdue sessions failed");
+                }
+                if let Err(err) = store::prune(&self.db, clock::now() - KEEP_DONE).await {
+                    tracing::warn!(error = %err, "forgetting finished outbox jobs failed");
                 }
             }
             if !busy {

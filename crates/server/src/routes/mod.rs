@@ -1,5 +1,6 @@
 //! HTTP routes. Handlers are thin: extract, call a service, map the result.
 
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -80,7 +81,10 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(outbox::list)
         .service(outbox::retry)
         .service(outbox::my_notifications)
-        .service(outbox::set_my_notifications);
+        .service(outbox::set_my_notifications)
+        .service(api_tokens::create)
+        .service(api_tokens::list)
+        .service(api_tokens::revoke);
 }
 
 /// The OpenAPI document, collected from the same registrations the server

@@ -1,6 +1,7 @@
 //! Lectern's use cases. Handlers call these with an authenticated caller;
 //! every function checks the caller's scope on the object itself.
 
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit_log;
 pub mod auth;

@@ -2,6 +2,7 @@
 //! on the database `TEST_DATABASE` names.
 
 mod accounts;
+mod api_tokens;
 mod attachments;
 mod audit;
 mod auth;

@@ -56,6 +56,29 @@ async fn settled(app: &TestApp, token: &str, state: &str) -> Value {
     }
 }
 
+/// An outbox row as a server would have left it, for a test to arrange.
+fn job_row(
+    state: JobState,
+    payload: &Value,
+    at: chrono::DateTime<Utc>,
+    lease: Option<(chrono::DateTime<Utc>, &str)>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        kind: Set("mail.completed".into()),
+        payload: Set(payload.to_string()),
+        state: Set(state),
+        attempts: Set(1),
+        run_at: Set(at),
+        locked_until: Set(lease.map(|(until, _)| until)),
+        locked_by: Set(lease.map(|(_, by)| by.to_owned())),
+        last_error: Set(None),
+        dedupe_key: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn a_recorded_session_leaves_an_email_job_that_only_super_admins_see() {
     let app = TestApp::spawn_with(|config| config.outbox_poll_millis = 50).await;
@@ -188,20 +211,13 @@ async fn a_job_whose_server_died_is_run_again_after_its_lease() {
     settled(&app, &director, "done").await;
     // A job a dead server claimed: running, its lease over, one attempt made.
     let now = Utc::now();
-    let dead = outbox::ActiveModel {
-        kind: Set("mail.completed".into()),
-        payload: Set(json!({"session_id": session.id, "to_user_id": people.admin.id}).to_string()),
-        state: Set(JobState::Running),
-        attempts: Set(1),
-        run_at: Set(now - chrono::Duration::minutes(10)),
-        locked_until: Set(Some(now - chrono::Duration::seconds(1))),
-        locked_by: Set(Some("gone:1".into())),
-        last_error: Set(None),
-        dedupe_key: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let payload = json!({"session_id": session.id, "to_user_id": people.admin.id});
+    let dead = job_row(
+        JobState::Running,
+        &payload,
+        now - chrono::Duration::minutes(10),
+        Some((now - chrono::Duration::seconds(1), "gone:1")),
+    )
     .insert(&app.db)
     .await
     .unwrap();
@@ -220,20 +236,12 @@ async fn a_job_whose_server_died_is_run_again_after_its_lease() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // One whose lease still runs is left alone.
-    let held = outbox::ActiveModel {
-        kind: Set("mail.completed".into()),
-        payload: Set(json!({"session_id": session.id, "to_user_id": people.admin.id}).to_string()),
-        state: Set(JobState::Running),
-        attempts: Set(1),
-        run_at: Set(now),
-        locked_until: Set(Some(Utc::now() + chrono::Duration::minutes(5))),
-        locked_by: Set(Some("alive:1".into())),
-        last_error: Set(None),
-        dedupe_key: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let held = job_row(
+        JobState::Running,
+        &payload,
+        now,
+        Some((Utc::now() + chrono::Duration::minutes(5), "alive:1")),
+    )
     .insert(&app.db)
     .await
     .unwrap();
@@ -293,4 +301,47 @@ async fn each_person_chooses_their_emails() {
         .await
         .unwrap();
     assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn finished_jobs_are_forgotten_after_thirty_days_and_failed_ones_kept() {
+    let app = TestApp::spawn_with(|config| config.outbox_poll_millis = 50).await;
+    let long_ago = Utc::now() - chrono::Duration::days(31);
+    let lately = Utc::now() - chrono::Duration::days(29);
+    let mut ids = Vec::new();
+    for (state, at) in [
+        (JobState::Done, long_ago),
+        (JobState::Failed, long_ago),
+        (JobState::Done, lately),
+    ] {
+        let job = job_row(state, &json!({"session_id": 1, "to_user_id": 1}), at, None)
+            .insert(&app.db)
+            .await
+            .unwrap();
+        ids.push(job.id);
+    }
+    // Every server tidies when it starts.
+    let _sibling = app.spawn_sibling().await;
+    let started = Instant::now();
+    while outbox::Entity::find_by_id(ids[0])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the old job stayed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for kept in &ids[1..] {
+        assert!(
+            outbox::Entity::find_by_id(*kept)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
 }

@@ -135,7 +135,7 @@ fn AuditRow(entry: AuditEntry, zone: String) -> impl IntoView {
     view! {
         <tr>
             <td data-label="When">
-                {format::date(entry.created_at, &zone)}" "{format::time(entry.created_at, &zone)}
+                {format::moment(entry.created_at, &zone)}
             </td>
             <td data-label="Who">
                 {entry.actor_name.clone().unwrap_or_else(|| {

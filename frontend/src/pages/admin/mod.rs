@@ -4,12 +4,14 @@
 pub mod audit;
 mod batches;
 mod branches;
+mod outbox;
 mod sessions;
 mod staff;
 
 pub use audit::AuditLog;
 pub use batches::Batches;
 pub use branches::Branches;
+pub use outbox::Outbox;
 pub use sessions::AdminSessions;
 pub use staff::Staff;
 

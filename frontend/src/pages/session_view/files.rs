@@ -364,7 +364,7 @@ fn Downloads(completion_id: i64, attachment_id: i64, timezone: String) -> impl I
                                 {items.into_iter().map(|d| view! {
                                     <tr>
                                         <td>{d.user_name.unwrap_or_else(|| format!("Account {}", d.user_id))}</td>
-                                        <td>{format!("{} {}", format::date(d.downloaded_at, &timezone), format::time(d.downloaded_at, &timezone))}</td>
+                                        <td>{format::moment(d.downloaded_at, &timezone)}</td>
                                         <td>{d.via.label()}</td>
                                     </tr>
                                 }).collect_view()}

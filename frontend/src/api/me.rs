@@ -1,0 +1,44 @@
+//! The signed-in person's own settings: which emails they get, and their
+//! API tokens.
+
+use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken};
+use lectern_api_types::outbox::NotificationSettings;
+
+use super::route::routes;
+use super::{ApiError, Fetch};
+use crate::session::Session;
+
+routes! {
+    NOTIFICATIONS = Get "/me/notifications";
+    SET_NOTIFICATIONS = Put "/me/notifications";
+    TOKENS = Get "/me/tokens";
+    CREATE_TOKEN = Post "/me/tokens";
+    REVOKE_TOKEN = Delete "/me/tokens/{id}";
+}
+
+pub fn notifications() -> Fetch<NotificationSettings> {
+    NOTIFICATIONS.at(&[]).get()
+}
+
+pub async fn set_notifications(
+    session: Session,
+    wanted: &NotificationSettings,
+) -> Result<NotificationSettings, ApiError> {
+    SET_NOTIFICATIONS.at(&[]).send(session, wanted).await
+}
+
+pub fn tokens() -> Fetch<Vec<ApiToken>> {
+    TOKENS.at(&[]).get()
+}
+
+/// A new token, with its secret: the only time it is shown.
+pub async fn create_token(
+    session: Session,
+    new: &NewApiToken,
+) -> Result<CreatedApiToken, ApiError> {
+    CREATE_TOKEN.at(&[]).send(session, new).await
+}
+
+pub async fn revoke_token(session: Session, id: i64) -> Result<(), ApiError> {
+    REVOKE_TOKEN.at(&[id]).run(session).await
+}
