@@ -144,6 +144,8 @@ pub struct TestApp {
     /// The configuration the server runs with.
     pub config: Config,
     handle: actix_web::dev::ServerHandle,
+    /// The running server, awaited by [`TestApp::shut_down`].
+    serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _database: Option<Arc<TestDatabase>>,
     _data_dir: tempfile::TempDir,
 }
@@ -230,7 +232,7 @@ impl TestApp {
             .expect("the application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
-        tokio::spawn(app.run_until_stopped());
+        let serving = Some(tokio::spawn(app.run_until_stopped()));
         let db = Database::connect(config.database_url())
             .await
             .expect("a test connection");
@@ -243,8 +245,21 @@ impl TestApp {
             db,
             config,
             handle,
+            serving,
             _database: database,
             _data_dir: data_dir,
+        }
+    }
+
+    /// Stops the server as SIGTERM does, and waits until it and its
+    /// outbox worker have finished.
+    pub async fn shut_down(&mut self) {
+        self.handle.stop(true).await;
+        if let Some(serving) = self.serving.take() {
+            serving
+                .await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
         }
     }
 

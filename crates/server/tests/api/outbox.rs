@@ -314,11 +314,10 @@ async fn finished_jobs_are_forgotten_after_thirty_days_and_failed_ones_kept() {
         (JobState::Failed, long_ago),
         (JobState::Done, lately),
     ] {
-        let job = job_row(state, &json!({"session_id": 1, "to_user_id": 1}), at, None)
-            .insert(&app.db)
-            .await
-            .unwrap();
-        ids.push(job.id);
+        // Written without reading back: the server may tidy it away first.
+        let row = job_row(state, &json!({"session_id": 1, "to_user_id": 1}), at, None);
+        let written = outbox::Entity::insert(row).exec(&app.db).await.unwrap();
+        ids.push(written.last_insert_id);
     }
     // Every server tidies when it starts.
     let _sibling = app.spawn_sibling().await;
@@ -344,4 +343,69 @@ async fn finished_jobs_are_forgotten_after_thirty_days_and_failed_ones_kept() {
                 .is_some()
         );
     }
+}
+
+#[tokio::test]
+async fn a_stopping_server_finishes_the_job_in_hand_and_gives_back_the_rest() {
+    // A mail server that takes its time: each connection is held three
+    // seconds, then dropped, so each attempt fails after three seconds.
+    let slow = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = slow.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((connection, _)) = slow.accept().await {
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                drop(connection);
+            });
+        }
+    });
+    let mut app = TestApp::spawn_with(|config| {
+        config.smtp_url = Some(lectern_server::config::Secret::new(format!(
+            "smtp://127.0.0.1:{port}"
+        )));
+        config.outbox_poll_millis = 50;
+        config.outbox_retry_seconds = 600;
+    })
+    .await;
+    let people = people(&app).await;
+    // Five more admins: one completion leaves six emails.
+    for _ in 0..5 {
+        app.create_user(Role::BranchAdmin, people.admin.branch_id)
+            .await;
+    }
+    app.completed_session(&people.faculty).await;
+    let started = Instant::now();
+    loop {
+        let running = outbox::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|job| job.state == JobState::Running)
+            .count();
+        if running == 6 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{running} claimed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.shut_down().await;
+
+    let jobs = outbox::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(jobs.len(), 6);
+    assert!(
+        jobs.iter()
+            .all(|job| job.state == JobState::Pending && job.locked_until.is_none()),
+        "nothing is left held: {jobs:?}"
+    );
+    let attempted: Vec<_> = jobs.iter().filter(|job| job.attempts == 1).collect();
+    assert_eq!(attempted.len(), 1, "the job in hand was finished: {jobs:?}");
+    assert!(attempted[0].last_error.is_some());
+    assert!(
+        jobs.iter().filter(|job| job.attempts == 0).count() == 5,
+        "the others were given back unattempted: {jobs:?}"
+    );
 }
