@@ -34,6 +34,28 @@ async fn wait_for_count(client: &Client, css: &str, expected: usize) {
     }
 }
 
+/// Waits until the history lists `expected` entries and its text passes
+/// `shows`: a count alone can be met by the previous filter's list.
+async fn wait_for_timeline(client: &Client, expected: usize, shows: impl Fn(&str) -> bool) {
+    let started = Instant::now();
+    loop {
+        let found = count(client, ".timeline .entry").await;
+        let text = if found == 0 {
+            String::new()
+        } else {
+            text_of(client, ".timeline").await
+        };
+        if found == expected && shows(&text) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{found} entries, not {expected}, or not the right ones:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn path_and_query(client: &Client) -> String {
     let url = client.current_url().await.unwrap();
     format!("{}?{}", url.path(), url.query().unwrap_or_default())
@@ -142,15 +164,17 @@ async fn history_shows_the_past_by_day_with_search_and_status_chips() {
 
         // A status chip narrows the list, and the URL says so.
         press(client, "Completed").await;
-        wait_for_count(client, ".timeline .entry", 1).await;
+        wait_for_timeline(client, 1, |text| {
+            text.contains("Completed") && !text.contains("Pending")
+        })
+        .await;
         assert!(path_and_query(client).await.contains("status=completed"));
         press(client, "Not recorded").await;
-        wait_for_count(client, ".timeline .entry", started - 1).await;
-        assert!(!text_of(client, ".timeline").await.contains("Completed"));
+        wait_for_timeline(client, started - 1, |text| !text.contains("Completed")).await;
 
         // The search covers the notes; it keeps the chip, and a reload keeps both.
         press(client, "All").await;
-        wait_for_count(client, ".timeline .entry", started).await;
+        wait_for_timeline(client, started, |text| text.contains("Completed")).await;
         find(client, "#history-q")
             .await
             .send_keys("lifetimes")
