@@ -29,6 +29,25 @@ pub enum TokenScope {
     Write,
 }
 
+impl TokenScope {
+    pub const ALL: [TokenScope; 2] = [TokenScope::Read, TokenScope::Write];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// What a token of this scope may do, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::Read => "Read",
+            TokenScope::Write => "Read and write",
+        }
+    }
+}
+
 /// `POST /me/tokens`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]

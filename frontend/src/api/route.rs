@@ -24,7 +24,7 @@ pub enum Verb {
 }
 
 impl Verb {
-    fn method(self) -> Method {
+    pub(super) fn method(self) -> Method {
         match self {
             Verb::Get => Method::GET,
             Verb::Post => Method::POST,

@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
 use crate::components::{FieldErrors, Saver, TextField, loaded};
 use crate::session::use_session;
-use crate::{format, use_changes};
+use crate::{filters, format, use_changes};
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -150,10 +150,11 @@ fn Tokens() -> impl IntoView {
                     <div class="field">
                         <label for="token-scope">"May"</label>
                         <select id="token-scope" on:change=move |ev| {
-                            scope.set(if event_target_value(&ev) == "write" { TokenScope::Write } else { TokenScope::Read });
+                            scope.set(filters::wire(&event_target_value(&ev)).unwrap_or(TokenScope::Read));
                         }>
-                            <option value="read" selected=move || scope.get() == TokenScope::Read>"Read"</option>
-                            <option value="write" selected=move || scope.get() == TokenScope::Write>"Read and write"</option>
+                            {TokenScope::ALL.into_iter().map(|choice| view! {
+                                <option value=choice.as_str() selected=move || scope.get() == choice>{choice.label()}</option>
+                            }).collect_view()}
                         </select>
                         <FieldErrors error field="scope" id="token-scope-errors"/>
                     </div>
@@ -211,7 +212,7 @@ fn TokenList(tokens: Vec<ApiToken>) -> impl IntoView {
                     view! {
                         <tr>
                             <td data-label="Name">{token.name.clone()}</td>
-                            <td data-label="May">{match token.scope { TokenScope::Read => "Read", TokenScope::Write => "Read and write" }}</td>
+                            <td data-label="May">{token.scope.label()}</td>
                             <td data-label="Made">{format::moment(token.created_at, &zone)}</td>
                             <td data-label="Expires">{when(token.expires_at, "Never")}</td>
                             <td data-label="Last used">{when(token.last_used_at, "Not yet")}</td>

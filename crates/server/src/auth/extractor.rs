@@ -41,12 +41,9 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verify(req);
-        let route = req
-            .path()
-            .strip_prefix(API_PREFIX)
-            .unwrap_or_default()
-            .to_owned();
-        let may_wait = ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route.as_str());
+        let route = req.path().strip_prefix(API_PREFIX).unwrap_or_default();
+        let may_wait = ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route);
+        let people_only = for_people_only(route);
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         Box::pin(async move {
             let (state, credential) = verified?;
@@ -63,7 +60,7 @@ impl FromRequest for AuthUser {
                                         .into(),
                                 )
                             })?;
-                    if for_people_only(&route) {
+                    if people_only {
                         return Err(ApiError::Forbidden(
                             "API tokens cannot manage tokens or the password; sign in to do that."
                                 .into(),

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod extractor;
+pub mod opaque;
 pub mod password;
 pub mod rate_limit;
 pub mod rotation;

@@ -38,6 +38,11 @@ impl Mail {
             Mail::Overdue => "overdue",
         }
     }
+
+    /// The `kind` of its jobs.
+    fn kind(self) -> String {
+        format!("mail.{}", self.name())
+    }
 }
 
 /// One job, as the worker runs it.
@@ -50,7 +55,7 @@ impl Job {
     /// The `kind` column: what the job does.
     pub fn kind(&self) -> String {
         match self {
-            Job::Mail(mail, _) => format!("mail.{}", mail.name()),
+            Job::Mail(mail, _) => mail.kind(),
         }
     }
 
@@ -64,24 +69,15 @@ impl Job {
     /// Every kind this server runs; it claims no others, so a job written
     /// by a newer server waits for one that knows it.
     pub fn kinds() -> Vec<String> {
-        Mail::ALL
-            .into_iter()
-            .map(|mail| format!("mail.{}", mail.name()))
-            .collect()
+        Mail::ALL.into_iter().map(Mail::kind).collect()
     }
 
     /// The job a row holds; `None` for a kind this server does not know.
     pub fn read(kind: &str, payload: &str) -> Option<Self> {
-        let (family, name) = kind.split_once('.')?;
-        match family {
-            "mail" => {
-                let mail = Mail::ALL.into_iter().find(|mail| mail.name() == name)?;
-                serde_json::from_str(payload)
-                    .ok()
-                    .map(|job| Job::Mail(mail, job))
-            }
-            _ => None,
-        }
+        let mail = Mail::ALL.into_iter().find(|mail| mail.kind() == kind)?;
+        serde_json::from_str(payload)
+            .ok()
+            .map(|job| Job::Mail(mail, job))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod branches;
 pub mod export;
 pub mod methods;
 pub mod notes;
+pub mod notifications;
 pub mod outbox;
 pub mod sessions;
 pub mod spa;
@@ -80,8 +81,8 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(audit::list)
         .service(outbox::list)
         .service(outbox::retry)
-        .service(outbox::my_notifications)
-        .service(outbox::set_my_notifications)
+        .service(notifications::my_notifications)
+        .service(notifications::set_my_notifications)
         .service(api_tokens::create)
         .service(api_tokens::list)
         .service(api_tokens::revoke);

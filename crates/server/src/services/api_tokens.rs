@@ -1,10 +1,7 @@
 //! API tokens: made, listed and revoked by their owner, and checked on
-//! every request that sends one. A token is 32 random bytes after `lct_`;
-//! only its SHA-256 is stored, which is enough for a secret of that much
-//! entropy (a password hash's slowness guards guessable secrets).
+//! every request that sends one. A token is an opaque secret after `lct_`,
+//! stored only as its hash (`auth::opaque`).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken, TokenScope};
 use sea_orm::sea_query::Expr;
@@ -12,9 +9,9 @@ use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr,
     EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
-use sha2::{Digest as _, Sha256};
 
 use super::{ServiceError, ServiceResult};
+use crate::auth::opaque;
 use crate::clock;
 use crate::domain::AuthUser;
 use crate::entities::api_token::{self, Column, Entity};
@@ -25,10 +22,6 @@ pub const PREFIX: &str = "lct_";
 
 /// `last_used_at` is written at most this often per token.
 const USE_RECORDED_EVERY: chrono::Duration = chrono::Duration::minutes(1);
-
-fn hash(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
-}
 
 fn listed(model: api_token::Model) -> ApiToken {
     ApiToken {
@@ -46,10 +39,7 @@ pub async fn create<C: ConnectionTrait>(
     caller: &AuthUser,
     new: NewApiToken,
 ) -> ServiceResult<CreatedApiToken> {
-    let token = format!(
-        "{PREFIX}{}",
-        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-    );
+    let token = format!("{PREFIX}{}", opaque::new_secret());
     let now = clock::now();
     let expires_at = new
         .expires_in_days
@@ -58,7 +48,7 @@ pub async fn create<C: ConnectionTrait>(
         user_id: Set(caller.id()),
         name: Set(new.name.into()),
         scope: Set(new.scope),
-        token_hash: Set(hash(&token)),
+        token_hash: Set(opaque::stored_hash(&token)),
         expires_at: Set(expires_at),
         last_used_at: Set(None),
         created_at: Set(now),
@@ -110,7 +100,7 @@ pub async fn authenticate<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, TokenScope)>, DbErr> {
     let Some(found) = Entity::find()
-        .filter(Column::TokenHash.eq(hash(token)))
+        .filter(Column::TokenHash.eq(opaque::stored_hash(token)))
         .one(db)
         .await?
     else {
@@ -130,18 +120,4 @@ pub async fn authenticate<C: ConnectionTrait>(
             .await?;
     }
     Ok(Some((found.user_id, found.scope)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_stored_hash_is_the_hex_sha256_of_the_token() {
-        // FIPS 180-2's example.
-        assert_eq!(
-            hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 }

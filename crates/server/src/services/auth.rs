@@ -11,13 +11,12 @@ use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
     QueryFilter as _, Set, TransactionTrait as _,
 };
-use sha2::{Digest as _, Sha256};
 
 use super::error::violates_unique;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::rotation::Rotation;
-use crate::auth::{AccessTokens, password};
+use crate::auth::{AccessTokens, opaque, password};
 use crate::clock;
 use crate::domain::{AuthUser, Email};
 use crate::entities::{refresh_token, user};
@@ -56,22 +55,10 @@ pub struct Issued {
     pub user: User,
 }
 
-fn new_refresh_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn new_family() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Refresh tokens carry 256 random bits, so a fast hash is enough to make
-/// a leaked table useless.
-fn hash_token(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 fn principal(account: &user::Model) -> ServiceResult<AuthUser> {
@@ -94,7 +81,7 @@ async fn store_token<C: ConnectionTrait>(
     let stored = refresh_token::ActiveModel {
         user_id: Set(user_id),
         family: Set(family),
-        token_hash: Set(hash_token(&token)),
+        token_hash: Set(opaque::stored_hash(&token)),
         expires_at: Set(now + Duration::days(REFRESH_TOKEN_DAYS)),
         revoked_at: Set(None),
         replaced_by_id: Set(None),
@@ -153,7 +140,7 @@ pub async fn login(
         return Err(AuthFailure::Deactivated);
     }
     let (stored, refresh_token) =
-        store_token(db, account.id, new_family(), new_refresh_token()).await?;
+        store_token(db, account.id, new_family(), opaque::new_secret()).await?;
     issue(tokens, account, refresh_token, stored.created_at)
 }
 
@@ -195,7 +182,7 @@ pub async fn refresh(
     // same token, which has spent it by then.
     for _ in 0..2 {
         let stored = refresh_token::Entity::find()
-            .filter(refresh_token::Column::TokenHash.eq(hash_token(presented)))
+            .filter(refresh_token::Column::TokenHash.eq(opaque::stored_hash(presented)))
             .one(db)
             .await?
             .ok_or(AuthFailure::InvalidRefreshToken)?;
@@ -304,14 +291,14 @@ fn may_replay(
         && next.replaced_by_id.is_none()
         && next.revoked_at.is_none()
         && next.expires_at > now
-        && next.token_hash == hash_token(successor)
+        && next.token_hash == opaque::stored_hash(successor)
 }
 
 /// Ends the sign-in the token belongs to. Unknown tokens are ignored, so
 /// signing out twice is harmless.
 pub async fn logout(db: &DatabaseConnection, presented: &str) -> ServiceResult<()> {
     let stored = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(hash_token(presented)))
+        .filter(refresh_token::Column::TokenHash.eq(opaque::stored_hash(presented)))
         .one(db)
         .await?;
     if let Some(stored) = stored {
@@ -374,7 +361,7 @@ pub async fn change_password(
     .record(&txn)
     .await?;
     let (stored, refresh_token) =
-        store_token(&txn, account.id, new_family(), new_refresh_token()).await?;
+        store_token(&txn, account.id, new_family(), opaque::new_secret()).await?;
     txn.commit().await?;
     issue(tokens, account, refresh_token, stored.created_at)
 }
@@ -405,8 +392,8 @@ mod tests {
 
     /// A token spent by [`CLIENT`] at 09:00 for `next`, whose token is "next".
     fn spent_and_next() -> (refresh_token::Model, refresh_token::Model) {
-        let next = token(2, hash_token("next"));
-        let mut spent = token(1, hash_token("spent"));
+        let next = token(2, opaque::stored_hash("next"));
+        let mut spent = token(1, opaque::stored_hash("spent"));
         spent.replaced_by_id = Some(next.id);
         spent.spent_by = Some(CLIENT.into());
         (spent, next)
