@@ -243,7 +243,12 @@ fn presented_token(
     req: &HttpRequest,
     body: &[u8],
 ) -> Result<(Option<String>, RefreshTokenDelivery), ApiError> {
-    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+    // JSON's whitespace, not `u8::is_ascii_whitespace`, which also takes a
+    // form feed: a body of one must be refused as malformed, not read as empty.
+    let from_body = if body
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         None
     } else {
         parse_json::<Option<RefreshRequest>>(body)?.and_then(|request| request.refresh_token)

@@ -301,6 +301,22 @@ async fn signing_out_revokes_the_refresh_token_and_clears_the_cookie() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_json_is_refused_even_when_it_looks_blank() {
+    let app = TestApp::spawn().await;
+    for path in ["/auth/logout", "/auth/refresh"] {
+        let response = app
+            .client
+            .post(app.api(path))
+            .header("content-type", "application/json")
+            .body("\x0c")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, StatusCode::BAD_REQUEST).await;
+    }
+}
+
+#[tokio::test]
 async fn logins_are_rate_limited_per_account_with_retry_after() {
     let app = TestApp::spawn_with(|config| config.login_attempts_per_account = 3).await;
     let user = app.create_user(Role::SuperAdmin, None).await;
