@@ -236,8 +236,11 @@ pub async fn list(db: &DatabaseConnection, query: OutboxQuery) -> ServiceResult<
     Ok(pagination::page(rows, limit, |row| row.id, shown))
 }
 
-/// Makes a failed job due again now, with a fresh set of attempts.
+/// Makes a failed job due again now, with a fresh set of attempts. The
+/// answer is the job as the retry left it: read in the retry's own
+/// transaction, before a worker can claim it.
 pub async fn retry(db: &DatabaseConnection, id: i64) -> ServiceResult<OutboxJob> {
+    let txn = db.begin().await?;
     let retried = Entity::update_many()
         .col_expr(Column::State, Expr::value(JobState::Pending))
         .col_expr(Column::Attempts, Expr::value(0))
@@ -245,12 +248,13 @@ pub async fn retry(db: &DatabaseConnection, id: i64) -> ServiceResult<OutboxJob>
         .col_expr(Column::UpdatedAt, Expr::value(clock::now()))
         .filter(Column::Id.eq(id))
         .filter(Column::State.eq(JobState::Failed))
-        .exec(db)
+        .exec(&txn)
         .await?;
     let job = Entity::find_by_id(id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("job"))?;
+    txn.commit().await?;
     if retried.rows_affected == 0 {
         return Err(ServiceError::Conflict {
             kind: ConflictKind::InvalidTransition,
