@@ -13,20 +13,19 @@ use sea_orm::EntityTrait as _;
 use serde_json::{Value, json};
 
 use lectern_api_types::Role;
-use lectern_api_types::branches::NewBranch;
 use lectern_api_types::sessions::NewCompletion;
-use lectern_api_types::users::NewUser;
 use lectern_server::config::{Config, DatabaseUrl};
 use lectern_server::domain::AuthUser;
 use lectern_server::entities::attachment;
 use lectern_server::services::sessions::create as adhoc;
-use lectern_server::services::{branches, users};
 
 use crate::attachments::png;
 use crate::cluster::slow_part;
-use crate::helpers::{Backend, JWT_SECRET, PASSWORD, TestDatabase, test_storage};
+use crate::helpers::{
+    Backend, JWT_SECRET, PASSWORD, TestDatabase, seed_branch, seed_user, test_storage,
+};
 
-fn lectern(database: &TestDatabase, data_dir: &Path) -> Command {
+pub fn lectern(database: &TestDatabase, data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lectern"));
     command
         .env("DATABASE_URL", &database.url)
@@ -69,7 +68,7 @@ fn serve(database: &TestDatabase, dir: &Path) -> (std::process::Child, String) {
     serve_with(lectern(database, dir))
 }
 
-fn serve_with(mut command: Command) -> (std::process::Child, String) {
+pub fn serve_with(mut command: Command) -> (std::process::Child, String) {
     let mut child = command
         .arg("serve")
         .env("LECTERN_BIND", "127.0.0.1:0")
@@ -309,32 +308,9 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
     test_storage(&mut config).await;
     let db = lectern_server::db::connect(&config).await.unwrap();
     lectern_server::db::migrate(&db).await.unwrap();
-    let branch = branches::create_unchecked(
-        &db,
-        None,
-        NewBranch {
-            name: "HQ".parse().unwrap(),
-            code: "HQ".parse().unwrap(),
-            timezone: "UTC".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let faculty = users::create_as(
-        &db,
-        None,
-        NewUser {
-            email: "crash@lectern.test".parse().unwrap(),
-            name: "Crash Test".parse().unwrap(),
-            role: Role::Faculty,
-            branch_id: Some(branch.id),
-            password: PASSWORD.parse().unwrap(),
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
-    let owner = AuthUser::new(faculty.id, Role::Faculty, Some(branch.id)).unwrap();
+    let branch = seed_branch(&db, "HQ", "UTC").await;
+    let faculty = seed_user(&db, "crash@lectern.test", Role::Faculty, Some(branch)).await;
+    let owner = AuthUser::new(faculty, Role::Faculty, Some(branch)).unwrap();
     let start = chrono::Utc::now() - chrono::Duration::hours(2);
     let session = adhoc::create(
         &db,

@@ -310,15 +310,7 @@ impl TestApp {
     }
 
     pub async fn create_branch(&self, code: &str, timezone: &str) -> i64 {
-        let new = NewBranch {
-            name: format!("Branch {code}").parse().expect("a name"),
-            code: code.parse().expect("a branch code"),
-            timezone: timezone.into(),
-        };
-        branches::create_unchecked(&self.db, None, new)
-            .await
-            .expect("create a branch")
-            .id
+        seed_branch(&self.db, code, timezone).await
     }
 
     /// An account made as the command line makes it, with [`PASSWORD`].
@@ -329,19 +321,9 @@ impl TestApp {
             role.as_str(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let new = NewUser {
-            email: email.parse().expect("an email"),
-            name: format!("Test {}", role.label()).parse().expect("a name"),
-            role,
-            branch_id,
-            password: PASSWORD.parse().expect("a password"),
-            active: true,
-        };
-        let created = users::create_as(&self.db, None, new)
-            .await
-            .expect("create a user");
+        let id = seed_user(&self.db, &email, role, branch_id).await;
         TestUser {
-            id: created.id,
+            id,
             email,
             role,
             branch_id,
@@ -441,6 +423,40 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
     }
+}
+
+/// A branch written straight to `db`, as the command line makes one.
+pub async fn seed_branch(db: &DatabaseConnection, code: &str, timezone: &str) -> i64 {
+    let new = NewBranch {
+        name: format!("Branch {code}").parse().expect("a name"),
+        code: code.parse().expect("a branch code"),
+        timezone: timezone.into(),
+    };
+    branches::create_unchecked(db, None, new)
+        .await
+        .expect("create a branch")
+        .id
+}
+
+/// An account with [`PASSWORD`] written straight to `db`; its id.
+pub async fn seed_user(
+    db: &DatabaseConnection,
+    email: &str,
+    role: Role,
+    branch_id: Option<i64>,
+) -> i64 {
+    let new = NewUser {
+        email: email.parse().expect("an email"),
+        name: format!("Test {}", role.label()).parse().expect("a name"),
+        role,
+        branch_id,
+        password: PASSWORD.parse().expect("a password"),
+        active: true,
+    };
+    users::create_as(db, None, new)
+        .await
+        .expect("create a user")
+        .id
 }
 
 /// Asserts the status and that the body is a problem of that status, and returns it.
