@@ -20,6 +20,8 @@ mod m20261129_000011_stats_index;
 mod m20261129_000012_refresh_grace;
 mod m20261129_000013_outbox;
 mod m20261129_000014_api_tokens;
+mod m20261130_000015_webhooks;
+mod m20261130_000016_calendar_feeds;
 
 pub struct Migrator;
 
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_refresh_grace::Migration),
             Box::new(m20261129_000013_outbox::Migration),
             Box::new(m20261129_000014_api_tokens::Migration),
+            Box::new(m20261130_000015_webhooks::Migration),
+            Box::new(m20261130_000016_calendar_feeds::Migration),
         ]
     }
 }

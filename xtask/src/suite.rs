@@ -57,8 +57,12 @@ pub(crate) fn run() -> Result<()> {
         "warnings",
     ]))?;
 
-    // Unit tests of every crate, and the black-box suite on SQLite.
+    // Unit tests of every crate, and the black-box suite on SQLite. The
+    // SPA is not a default member (it builds for wasm32), but its unit
+    // tests, such as every route checked against the OpenAPI document, run
+    // natively.
     cmd::run(cmd::cargo(["test"]).env("TEST_DATABASE", "sqlite"))?;
+    cmd::run(&mut cmd::cargo(["test", "-p", "lectern-frontend", "--lib"]))?;
 
     for backend in &backends::SERVERS {
         if backend.answers() {
@@ -81,32 +85,33 @@ pub(crate) fn run() -> Result<()> {
         }
     }
 
-    // Email through aiosmtpd, which each test starts on a port of its own.
-    if smtp_sink_available() {
+    // Email through aiosmtpd, which each test starts on a port of its own,
+    // and calendar feeds read by the `icalendar` package.
+    let mut readers = Vec::new();
+    for (module, python_module, package) in [
+        ("mail::", "aiosmtpd", "aiosmtpd"),
+        ("calendar::", "icalendar", "icalendar"),
+    ] {
+        if python_has(python_module) {
+            readers.push(module);
+        } else if in_ci() {
+            bail!("{package} is needed for the {module} tests: pip install {package}");
+        } else {
+            skipped.push(format!("{module} tests (pip install {package})"));
+        }
+    }
+    if !readers.is_empty() {
         for backend in std::iter::once(None).chain(backends::SERVERS.iter().map(Some)) {
             let selector = match backend {
                 None => "sqlite",
                 Some(backend) if backend.answers() => backend.selector,
                 Some(_) => continue,
             };
-            cmd::run(
-                cmd::cargo([
-                    "test",
-                    "-p",
-                    "lectern-server",
-                    "--test",
-                    "api",
-                    "--",
-                    "mail::",
-                    "--ignored",
-                ])
-                .env("TEST_DATABASE", selector),
-            )?;
+            let mut args = vec!["test", "-p", "lectern-server", "--test", "api", "--"];
+            args.extend(&readers);
+            args.push("--ignored");
+            cmd::run(cmd::cargo(args).env("TEST_DATABASE", selector))?;
         }
-    } else if in_ci() {
-        bail!("aiosmtpd is needed for the email tests: pip install aiosmtpd");
-    } else {
-        skipped.push("email (pip install aiosmtpd)".into());
     }
 
     match s3::MotoServer::start()? {
@@ -223,10 +228,10 @@ pub(crate) fn run() -> Result<()> {
     Ok(())
 }
 
-/// Whether `python3 -m aiosmtpd` can run: the email tests start it.
-fn smtp_sink_available() -> bool {
+/// Whether python3 can import `module`.
+fn python_has(module: &str) -> bool {
     std::process::Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
+        .args(["-c", &format!("import {module}")])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

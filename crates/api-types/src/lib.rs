@@ -39,6 +39,7 @@ pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod branches;
+pub mod calendar;
 pub mod codes;
 pub mod outbox;
 pub mod page;
@@ -51,6 +52,7 @@ pub mod stats;
 pub mod text;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 
 pub use page::Page;
 pub use problem::Problem;

@@ -27,6 +27,7 @@ use crate::services::attachments::links::LinkSigner;
 use crate::services::attachments::sweep;
 use crate::services::users;
 use crate::state::AppState;
+use crate::webhooks::sender::Sender;
 use crate::{db, openapi, storage};
 
 /// A bound, migrated, ready-to-run Lectern.
@@ -90,6 +91,7 @@ impl Application {
         let worker = Worker {
             db: state.db.clone(),
             mailer,
+            webhooks: Sender::new(state.config.webhook_allow_private)?,
             settings: worker::Settings::from_config(&state.config),
         }
         .start();

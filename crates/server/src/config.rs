@@ -76,6 +76,9 @@ pub struct Config {
     pub outbox_max_attempts: i32,
     /// Hours after its end that an unrecorded session's owner is emailed.
     pub overdue_hours: u64,
+    /// Let webhooks point at loopback, private and link-local addresses:
+    /// only where every such address is one the institute means to reach.
+    pub webhook_allow_private: bool,
 }
 
 impl Default for Config {
@@ -109,6 +112,7 @@ impl Default for Config {
             outbox_retry_seconds: 30,
             outbox_max_attempts: 8,
             overdue_hours: 24,
+            webhook_allow_private: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod url_text;
+pub mod webhooks;
 
 pub use app::Application;
 pub use config::Config;

@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "stats", description = "Figures over a period: completions, punctuality, review"),
         (name = "outbox", description = "Background jobs (email) and the emails each person wants"),
         (name = "tokens", description = "API tokens for scripts, sent as `Bearer lct_…`"),
+        (name = "calendar", description = "Secret iCalendar feed addresses of one's sessions or a branch's"),
+        (name = "webhooks", description = "Signed messages to other systems when sessions change (Standard Webhooks)"),
     ),
     components(
         // Types only query parameters name, which no body pulls in.

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use lectern_api_types::Role;
 use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::sessions::{Attachment, Completion};
+use lectern_api_types::webhooks::WebhookEvent;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
@@ -15,7 +17,35 @@ use crate::audit;
 use crate::clock;
 use crate::domain::AuthUser;
 use crate::entities::{completion, user};
-use crate::services::sessions::SessionRow;
+use crate::services::ServiceResult;
+use crate::services::sessions::{self, SessionRow};
+use crate::webhooks;
+
+/// The session as the API shows it now, inside the change's transaction.
+async fn session_now<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<Option<Completion>> {
+    let Some(row) = sessions::select_rows()
+        .filter(completion::Column::Id.eq(id))
+        .into_model::<SessionRow>()
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut shown = sessions::to_completions(db, vec![row]).await?;
+    Ok(shown.pop())
+}
+
+/// What webhooks hear of a change to a session: a record made again
+/// after being returned is completed as much as the first one.
+fn webhook_event(action: audit::Action) -> Option<WebhookEvent> {
+    match action {
+        audit::Action::Complete | audit::Action::Resubmit => Some(WebhookEvent::SessionCompleted),
+        audit::Action::Cancel => Some(WebhookEvent::SessionCancelled),
+        audit::Action::Verify => Some(WebhookEvent::SessionVerified),
+        audit::Action::Return => Some(WebhookEvent::SessionReturned),
+        _ => None,
+    }
+}
 
 /// The jobs of a change to one session by `caller`.
 pub async fn session_changed<C: ConnectionTrait>(
@@ -23,7 +53,14 @@ pub async fn session_changed<C: ConnectionTrait>(
     action: audit::Action,
     row: &SessionRow,
     caller: &AuthUser,
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
+    if let Some(event) = webhook_event(action) {
+        let hooks = webhooks::subscribers(db, event, row.branch_id).await?;
+        if !hooks.is_empty() {
+            let session = session_now(db, row.id).await?;
+            webhooks::leave(db, &hooks, event.as_str(), session, None::<()>).await?;
+        }
+    }
     let mail = |mail, to_user_id| {
         Job::Mail(
             mail,
@@ -55,6 +92,29 @@ pub async fn session_changed<C: ConnectionTrait>(
             enqueue(db, mail(Mail::Returned, row.user_id), clock::now(), None).await?;
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// The jobs of a file attached to a session, inside the attaching
+/// transaction.
+pub async fn attachment_created<C: ConnectionTrait>(
+    db: &C,
+    session_id: i64,
+    branch_id: i64,
+    attachment: &Attachment,
+) -> ServiceResult<()> {
+    let hooks = webhooks::subscribers(db, WebhookEvent::AttachmentCreated, branch_id).await?;
+    if !hooks.is_empty() {
+        let session = session_now(db, session_id).await?;
+        webhooks::leave(
+            db,
+            &hooks,
+            WebhookEvent::AttachmentCreated.as_str(),
+            session,
+            Some(attachment),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::entities::outbox;
 use crate::mail::Mailer;
+use crate::webhooks::sender::Sender;
 
 /// Jobs claimed at once: few, so a stopping server gives back little and
 /// another server shares the rest.
@@ -52,6 +53,7 @@ impl Settings {
 pub struct Worker {
     pub db: DatabaseConnection,
     pub mailer: Option<Mailer>,
+    pub webhooks: Sender,
     pub settings: Settings,
 }
 
@@ -136,8 +138,7 @@ impl Worker {
             Some(work) => {
                 // Within the lease, or another worker may take the job while
                 // this one still runs it.
-                match tokio::time::timeout(self.settings.lease / 2, self.perform(job.id, work))
-                    .await
+                match tokio::time::timeout(self.settings.lease / 2, self.perform(&job, work)).await
                 {
                     Ok(outcome) => outcome,
                     Err(_) => Err(anyhow::anyhow!("timed out")),
@@ -169,13 +170,19 @@ impl Worker {
         }
     }
 
-    async fn perform(&self, id: i64, job: Job) -> anyhow::Result<()> {
+    async fn perform(&self, row: &outbox::Model, job: Job) -> anyhow::Result<()> {
         match job {
             // Without SMTP nothing is sent, and nothing fails.
             Job::Mail(mail, job) => match &self.mailer {
-                Some(mailer) => mailer.deliver(&self.db, id, mail, job).await,
+                Some(mailer) => mailer.deliver(&self.db, row.id, mail, job).await,
                 None => Ok(()),
             },
+            Job::Webhook(job) => {
+                let last = row.attempts >= self.settings.max_attempts;
+                self.webhooks
+                    .deliver(&self.db, job.delivery_id, row.attempts, last)
+                    .await
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod branches;
+pub mod calendar;
 pub mod export;
 pub mod methods;
 pub mod notes;
@@ -16,6 +17,7 @@ pub mod spa;
 pub mod stats;
 pub mod system;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::App;
 use utoipa::OpenApi as _;
@@ -85,7 +87,15 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(notifications::set_my_notifications)
         .service(api_tokens::create)
         .service(api_tokens::list)
-        .service(api_tokens::revoke);
+        .service(api_tokens::revoke)
+        .service(webhooks::create)
+        .service(webhooks::list)
+        .service(webhooks::remove)
+        .service(webhooks::deliveries)
+        .service(webhooks::send_test)
+        .service(calendar::create_mine)
+        .service(calendar::create_for_branch)
+        .service(calendar::serve_feed);
 }
 
 /// The OpenAPI document, collected from the same registrations the server

@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod batches;
 pub mod branches;
+pub mod calendar;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -18,6 +19,7 @@ pub mod sessions;
 pub(crate) mod sql;
 pub mod stats;
 pub mod users;
+pub mod webhooks;
 
 pub use error::{FieldErrors, ServiceError};
 

@@ -27,7 +27,7 @@ pub fn png(size: usize) -> Vec<u8> {
     bytes
 }
 
-const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 /// A Word document: the parts Word writes first, zipped as Word zips them.
 const DOCX: &[u8] = include_bytes!("../../../files/fixtures/minutes.docx");

@@ -27,6 +27,7 @@ use crate::clock;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
+use crate::outbox;
 use crate::services::sessions::query::filtered;
 use crate::services::sql;
 use crate::storage::{self, Storage};
@@ -109,6 +110,9 @@ pub async fn attach(
             "mime_type": created.mime_type, "size_bytes": created.size_bytes, "sha256": created.sha256,
         });
         change(caller, &session, Action::Create, created.id, details).record(&txn).await?;
+        let shown = Attachment::from(created.clone());
+        outbox::events::attachment_created(&txn, completion_id, session.branch_id, &shown)
+            .await?;
         txn.commit().await?;
         Ok::<_, ServiceError>(Some(created))
     }

@@ -1,0 +1,201 @@
+//! Webhooks as admins manage them: a super admin's hear of any branch
+//! (or of all), a branch admin's of their own branch only; anyone else
+//! has none. A webhook outside the caller's reach does not exist for them.
+
+use lectern_api_types::webhooks::{
+    CreatedWebhook, DeliveryQuery, NewWebhook, TEST_EVENT, Webhook, WebhookDelivery,
+};
+use lectern_api_types::{Page, Role};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult};
+use crate::clock;
+use crate::domain::AuthUser;
+use crate::entities::{branch, webhook, webhook_delivery};
+use crate::pagination;
+use crate::webhooks::{self, read_events, signing, stored_events, target};
+
+fn shown(model: webhook::Model) -> Webhook {
+    Webhook {
+        id: model.id,
+        events: read_events(&model.events),
+        url: model.url,
+        description: model.description,
+        branch_id: model.branch_id,
+        created_at: model.created_at,
+    }
+}
+
+fn delivery_shown(model: webhook_delivery::Model) -> WebhookDelivery {
+    WebhookDelivery {
+        id: model.id,
+        event: model.event,
+        message_id: model.message_id,
+        state: model.state,
+        attempts: model.attempts,
+        response_status: model.response_status,
+        last_error: model.last_error,
+        created_at: model.created_at,
+        last_attempt_at: model.last_attempt_at,
+    }
+}
+
+fn only_admins(caller: &AuthUser) -> ServiceResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden("Only admins manage webhooks."))
+    }
+}
+
+/// The webhooks `caller` reaches: a branch admin sees their branch's, not
+/// the institute-wide ones a super admin made.
+fn in_scope(caller: &AuthUser) -> Condition {
+    match caller.role() {
+        Role::SuperAdmin => Condition::all(),
+        _ => Condition::all().add(webhook::Column::BranchId.eq(caller.branch_id())),
+    }
+}
+
+async fn find_visible(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<webhook::Model> {
+    only_admins(caller)?;
+    webhook::Entity::find_by_id(id)
+        .filter(in_scope(caller))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("webhook"))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    new: NewWebhook,
+    allow_private: bool,
+) -> ServiceResult<CreatedWebhook> {
+    only_admins(caller)?;
+    let branch_id = match (caller.role(), new.branch_id) {
+        (Role::SuperAdmin, branch_id) => branch_id,
+        (_, None) => caller.branch_id(),
+        (_, Some(branch_id)) if caller.sees_branch(branch_id) => Some(branch_id),
+        _ => {
+            return Err(ServiceError::forbidden(
+                "Branch admins add webhooks for their own branch.",
+            ));
+        }
+    };
+    if let Some(branch_id) = branch_id
+        && branch::Entity::find_by_id(branch_id)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        return Err(ServiceError::invalid("branch_id", "no such branch"));
+    }
+    let url =
+        target::parse(&new.url).map_err(|err| ServiceError::invalid("url", err.to_string()))?;
+    target::check(&url, allow_private)
+        .await
+        .map_err(|err| ServiceError::invalid("url", err.to_string()))?;
+    let description = new
+        .description
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
+    let secret = signing::new_secret();
+    let now = clock::now();
+    let made = webhook::ActiveModel {
+        branch_id: Set(branch_id),
+        url: Set(url.to_string()),
+        events: Set(stored_events(&new.events)),
+        description: Set(description),
+        secret: Set(secret.clone()),
+        created_by: Set(caller.id()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(CreatedWebhook {
+        webhook: shown(made),
+        secret,
+    })
+}
+
+/// The webhooks in reach, oldest first.
+pub async fn list(db: &DatabaseConnection, caller: &AuthUser) -> ServiceResult<Vec<Webhook>> {
+    only_admins(caller)?;
+    Ok(webhook::Entity::find()
+        .filter(in_scope(caller))
+        .order_by_asc(webhook::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(shown)
+        .collect())
+}
+
+/// Deletes a webhook and its delivery log; what was still to be sent is
+/// not sent.
+pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+    let hook = find_visible(db, caller, id).await?;
+    webhook::Entity::delete_by_id(hook.id).exec(db).await?;
+    Ok(())
+}
+
+/// A webhook's deliveries, newest first.
+pub async fn deliveries(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+    query: DeliveryQuery,
+) -> ServiceResult<Page<WebhookDelivery>> {
+    let hook = find_visible(db, caller, id).await?;
+    let mut condition = Condition::all().add(webhook_delivery::Column::WebhookId.eq(hook.id));
+    if let Some(cursor) = &query.cursor {
+        let before: i64 = pagination::decode(cursor)?;
+        condition = condition.add(webhook_delivery::Column::Id.lt(before));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = webhook_delivery::Entity::find()
+        .filter(condition)
+        .order_by_desc(webhook_delivery::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    Ok(pagination::page(rows, limit, |row| row.id, delivery_shown))
+}
+
+/// Sends the webhook a `webhook.test` message, to try a receiver; the
+/// delivery is in its log like any other.
+pub async fn send_test(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    id: i64,
+) -> ServiceResult<WebhookDelivery> {
+    let hook = find_visible(db, caller, id).await?;
+    let txn = db.begin().await?;
+    let data = json!({
+        "webhook_id": hook.id,
+        "message": "A test event from Lectern: this webhook is reached and its signature checks out.",
+    });
+    let made = webhooks::leave(
+        &txn,
+        std::slice::from_ref(&hook),
+        TEST_EVENT,
+        data,
+        None::<()>,
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no test delivery was made")))?;
+    txn.commit().await?;
+    Ok(delivery_shown(made))
+}
