@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Outbox, Staff};
+use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Outbox, Staff, Webhooks};
 use crate::pages::{
     ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Settings, Shell,
     sessions::MySessions,
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/audit") view=AuditLog/>
                     <Route path=path!("admin/branches") view=Branches/>
                     <Route path=path!("admin/outbox") view=Outbox/>
+                    <Route path=path!("admin/webhooks") view=Webhooks/>
                     <Route path=path!("account/settings") view=Settings/>
                     <Route path=path!("account/password") view=|| view! { <ChangePassword/> }/>
                 </ParentRoute>

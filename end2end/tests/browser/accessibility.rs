@@ -143,6 +143,7 @@ async fn every_page_passes_axe_without_serious_or_critical_violations() {
             ("/admin/staff", "table tbody tr"),
             ("/admin/branches", "table tbody tr"),
             ("/admin/audit", "table tbody tr"),
+            ("/admin/webhooks", "#webhook-url"),
         ] {
             client.goto(&world.url(page)).await.unwrap();
             check(client, &format!("{page}, {size}"), ready, &mut failures).await;

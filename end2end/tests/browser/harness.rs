@@ -144,6 +144,9 @@ pub async fn world() -> World {
         database_url: Some(DatabaseUrl::new(url.clone())),
         jwt_secret: Some(Secret::new("browser-test-secret-long-enough-for-hs256")),
         static_dir: spa,
+        // The webhook test's receiver listens on loopback.
+        webhook_allow_private: true,
+        outbox_poll_millis: 100,
         ..Config::default()
     };
     let app = Application::build(config).await.unwrap();
@@ -258,24 +261,37 @@ pub async fn find(client: &Client, css: &str) -> Element {
         .unwrap_or_else(|err| panic!("no {css} on the page: {err}"))
 }
 
+/// Clicks `element` as a person would: scrolled to the middle of the
+/// window first, where the notice fixed at the bottom does not cover it
+/// (WebDriver scrolls only as far as the element's edge).
+async fn click_centred(client: &Client, element: Element) {
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await
+        .unwrap();
+    element.click().await.unwrap();
+}
+
 /// Clicks the element `css` finds, once it is there.
 pub async fn click(client: &Client, css: &str) {
-    find(client, css).await.click().await.unwrap();
+    let element = find(client, css).await;
+    click_centred(client, element).await;
 }
 
 /// Clicks the button, or the link styled as one, that reads `label`.
 pub async fn press(client: &Client, label: &str) {
-    client
+    let element = client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::XPath(&format!(
             "//button[normalize-space()='{label}'] | //a[normalize-space()='{label}']"
         )))
         .await
-        .unwrap_or_else(|err| panic!("no button {label:?} on the page: {err}"))
-        .click()
-        .await
-        .unwrap();
+        .unwrap_or_else(|err| panic!("no button {label:?} on the page: {err}"));
+    click_centred(client, element).await;
 }
 
 /// Replaces what the field `css` holds by `text`.

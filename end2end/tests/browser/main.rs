@@ -8,6 +8,7 @@ mod auth;
 mod dashboard;
 mod faculty;
 mod harness;
+mod integrations;
 mod keyboard;
 mod loading;
 mod review;

@@ -1,7 +1,8 @@
-//! The signed-in person's own settings: which emails they get, and their
-//! API tokens.
+//! The signed-in person's own settings: which emails they get, their API
+//! tokens and their calendar feed.
 
 use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken};
+use lectern_api_types::calendar::CalendarFeed;
 use lectern_api_types::outbox::NotificationSettings;
 
 use super::route::routes;
@@ -14,6 +15,7 @@ routes! {
     TOKENS = Get "/me/tokens";
     CREATE_TOKEN = Post "/me/tokens";
     REVOKE_TOKEN = Delete "/me/tokens/{id}";
+    CALENDAR = Post "/me/calendar";
 }
 
 pub fn notifications() -> Fetch<NotificationSettings> {
@@ -41,4 +43,9 @@ pub async fn create_token(
 
 pub async fn revoke_token(session: Session, id: i64) -> Result<(), ApiError> {
     REVOKE_TOKEN.at(&[id]).run(session).await
+}
+
+/// A new address of one's calendar feed; the previous one stops working.
+pub async fn new_calendar(session: Session) -> Result<CalendarFeed, ApiError> {
+    CALENDAR.at(&[]).send(session, &serde_json::json!({})).await
 }

@@ -18,6 +18,7 @@ pub mod sessions;
 pub mod staff;
 pub mod stats;
 mod transport;
+pub mod webhooks;
 
 use lectern_api_types::Problem;
 
@@ -120,6 +121,7 @@ mod tests {
             super::sessions::ROUTES,
             super::staff::ROUTES,
             super::stats::ROUTES,
+            super::webhooks::ROUTES,
         ]
         .concat()
     }

@@ -60,6 +60,7 @@ pub fn Shell() -> impl IntoView {
                                 <A href="/admin/staff">"Staff"</A>
                                 <A href="/admin/branches">"Branches"</A>
                                 <A href="/admin/audit">"Audit log"</A>
+                                <A href="/admin/webhooks">"Webhooks"</A>
                             </Show>
                             <Show when=move || super_admin>
                                 <A href="/admin/outbox">"Outbox"</A>

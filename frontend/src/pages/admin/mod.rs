@@ -1,5 +1,5 @@
-//! What admins see: every session in their scope, batches, staff, branches
-//! and the audit log.
+//! What admins see: every session in their scope, batches, staff, branches,
+//! the audit log and webhooks.
 
 pub mod audit;
 mod batches;
@@ -7,6 +7,7 @@ mod branches;
 mod outbox;
 mod sessions;
 mod staff;
+mod webhooks;
 
 pub use audit::AuditLog;
 pub use batches::Batches;
@@ -14,6 +15,7 @@ pub use branches::Branches;
 pub use outbox::Outbox;
 pub use sessions::AdminSessions;
 pub use staff::Staff;
+pub use webhooks::Webhooks;
 
 use lectern_api_types::Page;
 use lectern_api_types::branches::Branch;

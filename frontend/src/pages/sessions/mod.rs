@@ -7,6 +7,7 @@ mod complete_dialog;
 mod completed;
 mod history;
 mod session_form;
+mod subscribe;
 mod upcoming;
 
 pub use cancel_dialog::CancelDialog;
@@ -19,6 +20,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use self::completed::Completed;
 use self::history::History;
+use self::subscribe::Subscribe;
 use self::upcoming::Upcoming;
 use crate::filters;
 use crate::session::use_session;
@@ -190,6 +192,7 @@ pub fn MySessions() -> impl IntoView {
                 Tab::History => view! { <History scope/> }.into_any(),
             }}
         </section>
+        <Subscribe/>
         {move || adding.get().then(|| view! {
             <SessionForm existing=None on_close=Callback::new(move |()| adding.set(false))/>
         })}
