@@ -1,5 +1,6 @@
-//! The outbox, for super admins: the background jobs (emails) every server
-//! works through, what failed for good and why, and a retry for those.
+//! The outbox, for super admins: the background jobs (emails, webhook
+//! messages) every server works through, what failed for good and why, and
+//! a retry for those.
 
 use lectern_api_types::outbox::{JobState, OutboxJob, OutboxQuery};
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ pub fn Outbox() -> impl IntoView {
     let zone = format::viewer_zone();
     view! {
         <h1>"Outbox"</h1>
-        <p class="muted">"The emails every server sends in the background. A job that keeps failing is given up after its last attempt; retry it once its cause is fixed."</p>
+        <p class="muted">"The emails and webhook messages every server sends in the background. A job that keeps failing is given up after its last attempt; retry it once its cause is fixed."</p>
         <div class="chips" role="group" aria-label="State">
             {STATES.into_iter().map(|(choice, label)| view! {
                 <button type="button" class="chip"
@@ -61,7 +62,7 @@ pub fn Outbox() -> impl IntoView {
         <PagedItems
             paged
             what="the outbox"
-            empty=("No jobs", "Jobs appear here when a change has an email to send.")
+            empty=("No jobs", "Jobs appear here when a change has an email or a webhook message to send.")
             show=move |items| view! {
                 <table class="table responsive outbox">
                     <caption class="visually-hidden">"Jobs, newest first"</caption>
