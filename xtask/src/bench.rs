@@ -941,7 +941,7 @@ fn footprint(
     let idle = proc_status_kib(server.pid(), "VmRSS:")?;
 
     let mut first_load = Vec::new();
-    for file in spa::FIRST_LOAD {
+    for file in spa::first_load(&spa::dist_dir())? {
         let path = if file == "index.html" {
             "/".to_owned()
         } else {
@@ -951,7 +951,7 @@ fn footprint(
             server.port(),
             "GET",
             &path,
-            &[("Accept-Encoding", "gzip")],
+            &[("Accept-Encoding", "br, gzip")],
             b"",
         )?;
         if response.status != 200 {

@@ -286,7 +286,7 @@ impl Section {
         &mut self,
         idle_kib: u64,
         start_seconds: f64,
-        first_load: &[(&str, u64, String)],
+        first_load: &[(String, u64, String)],
     ) {
         let mut table = format!(
             "### 6. Footprint\n\n\

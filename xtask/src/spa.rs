@@ -56,39 +56,131 @@ pub(crate) fn build() -> Result<PathBuf> {
     if !dist.join("index.html").is_file() {
         bail!("frontend/public has no index.html");
     }
+    fingerprint(&dist)?;
+    precompress(&dist)?;
     println!("xtask: the SPA is in {}", dist.display());
-    for line in first_load(&dist)?.lines() {
+    for line in first_load_report(&dist)?.lines() {
         println!("xtask: {line}");
     }
     Ok(dist)
 }
 
-/// What a browser downloads on a first visit.
-pub(crate) const FIRST_LOAD: [&str; 5] = [
-    "index.html",
+/// The files index.html names, which get a content hash in their names so
+/// the server can let browsers keep them for a year.
+const FINGERPRINTED: [&str; 4] = [
     "style.css",
     "favicon.svg",
     "pkg/lectern_frontend.js",
     "pkg/lectern_frontend_bg.wasm",
 ];
 
-/// The first load's files, raw and gzip-compressed.
-pub(crate) fn first_load(dist: &Path) -> Result<String> {
-    use std::io::Write as _;
-    let mut report = String::from("first load (raw → gzip):\n");
-    let (mut raw_total, mut gzip_total) = (0, 0);
-    for file in FIRST_LOAD {
+/// `name.ext` → `name.<16 hex of its SHA-256>.ext`.
+fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    match file.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{file}.{hash}"),
+    }
+}
+
+/// Renames each of [`FINGERPRINTED`] after its content and points
+/// index.html at the new names: a new build is new URLs, never a stale
+/// copy from a browser's cache.
+fn fingerprint(dist: &Path) -> Result<()> {
+    let index_path = dist.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path)?;
+    for file in FINGERPRINTED {
         let bytes = std::fs::read(dist.join(file)).with_context(|| format!("reading {file}"))?;
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        encoder.write_all(&bytes)?;
-        let gzip = encoder.finish()?.len();
-        raw_total += bytes.len();
-        gzip_total += gzip;
-        report.push_str(&format!("  {file:<30} {:>9} → {:>8}\n", bytes.len(), gzip));
+        let named = fingerprinted_name(file, &bytes);
+        std::fs::rename(dist.join(file), dist.join(&named))?;
+        let (old, new) = (format!("\"/{file}\""), format!("\"/{named}\""));
+        if !index.contains(&old) {
+            bail!("frontend/public/index.html does not name /{file}");
+        }
+        index = index.replace(&old, &new);
+    }
+    std::fs::write(index_path, index)?;
+    Ok(())
+}
+
+/// Writes a `.br` (quality 11) and a `.gz` (level 9) beside every file,
+/// so the server sends compressed bytes without compressing per request.
+fn precompress(dir: &Path) -> Result<()> {
+    use std::io::Write as _;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&bytes)?;
+        std::fs::write(with_suffix(&path, "gz"), gzip.finish()?)?;
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 24,
+            ..Default::default()
+        };
+        let mut brotli = Vec::new();
+        brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &params)?;
+        std::fs::write(with_suffix(&path, "br"), brotli)?;
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// What a browser downloads on a first visit: index.html and what it
+/// names, as paths inside the built folder.
+pub(crate) fn first_load(dist: &Path) -> Result<Vec<String>> {
+    let index = std::fs::read_to_string(dist.join("index.html"))?;
+    let mut files = vec!["index.html".to_owned()];
+    for named in index.split("\"/").skip(1) {
+        let Some((path, _)) = named.split_once('"') else {
+            continue;
+        };
+        if !files.iter().any(|file| file == path) {
+            files.push(path.to_owned());
+        }
+    }
+    Ok(files)
+}
+
+/// The first load's files: raw, and as the server sends them (gzip, brotli).
+pub(crate) fn first_load_report(dist: &Path) -> Result<String> {
+    let mut report = String::from("first load (raw → gzip → brotli):\n");
+    let size = |path: PathBuf| -> Result<u64> {
+        Ok(std::fs::metadata(&path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .len())
+    };
+    let mut totals = [0; 3];
+    for file in first_load(dist)? {
+        let path = dist.join(&file);
+        let sizes = [
+            size(path.clone())?,
+            size(with_suffix(&path, "gz"))?,
+            size(with_suffix(&path, "br"))?,
+        ];
+        for (total, size) in totals.iter_mut().zip(sizes) {
+            *total += size;
+        }
+        report.push_str(&format!(
+            "  {file:<45} {:>9} → {:>8} → {:>8}\n",
+            sizes[0], sizes[1], sizes[2]
+        ));
     }
     report.push_str(&format!(
-        "  {:<30} {raw_total:>9} → {gzip_total:>8}\n",
-        "total"
+        "  {:<45} {:>9} → {:>8} → {:>8}\n",
+        "total", totals[0], totals[1], totals[2]
     ));
     Ok(report)
 }
@@ -164,4 +256,35 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_follow_the_content() {
+        let a = fingerprinted_name("pkg/app_bg.wasm", b"one");
+        assert!(a.starts_with("pkg/app_bg.") && a.ends_with(".wasm"), "{a}");
+        assert_eq!(a.len(), "pkg/app_bg..wasm".len() + 16);
+        assert_eq!(a, fingerprinted_name("pkg/app_bg.wasm", b"one"));
+        assert_ne!(a, fingerprinted_name("pkg/app_bg.wasm", b"two"));
+    }
+
+    #[test]
+    fn the_first_load_is_index_html_and_what_it_names() {
+        let dir = std::env::temp_dir().join(format!("lectern-first-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            r#"<link href="/style.1.css"><link href="/pkg/a.2.js"><script>import x from "/pkg/a.2.js"; x("/pkg/b.3.wasm")</script>"#,
+        )
+        .unwrap();
+        let files = first_load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            files,
+            ["index.html", "style.1.css", "pkg/a.2.js", "pkg/b.3.wasm"]
+        );
+    }
 }

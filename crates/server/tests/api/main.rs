@@ -30,6 +30,7 @@ mod scope_properties;
 mod search;
 mod sessions;
 mod smtp;
+mod spa;
 mod timeouts;
 mod tokens;
 mod users;
