@@ -23,7 +23,7 @@ use lectern_server::services::sessions::{create as adhoc, transitions};
 use lectern_server::services::{batches, branches, users};
 use lectern_server::{Application, Config};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection, Statement};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -127,6 +127,24 @@ impl Drop for TestDatabase {
                 let drop = if admin_url.starts_with("postgres") {
                     format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                 } else {
+                    // MariaDB has no FORCE: end the connections still in the
+                    // database first. A task cancelled with the test's runtime
+                    // can leave one inside a transaction, whose metadata lock
+                    // would keep the DROP waiting for a year.
+                    let sessions = admin
+                        .query_all_raw(Statement::from_string(
+                            admin.get_database_backend(),
+                            format!(
+                                "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '{name}'"
+                            ),
+                        ))
+                        .await
+                        .ok()?;
+                    for session in sessions {
+                        if let Ok(id) = session.try_get::<u64>("", "ID") {
+                            let _ = admin.execute_unprepared(&format!("KILL {id}")).await;
+                        }
+                    }
                     format!("DROP DATABASE IF EXISTS {name}")
                 };
                 admin.execute_unprepared(&drop).await.ok()
