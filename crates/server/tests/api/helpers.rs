@@ -141,10 +141,16 @@ impl Drop for TestDatabase {
                         .await
                         .ok()?;
                     for session in sessions {
-                        if let Ok(id) = session.try_get::<u64>("", "ID") {
+                        // `ID` is a signed BIGINT on MariaDB.
+                        if let Ok(id) = session.try_get::<i64>("", "ID") {
                             let _ = admin.execute_unprepared(&format!("KILL {id}")).await;
                         }
                     }
+                    // Should anything still hold a lock, give up rather than
+                    // wait: a database left behind is harmless.
+                    let _ = admin
+                        .execute_unprepared("SET SESSION lock_wait_timeout = 30")
+                        .await;
                     format!("DROP DATABASE IF EXISTS {name}")
                 };
                 admin.execute_unprepared(&drop).await.ok()
