@@ -34,9 +34,11 @@ async fn branch(app: &TestApp, code: &str) -> Branch {
     }
 }
 
-/// A pending ad-hoc session of `owner` that was held yesterday.
-async fn held_yesterday(app: &TestApp, owner: &TestUser) -> i64 {
-    let start = (Utc::now() - Duration::hours(26))
+/// A pending ad-hoc session of `owner` held at 04:00 UTC (09:30 in Pune)
+/// a day or two ago: whatever the hour now, it ended more than the 24
+/// hours that make it overdue.
+async fn held_over_a_day_ago(app: &TestApp, owner: &TestUser) -> i64 {
+    let start = (Utc::now() - Duration::hours(30))
         .date_naive()
         .and_hms_opt(4, 0, 0)
         .unwrap()
@@ -85,7 +87,7 @@ async fn mail_a_recorded_session_goes_to_the_branch_admins_who_want_it() {
     .await;
     assert_eq!(saved, off);
 
-    let id = held_yesterday(&app, &pune.faculty).await;
+    let id = held_over_a_day_ago(&app, &pune.faculty).await;
     let token = app.login(&pune.faculty).await;
     complete(&app, &token, id).await;
 
@@ -138,7 +140,7 @@ async fn mail_a_returned_record_tells_its_owner_why() {
     let sink = SmtpSink::start();
     let app = app_with(&sink).await;
     let pune = branch(&app, "PUNE").await;
-    let id = held_yesterday(&app, &pune.faculty).await;
+    let id = held_over_a_day_ago(&app, &pune.faculty).await;
     complete(&app, &app.login(&pune.faculty).await, id).await;
     sink.wait_for(1).await;
 
@@ -178,7 +180,7 @@ async fn mail_an_overdue_session_is_told_once_however_many_servers_look() {
     let sink = SmtpSink::start();
     let first = app_with(&sink).await;
     let pune = branch(&first, "PUNE").await;
-    let id = held_yesterday(&first, &pune.faculty).await;
+    let id = held_over_a_day_ago(&first, &pune.faculty).await;
     // Every server looks for overdue sessions when it starts.
     let second = first.spawn_sibling().await;
     let third = first.spawn_sibling().await;
