@@ -243,12 +243,9 @@ fn presented_token(
     req: &HttpRequest,
     body: &[u8],
 ) -> Result<(Option<String>, RefreshTokenDelivery), ApiError> {
-    // JSON's whitespace, not `u8::is_ascii_whitespace`, which also takes a
-    // form feed: a body of one must be refused as malformed, not read as empty.
-    let from_body = if body
-        .iter()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-    {
+    // No body at all is the cookie's turn; anything else must be a JSON
+    // document, and whitespace alone (a form feed, a lone CR) is none.
+    let from_body = if body.is_empty() {
         None
     } else {
         parse_json::<Option<RefreshRequest>>(body)?.and_then(|request| request.refresh_token)
