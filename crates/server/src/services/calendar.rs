@@ -4,7 +4,6 @@
 //! is deactivated or no longer reaches the branch.
 
 use chrono::{DateTime, Utc};
-use lectern_api_types::Role;
 use lectern_api_types::calendar::CalendarFeed;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection,
@@ -123,11 +122,10 @@ pub async fn render(
             format!("Lectern: {}", owner.name)
         }
         Some(branch_id) => {
-            let reaches = match owner.role {
-                Role::SuperAdmin => true,
-                Role::BranchAdmin => owner.branch_id == Some(branch_id),
-                Role::Faculty | Role::Employee => false,
-            };
+            // The rule that let the owner make the feed, on the account as
+            // it is now.
+            let reaches = AuthUser::new(owner.id, owner.role, owner.branch_id)
+                .is_some_and(|now| now.is_admin() && now.sees_branch(branch_id));
             let branch = branch::Entity::find_by_id(branch_id)
                 .one(db)
                 .await?

@@ -35,12 +35,21 @@ pub fn parse(raw: &str) -> Result<Url, TargetError> {
     Ok(url)
 }
 
+/// The URL's host when it is written as an address: such a host never
+/// reaches a resolver, so [`GuardedResolver`] cannot refuse it.
+pub fn literal(url: &Url) -> Option<IpAddr> {
+    match url.host()? {
+        Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        Host::Domain(_) => None,
+    }
+}
+
 /// Resolves the URL's host and checks every address it names.
 pub async fn check(url: &Url, allow_private: bool) -> Result<(), TargetError> {
     let port = url.port_or_known_default().ok_or(TargetError::Malformed)?;
     let addresses: Vec<IpAddr> = match url.host() {
-        Some(Host::Ipv4(ip)) => vec![IpAddr::V4(ip)],
-        Some(Host::Ipv6(ip)) => vec![IpAddr::V6(ip)],
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => literal(url).into_iter().collect(),
         Some(Host::Domain(name)) => tokio::net::lookup_host((name, port))
             .await
             .map_err(|err| TargetError::Unresolvable(format!("{name} ({err})")))?
