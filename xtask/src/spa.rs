@@ -66,13 +66,20 @@ pub(crate) fn build() -> Result<PathBuf> {
 }
 
 /// The files index.html names, which get a content hash in their names so
-/// the server can let browsers keep them for a year.
-const FINGERPRINTED: [&str; 4] = [
+/// the server can let browsers keep them for a year. `boot.js` names the
+/// app's files itself, so it is renamed last, after their new names are in it.
+const FINGERPRINTED: [&str; 5] = [
     "style.css",
     "favicon.svg",
     "pkg/lectern_frontend.js",
     "pkg/lectern_frontend_bg.wasm",
+    "boot.js",
 ];
+
+/// The files that name others: the page, and the script that starts the
+/// app (a file of its own, so the content security policy need allow no
+/// inline script).
+const REFERRERS: [&str; 2] = ["index.html", "boot.js"];
 
 /// `name.ext` → `name.<16 hex of its SHA-256>.ext`.
 fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
@@ -85,23 +92,30 @@ fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Renames each of [`FINGERPRINTED`] after its content and points
-/// index.html at the new names: a new build is new URLs, never a stale
-/// copy from a browser's cache.
+/// Renames each of [`FINGERPRINTED`] after its content and points the
+/// files that name it at the new name: a new build is new URLs, never a
+/// stale copy from a browser's cache.
 fn fingerprint(dist: &Path) -> Result<()> {
-    let index_path = dist.join("index.html");
-    let mut index = std::fs::read_to_string(&index_path)?;
     for file in FINGERPRINTED {
         let bytes = std::fs::read(dist.join(file)).with_context(|| format!("reading {file}"))?;
         let named = fingerprinted_name(file, &bytes);
         std::fs::rename(dist.join(file), dist.join(&named))?;
         let (old, new) = (format!("\"/{file}\""), format!("\"/{named}\""));
-        if !index.contains(&old) {
-            bail!("frontend/public/index.html does not name /{file}");
+        let mut named_by_any = false;
+        for referrer in REFERRERS {
+            let path = dist.join(referrer);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if text.contains(&old) {
+                std::fs::write(&path, text.replace(&old, &new))?;
+                named_by_any = true;
+            }
         }
-        index = index.replace(&old, &new);
+        if !named_by_any {
+            bail!("no file of frontend/public names /{file}");
+        }
     }
-    std::fs::write(index_path, index)?;
     Ok(())
 }
 

@@ -10,7 +10,6 @@ use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
-use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context as _;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
@@ -21,19 +20,24 @@ use crate::config::Config;
 use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::extract::JSON_LIMIT_BYTES;
 use crate::mail::Mailer;
+use crate::middleware::metrics::Metrics;
+use crate::middleware::{head, security};
 use crate::outbox::worker::{self, Worker};
 use crate::routes::{self, API_PREFIX};
 use crate::services::attachments::links::LinkSigner;
 use crate::services::attachments::sweep;
 use crate::services::users;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 use crate::webhooks::sender::Sender;
-use crate::{db, openapi, storage};
+use crate::{data_dir, db, openapi, storage};
 
 /// A bound, migrated, ready-to-run Lectern.
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on its own address, when `metrics_bind` asks for one.
+    metrics_server: Option<(u16, Server)>,
     worker: worker::Handle,
 }
 
@@ -41,8 +45,8 @@ impl Application {
     /// Connects and migrates the database, loads the signing secret and
     /// binds the listener. Everything per-request is prepared here, once.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        data_dir::create(&config)?;
+        data_dir::warn_if_open(&config);
         let db = db::connect_migrated(&config).await?;
         if users::count(&db)
             .await
@@ -96,20 +100,24 @@ impl Application {
         }
         .start();
 
-        let metrics = PrometheusMetricsBuilder::new("lectern")
-            .endpoint("/metrics")
-            .mask_unmatched_patterns("UNMATCHED")
-            .build()
-            .map_err(|err| anyhow::anyhow!("setting up metrics: {err}"))?;
+        let metrics = Metrics::new().context("setting up metrics")?;
         let document = openapi::document();
         let methods = web::Data::new(routes::methods::MethodTable::from_document(&document));
         let static_dir = state.config.static_dir.clone();
         let header_timeout = Duration::from_secs(state.config.header_timeout_seconds);
+        let metrics_server = state
+            .config
+            .metrics_bind
+            .as_deref()
+            .map(|bind| metrics_server(bind, state.clone(), metrics.clone()))
+            .transpose()?;
+        let metrics_beside_app = metrics_server.is_none();
 
         let server = HttpServer::new(move || {
             app(
                 state.clone(),
                 metrics.clone(),
+                metrics_beside_app,
                 document.clone(),
                 methods.clone(),
                 routes::spa::configure(&static_dir),
@@ -122,12 +130,18 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics_server,
             worker,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(port, _)| *port)
     }
 
     /// Stops the server from outside, as tests do at their end.
@@ -139,15 +153,49 @@ impl Application {
     /// (up to 30 seconds) and the outbox job in hand, giving back the jobs
     /// it claimed and had not started, before returning.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(_, server)| {
+            let handle = server.handle();
+            (handle, tokio::spawn(server))
+        });
         let served = self.server.await;
+        if let Some((handle, task)) = metrics {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
         self.worker.stop().await;
         served
     }
 }
 
+/// A listener that answers `/metrics` and nothing else, so the app's
+/// address need not expose them.
+fn metrics_server(
+    bind: &str,
+    state: web::Data<AppState>,
+    metrics: Metrics,
+) -> anyhow::Result<(u16, Server)> {
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding the metrics address {bind}"))?;
+    let port = listener.local_addr()?.port();
+    let metrics = web::Data::new(metrics);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap_fn(head::as_get)
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(routes::system::metrics))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(5)
+    .run();
+    Ok((port, server))
+}
+
 fn app(
     state: web::Data<AppState>,
-    metrics: PrometheusMetrics,
+    metrics: Metrics,
+    metrics_beside_app: bool,
     document: utoipa::openapi::OpenApi,
     methods: web::Data<routes::methods::MethodTable>,
     spa: impl FnOnce(&mut web::ServiceConfig),
@@ -166,7 +214,8 @@ fn app(
         // say so with `Content-Encoding: identity`.
         .wrap(Compress::default())
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
-        .wrap(metrics)
+        .wrap_fn(security::add)
+        .wrap_fn(head::as_get)
         .wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
             let response = actix_web::dev::Service::call(srv, req);
@@ -180,12 +229,22 @@ fn app(
                 Ok(response)
             }
         })
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RequestSpan>::new())
+        .wrap_fn({
+            let metrics = metrics.clone();
+            move |req, srv| metrics.record(req, srv)
+        })
         .app_data(state)
         .app_data(methods)
+        .app_data(web::Data::new(metrics))
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .service(routes::system::healthz)
         .service(routes::system::readyz)
+        .configure(|cfg| {
+            if metrics_beside_app {
+                cfg.route("/metrics", web::get().to(routes::system::metrics));
+            }
+        })
         // Before the API scope, whose default service would answer its JSON.
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(

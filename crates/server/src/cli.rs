@@ -1,4 +1,5 @@
-//! The `lectern` command line: serve, migrate, create-user, seed-demo.
+//! The `lectern` command line: serve, migrate, create-user, seed-demo,
+//! openapi, healthcheck.
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use validator::Validate as _;
 use crate::app::Application;
 use crate::config::Config;
 use crate::services::{ServiceError, branches, demo, users};
-use crate::{clock, db, openapi, telemetry};
+use crate::{clock, db, healthcheck, openapi, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,6 +57,13 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document of this version's API
     Openapi,
+    /// Ask the server on this machine for /healthz: exit status 0 when it
+    /// answers 200 (for a container's HEALTHCHECK)
+    Healthcheck {
+        /// Seconds to wait for the answer
+        #[arg(long, default_value_t = 3)]
+        timeout: u64,
+    },
 }
 
 /// Reads the configuration and starts logging as it asks.
@@ -75,6 +83,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let file = cli.config.as_deref();
     match cli.command {
         Command::Openapi => print!("{}", openapi::document_json()),
+        // Quiet: a probe that runs every few seconds writes no log lines.
+        Command::Healthcheck { timeout } => healthcheck::check(
+            &Config::load(file)?.config.bind,
+            std::time::Duration::from_secs(timeout),
+        )?,
         Command::Serve => {
             let config = configure(file)?;
             tracing::info!(?config, "starting");

@@ -10,6 +10,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::client_address::TrustedProxies;
+
 /// The TOML file read when `LECTERN_CONFIG` names none and it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "lectern.toml";
 
@@ -52,9 +54,14 @@ pub struct Config {
     pub header_timeout_seconds: u64,
     /// Seconds a request body may stop arriving before the request is cut off.
     pub body_timeout_seconds: u64,
-    /// Take the client address from `X-Forwarded-For`; only behind a proxy
-    /// that sets it, or clients could choose their own rate-limit bucket.
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies (CIDRs or addresses, comma-separated) whose
+    /// `X-Forwarded-For` names the client; empty: the connection's address.
+    pub trusted_proxies: TrustedProxies,
+    /// Serve `/metrics` on this address only (say `127.0.0.1:9464`), not
+    /// beside the app.
+    pub metrics_bind: Option<String>,
+    /// Ask for `Authorization: Bearer <token>` on `/metrics`.
+    pub metrics_token: Option<Secret>,
     /// Seconds a server may act on what it read of an account (role,
     /// branch, active) before reading it again; other servers of a cluster
     /// see a change within this. Keep it at most 60.
@@ -102,7 +109,9 @@ impl Default for Config {
             login_attempts_per_address: 50,
             header_timeout_seconds: 5,
             body_timeout_seconds: 60,
-            trust_forwarded_for: false,
+            trusted_proxies: TrustedProxies::default(),
+            metrics_bind: None,
+            metrics_token: None,
             account_cache_seconds: 30,
             smtp_url: None,
             mail_from: "Lectern <lectern@localhost>".into(),
@@ -155,12 +164,14 @@ impl Config {
             "CONFIG",
             "JWT_SECRET",
             "S3_SECRET_ACCESS_KEY",
+            "METRICS_TOKEN",
         ]));
         // Secrets are taken verbatim: figment would read a secret of digits
         // as a number.
         for (var, key) in [
             ("LECTERN_JWT_SECRET", "jwt_secret"),
             ("LECTERN_S3_SECRET_ACCESS_KEY", "s3_secret_access_key"),
+            ("LECTERN_METRICS_TOKEN", "metrics_token"),
             ("DATABASE_URL", "database_url"),
         ] {
             if let Ok(value) = std::env::var(var) {

@@ -7,6 +7,7 @@ use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::Config;
+use crate::data_dir;
 
 /// A pool on the configured database. SQLite runs in WAL mode, so readers
 /// never wait for the writer, with a busy timeout so concurrent writers
@@ -14,8 +15,7 @@ use crate::config::Config;
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        data_dir::create(config)?;
     }
     let mut options = ConnectOptions::new(url);
     options

@@ -1,11 +1,11 @@
 //! The text of a URL (query values, path segments) read as the OpenAPI
-//! document types it.
+//! document types it, with one error type for paths and queries alike.
 //!
-//! The document's types are JSON Schema's, where `3.0` is the integer 3; a
-//! client that builds URLs from JSON numbers may write an id or a `limit`
-//! that way. serde's own readers of URL text refuse it for an integer, so
-//! this one reads integers as the document does, and reads every other type
-//! as they would (text as text, `true`/`false`, enum names).
+//! An integer in a URL is written as one: `7`, not `7.0` nor `7e0`. JSON
+//! Schema would count `7.0` as the integer 7, but a URL is text, and an
+//! address that names user 7 in two spellings is one a cache, a log search
+//! or a rate limit would count twice. Every other type reads as serde's URL
+//! readers would (text as text, `true`/`false`, enum names).
 
 use std::borrow::Cow;
 
@@ -26,19 +26,8 @@ impl<'de> IntoDeserializer<'de, Error> for UrlText<'de> {
 impl UrlText<'_> {
     fn integer(&self) -> Result<i128, Error> {
         let text = self.0.as_ref();
-        if let Ok(integer) = text.parse::<i128>() {
-            return Ok(integer);
-        }
-        // Past 2^63 a float no longer names one integer of ours.
-        const BOUND: f64 = 9_223_372_036_854_775_808.0;
-        match text.parse::<f64>() {
-            Ok(float) if float.fract() == 0.0 && (-BOUND..BOUND).contains(&float) =>
-            {
-                #[expect(clippy::cast_possible_truncation, reason = "integral and in range")]
-                Ok(float as i128)
-            }
-            _ => Err(Error::custom(format!("{text:?} is not an integer"))),
-        }
+        text.parse::<i128>()
+            .map_err(|_| Error::custom(format!("{text:?} is not an integer")))
     }
 
     fn visit_integer<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, Error> {
@@ -134,11 +123,14 @@ mod tests {
     }
 
     #[test]
-    fn integers_read_as_json_schema_counts_them() {
+    fn integers_are_written_as_integers() {
         assert_eq!(read::<i64>("264"), Ok(264));
-        assert_eq!(read::<i64>("264.0"), Ok(264));
-        assert_eq!(read::<i64>("2.64e2"), Ok(264));
-        assert_eq!(read::<i64>("-3.0"), Ok(-3));
+        assert_eq!(read::<i64>("-3"), Ok(-3));
+        assert_eq!(
+            read::<i64>("264.0"),
+            Err("\"264.0\" is not an integer".into())
+        );
+        assert!(read::<i64>("2.64e2").is_err());
         assert_eq!(read::<u64>("18446744073709551615"), Ok(u64::MAX));
         assert_eq!(
             read::<i64>("264.5"),

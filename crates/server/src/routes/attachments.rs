@@ -375,9 +375,18 @@ async fn serve(
             disposition(&file.file_name, inline),
         ));
 
+    // A range is of the copy the client holds: with `If-Range` naming
+    // another version (or a date, since we send no Last-Modified) the
+    // client gets the whole file (RFC 9110, 13.1.5), never a part of this
+    // one spliced into its stale copy.
+    let same_copy = req
+        .headers()
+        .get(header::IF_RANGE)
+        .is_none_or(|tag| tag.as_bytes() == etag.as_bytes());
     let range = byte_range::parse(
         req.headers()
             .get(header::RANGE)
+            .filter(|_| same_copy)
             .and_then(|v| v.to_str().ok()),
         size,
     );

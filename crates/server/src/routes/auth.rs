@@ -218,23 +218,7 @@ pub async fn change_password(
 }
 
 fn client_address(req: &HttpRequest, state: &AppState) -> IpAddr {
-    let forwarded = state
-        .config
-        .trust_forwarded_for
-        .then(|| {
-            req.connection_info()
-                .realip_remote_addr()
-                .map(str::to_owned)
-        })
-        .flatten()
-        .and_then(|addr| {
-            addr.parse::<IpAddr>()
-                .ok()
-                .or_else(|| addr.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
-        });
-    forwarded
-        .or_else(|| req.peer_addr().map(|addr| addr.ip()))
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    state.config.trusted_proxies.client_of(req)
 }
 
 /// The refresh token of a refresh or logout request and where it came

@@ -167,8 +167,10 @@ fn template_of(model: &batch::Model, timezone: BranchTimezone) -> ServiceResult<
     .map_err(|err| ServiceError::invalid(err.field(), err.message()))
 }
 
-fn code_taken(code: &str) -> ServiceError {
-    ServiceError::duplicate("code", format!("A batch with code {code} already exists."))
+/// Batch codes are unique across the institute: the answer does not say
+/// which branch's batch holds the code, nor repeat it.
+fn code_taken() -> ServiceError {
+    ServiceError::duplicate("code", "This batch code cannot be used: choose another.")
 }
 
 fn clean(text: Option<String>) -> Option<String> {
@@ -228,7 +230,7 @@ pub async fn create(
     let txn = db.begin().await?;
     let created = model.insert(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
-            code_taken(code.as_str())
+            code_taken()
         } else {
             err.into()
         }
@@ -302,7 +304,7 @@ pub async fn update(
     let txn = db.begin().await?;
     let updated = model.update(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
-            code_taken(&next.code)
+            code_taken()
         } else {
             err.into()
         }

@@ -17,7 +17,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::{FieldErrors, ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
-use crate::domain::{AuthUser, Email, Scope};
+use crate::domain::{AuthUser, Scope};
 use crate::entities::{branch, refresh_token, user};
 use crate::{clock, pagination};
 
@@ -179,8 +179,14 @@ async fn place<C: ConnectionTrait>(
     Ok(Some(branch_id))
 }
 
-fn email_taken(email: &Email) -> ServiceError {
-    ServiceError::duplicate("email", format!("{email} is already in use."))
+/// Emails are unique across the institute, so a branch admin may meet one
+/// of another branch: the answer neither repeats the address nor says
+/// whose or where it is.
+fn email_taken() -> ServiceError {
+    ServiceError::duplicate(
+        "email",
+        "This email address cannot be used for this account.",
+    )
 }
 
 pub async fn create(
@@ -221,7 +227,7 @@ pub async fn create_as(
     .await
     .map_err(|err| {
         if violates_unique(&err, "email") {
-            email_taken(&email)
+            email_taken()
         } else {
             err.into()
         }
@@ -351,7 +357,7 @@ pub async fn update(
 
     let txn = db.begin().await?;
     let updated = model.update(&txn).await.map_err(|err| match &email {
-        Some(email) if violates_unique(&err, "email") => email_taken(email),
+        Some(_) if violates_unique(&err, "email") => email_taken(),
         _ => err.into(),
     })?;
     // Whoever holds a session of an account that lost its access, its

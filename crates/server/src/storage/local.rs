@@ -122,6 +122,18 @@ impl Storage for LocalStorage {
         }
     }
 
+    /// A file written and removed at the store's root: what an upload
+    /// needs (the folder there, writable, the disk not read-only).
+    async fn check(&self) -> Result<(), StorageError> {
+        tokio::fs::create_dir_all(&self.root).await?;
+        let probe = self
+            .root
+            .join(format!(".ready-{:016x}", rand::random::<u64>()));
+        tokio::fs::write(&probe, b"").await?;
+        tokio::fs::remove_file(&probe).await?;
+        Ok(())
+    }
+
     async fn list(&self) -> Result<Vec<StoredObject>, StorageError> {
         let root = self.root.clone();
         let objects = tokio::task::spawn_blocking(move || -> io::Result<Vec<StoredObject>> {

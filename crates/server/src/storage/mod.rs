@@ -57,6 +57,9 @@ pub trait Storage: Send + Sync + fmt::Debug {
 
     /// Every stored object.
     async fn list(&self) -> Result<Vec<StoredObject>, StorageError>;
+
+    /// Whether the store answers and takes files now, for `/readyz`.
+    async fn check(&self) -> Result<(), StorageError>;
 }
 
 /// The configured store: `local` (a folder in the data folder) or

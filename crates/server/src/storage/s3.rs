@@ -112,6 +112,14 @@ impl Storage for S3Storage {
         }
     }
 
+    /// One listing of the prefix's top level: the endpoint answers, the
+    /// bucket exists and the keys may list it, as the orphan sweep needs.
+    async fn check(&self) -> Result<(), StorageError> {
+        let prefix = (!self.prefix.as_ref().is_empty()).then_some(&self.prefix);
+        self.store.list_with_delimiter(prefix).await?;
+        Ok(())
+    }
+
     async fn list(&self) -> Result<Vec<StoredObject>, StorageError> {
         let prefix = (!self.prefix.as_ref().is_empty()).then_some(&self.prefix);
         let depth = self.prefix.parts().count();

@@ -7,23 +7,15 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use lectern_api_types::schedule::CompletionStatus;
-use lectern_server::entities::completion;
+use lectern_server::config::Config;
+use lectern_server::entities::{attachment, completion};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait as _;
 use serde_json::{Value, json};
 
-use lectern_api_types::Role;
-use lectern_api_types::sessions::NewCompletion;
-use lectern_server::config::{Config, DatabaseUrl};
-use lectern_server::domain::AuthUser;
-use lectern_server::entities::attachment;
-use lectern_server::services::sessions::create as adhoc;
-
 use crate::attachments::png;
 use crate::cluster::slow_part;
-use crate::helpers::{
-    Backend, JWT_SECRET, PASSWORD, TestDatabase, seed_branch, seed_user, test_storage,
-};
+use crate::helpers::{Backend, JWT_SECRET, Seeded, TestDatabase, login_at};
 
 pub fn lectern(database: &TestDatabase, data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lectern"));
@@ -68,7 +60,17 @@ fn serve(database: &TestDatabase, dir: &Path) -> (std::process::Child, String) {
     serve_with(lectern(database, dir))
 }
 
-pub fn serve_with(mut command: Command) -> (std::process::Child, String) {
+pub fn serve_with(command: Command) -> (std::process::Child, String) {
+    let (child, address, _) = serve_logged(command);
+    (child, address)
+}
+
+/// The lines a server writes to its standard output, kept as they come.
+pub type Log = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Starts `command` serving on a free port; returns it, its address and
+/// its log.
+pub fn serve_logged(mut command: Command) -> (std::process::Child, String, Log) {
     let mut child = command
         .arg("serve")
         .env("LECTERN_BIND", "127.0.0.1:0")
@@ -77,7 +79,9 @@ pub fn serve_with(mut command: Command) -> (std::process::Child, String) {
         .spawn()
         .unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
+    let log = Log::default();
     let (found, address) = std::sync::mpsc::channel();
+    let kept = log.clone();
     std::thread::spawn(move || {
         for line in stdout.lines().map_while(Result::ok) {
             if let Some(start) = line.find("serving on http://") {
@@ -85,12 +89,13 @@ pub fn serve_with(mut command: Command) -> (std::process::Child, String) {
                 let address: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
                 let _ = found.send(address);
             }
+            kept.lock().unwrap().push(line);
         }
     });
     let address = address
         .recv_timeout(Duration::from_secs(60))
         .expect("the server reports its address");
-    (child, address)
+    (child, address, log)
 }
 
 #[tokio::test]
@@ -161,6 +166,19 @@ async fn an_account_made_on_the_command_line_signs_in_over_http() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    let healthcheck = || {
+        lectern(&database, dir.path())
+            .arg("healthcheck")
+            .env("LECTERN_BIND", address.trim_start_matches("http://"))
+            .output()
+            .unwrap()
+    };
+    let healthy = healthcheck();
+    assert!(
+        healthy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&healthy.stderr)
+    );
 
     // SIGTERM stops the server gracefully, with a successful exit.
     let killed = Command::new("kill")
@@ -173,6 +191,9 @@ async fn an_account_made_on_the_command_line_signs_in_over_http() {
         .unwrap()
         .unwrap();
     assert!(status.success(), "{status}");
+    let stopped = healthcheck();
+    assert!(!stopped.status.success(), "nothing answers any more");
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("connecting to"));
 }
 
 #[tokio::test]
@@ -280,7 +301,9 @@ async fn the_demo_seed_fills_an_empty_database_once() {
 }
 
 /// The binary's environment for the storage a test configuration names.
-fn storage_env(command: &mut Command, config: &Config) {
+/// `command` keeps its attachments where `config` says, as every server
+/// of a cluster must.
+pub fn storage_env(command: &mut Command, config: &Config) {
     command.env("LECTERN_STORAGE", &config.storage);
     for (var, value) in [
         ("LECTERN_S3_ENDPOINT", &config.s3_endpoint),
@@ -299,52 +322,23 @@ fn storage_env(command: &mut Command, config: &Config) {
 #[tokio::test]
 async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_temporaries() {
     let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
-    let mut config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: Some(DatabaseUrl::new(database.url.clone())),
-        ..Config::default()
-    };
-    test_storage(&mut config).await;
-    let db = lectern_server::db::connect(&config).await.unwrap();
-    lectern_server::db::migrate(&db).await.unwrap();
-    let branch = seed_branch(&db, "HQ", "UTC").await;
-    let faculty = seed_user(&db, "crash@lectern.test", Role::Faculty, Some(branch)).await;
-    let owner = AuthUser::new(faculty, Role::Faculty, Some(branch)).unwrap();
+    let seeded = Seeded::new(dir.path(), "crash@lectern.test").await;
+    let (database, config, db) = (&seeded.database, &seeded.config, &seeded.db);
     let start = chrono::Utc::now() - chrono::Duration::hours(2);
-    let session = adhoc::create(
-        &db,
-        &owner,
-        NewCompletion {
-            title: "Recorded class".parse().unwrap(),
-            scheduled_start: start,
-            scheduled_end: start + chrono::Duration::hours(1),
-            user_id: None,
-            notes: None,
-        },
-    )
-    .await
-    .unwrap();
+    let session = seeded
+        .session("Recorded class", start, chrono::Duration::hours(1))
+        .await;
 
     let start_server = || {
-        let mut command = lectern(&database, dir.path());
+        let mut command = lectern(database, dir.path());
         // A lone server may sweep every orphan at start: nothing can be in flight.
         command.env("LECTERN_ORPHAN_GRACE_SECONDS", "0");
-        storage_env(&mut command, &config);
+        storage_env(&mut command, config);
         serve_with(command)
     };
     let (mut server, address) = start_server();
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": "crash@lectern.test", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
+    let token = login_at(&client, &address, "crash@lectern.test").await;
     let url = format!("{address}/api/v1/completions/{}/attachments", session.id);
     let send = |part: reqwest::multipart::Part| {
         client
@@ -401,9 +395,9 @@ async fn a_server_killed_mid_upload_leaves_every_file_with_its_row_and_no_tempor
         .unwrap();
     server.wait().unwrap();
 
-    let rows = attachment::Entity::find().all(&db).await.unwrap();
+    let rows = attachment::Entity::find().all(db).await.unwrap();
     let mut row_keys: Vec<String> = rows.iter().map(|row| row.storage_key.clone()).collect();
-    let store = lectern_server::storage::from_config(&config).unwrap();
+    let store = lectern_server::storage::from_config(config).unwrap();
     let mut file_keys: Vec<String> = store
         .list()
         .await

@@ -215,7 +215,7 @@ async fn a_known_path_with_a_wrong_method_is_405_with_allow() {
 }
 
 #[tokio::test]
-async fn integral_numbers_count_as_integers_as_the_schema_says() {
+async fn integral_numbers_count_as_integers_in_bodies_but_not_in_urls() {
     let app = TestApp::spawn().await;
     let admin = app.create_user(Role::SuperAdmin, None).await;
     let token = app.login(&admin).await;
@@ -247,28 +247,32 @@ async fn integral_numbers_count_as_integers_as_the_schema_says() {
     }
     let session = app.completed_session(&faculty).await;
     let detail: serde_json::Value = crate::helpers::json(
-        app.get(&format!("/completions/{}.0", session.id), &token)
+        app.get(&format!("/completions/{}", session.id), &token)
             .await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(detail["id"], session.id);
-    let problem = assert_problem(
-        app.get(&format!("/completions/{}.5", session.id), &token)
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not an integer")
-    );
+    // In a URL an integer is written as one: JSON Schema's 7.0 is a JSON
+    // number's spelling, not an address's.
+    for path in [
+        format!("/completions/{}.0", session.id),
+        format!("/completions/{}.5", session.id),
+        format!("/users/{}.0", faculty.id),
+    ] {
+        let problem = assert_problem(app.get(&path, &token).await, StatusCode::BAD_REQUEST).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("not an integer"),
+            "{path}: {problem}"
+        );
+    }
 
     let page: serde_json::Value = crate::helpers::json(
         app.get(
-            &format!("/completions?limit=2.0&user_id={}.0", faculty.id),
+            &format!("/completions?limit=2&user_id={}", faculty.id),
             &token,
         )
         .await,
@@ -276,10 +280,12 @@ async fn integral_numbers_count_as_integers_as_the_schema_says() {
     )
     .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2, "{page}");
-    let problem = assert_problem(
-        app.get("/completions?limit=2.5", &token).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
-    assert!(problem["errors"]["limit"].is_array(), "{problem}");
+    for query in ["limit=2.0", "limit=2.5", "limit=2e0"] {
+        let problem = assert_problem(
+            app.get(&format!("/completions?{query}"), &token).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(problem["errors"]["limit"].is_array(), "{query}: {problem}");
+    }
 }

@@ -162,6 +162,9 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is served when `metrics_bind` gives them an
+    /// address of their own.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     /// A connection of the test's own, for arranging state the API cannot.
     pub db: DatabaseConnection,
@@ -255,6 +258,9 @@ impl TestApp {
             .await
             .expect("the application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let handle = app.handle();
         let serving = Some(tokio::spawn(app.run_until_stopped()));
         let db = Database::connect(config.database_url())
@@ -262,6 +268,7 @@ impl TestApp {
             .expect("a test connection");
         Self {
             address,
+            metrics_address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -481,6 +488,74 @@ pub async fn seed_user(
         .await
         .expect("create a user")
         .id
+}
+
+/// A migrated database of a test's own, on the suite's storage, with one
+/// branch and one faculty member, for tests that start `lectern` processes
+/// on it rather than a [`TestApp`].
+pub struct Seeded {
+    pub database: TestDatabase,
+    pub config: Config,
+    pub db: DatabaseConnection,
+    pub branch: i64,
+    pub faculty: AuthUser,
+}
+
+impl Seeded {
+    pub async fn new(dir: &std::path::Path, faculty_email: &str) -> Self {
+        let database = TestDatabase::create(Backend::from_env(), dir).await;
+        let mut config = Config {
+            data_dir: dir.to_path_buf(),
+            database_url: Some(DatabaseUrl::new(database.url.clone())),
+            ..Config::default()
+        };
+        test_storage(&mut config).await;
+        let db = lectern_server::db::connect(&config).await.unwrap();
+        lectern_server::db::migrate(&db).await.unwrap();
+        let branch = seed_branch(&db, "PUNE", "Asia/Kolkata").await;
+        let id = seed_user(&db, faculty_email, Role::Faculty, Some(branch)).await;
+        Seeded {
+            database,
+            config,
+            db,
+            branch,
+            faculty: AuthUser::new(id, Role::Faculty, Some(branch)).unwrap(),
+        }
+    }
+
+    /// A pending ad-hoc session of the faculty member's, `length` long.
+    pub async fn session(&self, title: &str, start: DateTime<Utc>, length: Duration) -> Completion {
+        adhoc::create(
+            &self.db,
+            &self.faculty,
+            NewCompletion {
+                title: title.parse().unwrap(),
+                scheduled_start: start,
+                scheduled_end: start + length,
+                user_id: None,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap()
+    }
+}
+
+/// Signs `email` in at the server at `address`; its access token.
+pub async fn login_at(client: &reqwest::Client, address: &str, email: &str) -> String {
+    let answer: Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{email} signs in: {answer}"))
+        .to_owned()
 }
 
 /// Asserts the status and that the body is a problem of that status, and returns it.

@@ -28,6 +28,7 @@ mod review;
 mod scope;
 mod scope_properties;
 mod search;
+mod security;
 mod sessions;
 mod smtp;
 mod spa;

@@ -13,7 +13,7 @@ const SCRIPT: &str = "pkg/app.0123456789abcdef.js";
 
 /// A built app as `cargo xtask spa` leaves it, each compressed copy
 /// marked so the test sees which one was sent.
-fn built() -> tempfile::TempDir {
+pub fn built() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("pkg")).unwrap();
     let files = [

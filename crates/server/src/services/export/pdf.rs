@@ -125,19 +125,36 @@ const COLUMNS: [Column; 11] = [
     },
 ];
 
-/// Widths of text in the embedded face, to cut what does not fit.
+/// Widths of text in the embedded face, to cut what does not fit; read
+/// with skrifa, the font reader krilla itself uses.
 struct Measure<'a> {
-    face: ttf_parser::Face<'a>,
+    charmap: skrifa::charmap::Charmap<'a>,
+    /// Advances in font units.
+    advances: skrifa::metrics::GlyphMetrics<'a>,
+    units_per_em: f32,
 }
 
-impl Measure<'_> {
+impl<'a> Measure<'a> {
+    fn new(font: &skrifa::FontRef<'a>) -> Self {
+        use skrifa::MetadataProvider as _;
+        use skrifa::instance::{LocationRef, Size};
+        Measure {
+            charmap: font.charmap(),
+            advances: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em: f32::from(
+                font.metrics(Size::unscaled(), LocationRef::default())
+                    .units_per_em,
+            ),
+        }
+    }
+
     fn advance(&self, c: char, size: f32) -> f32 {
         let units = self
-            .face
-            .glyph_index(c)
-            .and_then(|glyph| self.face.glyph_hor_advance(glyph))
-            .map_or(0.0, f32::from);
-        units * size / f32::from(self.face.units_per_em())
+            .charmap
+            .map(c)
+            .and_then(|glyph| self.advances.advance_width(glyph))
+            .unwrap_or(0.0);
+        units * size / self.units_per_em
     }
 
     fn width(&self, text: &str, size: f32) -> f32 {
@@ -223,12 +240,12 @@ impl Writer<'_> {
 
 /// The report as PDF bytes.
 pub fn render(heading: &Heading, rows: &[ExportRow]) -> anyhow::Result<Vec<u8>> {
-    let face = ttf_parser::Face::parse(FONT_DATA, 0)?;
+    let face = skrifa::FontRef::new(FONT_DATA)?;
     let font = Font::new(FONT_DATA.into(), 0)
         .ok_or_else(|| anyhow::anyhow!("the embedded typeface does not load"))?;
     let writer = Writer {
         font,
-        measure: Measure { face },
+        measure: Measure::new(&face),
     };
     let mut totals = Totals::default();
     let mut document = Document::new();

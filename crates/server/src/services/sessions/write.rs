@@ -81,10 +81,13 @@ pub(super) fn stale(current: i32) -> ServiceError {
     }
 }
 
-fn code_taken(code: &CompletionCode) -> ServiceError {
+/// Codes are unique across the institute, so the answer cannot help
+/// saying that one is taken; it says no more than that (not whose, nor in
+/// which branch) and does not repeat the code.
+fn code_taken() -> ServiceError {
     ServiceError::duplicate(
         "completion_code",
-        format!("{code} is already used by another session."),
+        "This code cannot be used: choose another, or leave it empty for one to be generated.",
     )
 }
 
@@ -116,8 +119,8 @@ pub(super) async fn apply(
             Ok(Written::Done) => return reload(db, caller, id).await,
             // Lost a race or a deadlock: decide again on what is there now.
             Ok(Written::Moved) | Err(ServiceError::Busy) => {}
-            Ok(Written::CodeTaken(code, Chosen::ByClient)) => return Err(code_taken(&code)),
-            Ok(Written::CodeTaken(_, Chosen::ByServer)) => {}
+            Ok(Written::CodeTaken(Chosen::ByClient)) => return Err(code_taken()),
+            Ok(Written::CodeTaken(Chosen::ByServer)) => {}
             Err(err) => return Err(err),
         }
     }
@@ -128,7 +131,8 @@ enum Written {
     Done,
     /// The guard did not hold: the session moved on meanwhile.
     Moved,
-    CodeTaken(CompletionCode, Chosen),
+    /// The code was another session's by the time it was written.
+    CodeTaken(Chosen),
 }
 
 async fn write_once(
@@ -155,8 +159,8 @@ async fn write_once(
     match update.exec(&txn).await {
         Err(err) if violates_unique(&err, "completion_code") && plan.code.is_some() => {
             txn.rollback().await?;
-            let (code, chosen) = plan.code.unwrap_or_else(|| unreachable!("checked above"));
-            Ok(Written::CodeTaken(code, chosen))
+            let (_, chosen) = plan.code.unwrap_or_else(|| unreachable!("checked above"));
+            Ok(Written::CodeTaken(chosen))
         }
         Err(err) => Err(err.into()),
         Ok(result) if result.rows_affected != 1 => {
