@@ -33,12 +33,34 @@ async fn an_admin_filters_sessions_and_verifies_a_code() {
         .send_keys("lab-1")
         .await
         .unwrap();
+    // The unfiltered table holds other sittings too, so the filtered one
+    // below cannot be mistaken for it.
+    let unfiltered = rows(client).await;
+    assert!(
+        unfiltered.len() > 1
+            && unfiltered
+                .iter()
+                .any(|row| !row.contains("PUNE-RUST-LAB-1")),
+        "{unfiltered:?}"
+    );
     click(client, "form.filters button[type=submit]").await;
-    let table = wait_for_text(client, "table tbody", "PUNE-RUST-LAB-1").await;
-    assert_eq!(
-        table.matches("Rust Foundations").count(),
-        1,
-        "only the matching session: {table}"
+    let started = std::time::Instant::now();
+    loop {
+        let shown = rows(client).await;
+        if shown.len() == 1 && shown[0].contains("PUNE-RUST-LAB-1") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the table never showed only the matching session: {shown:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = client.current_url().await.unwrap();
+    let query = url.query().unwrap_or_default();
+    assert!(
+        query.contains("status=completed") && query.contains("q=lab-1"),
+        "the filter is in the URL: {query}"
     );
     screenshot(client, "admin-sessions").await;
 
@@ -137,6 +159,19 @@ async fn an_admin_reads_who_changed_a_session_in_the_audit_log() {
         );
         screenshot(client, &format!("audit-log-{size}")).await;
     }
+}
+
+/// The text of each row of the table.
+async fn rows(client: &fantoccini::Client) -> Vec<String> {
+    let mut texts = Vec::new();
+    for row in client
+        .find_all(Locator::Css("table tbody tr"))
+        .await
+        .unwrap()
+    {
+        texts.push(row.text().await.unwrap_or_default());
+    }
+    texts
 }
 
 /// The texts of one column of the table, by its label.

@@ -782,3 +782,265 @@ async fn zips_carry_every_file_of_a_session_or_of_a_filtered_list() {
         names.iter().map(|n| n.split('/').next().unwrap()).collect();
     assert_eq!(folders.len(), 2);
 }
+
+/// Over S3 (`TEST_STORAGE=s3`) a file larger than the 8 MiB part size goes
+/// up as a multipart upload; on a folder it is one rename. Either way it
+/// comes back whole, and a range across the parts' seam reads true.
+#[tokio::test]
+async fn a_file_larger_than_an_upload_part_comes_back_whole_and_by_range() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let bytes = png(20 * 1024 * 1024 + 12_345);
+    let file: Value = json(
+        upload(&app, &token, session.id, "lecture.png", bytes.clone()).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(stored_keys(&app).await.len(), 1);
+    let content = format!(
+        "/completions/{}/attachments/{}/content",
+        session.id, file["id"]
+    );
+    let whole = app.get(&content, &token).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    let body = whole.bytes().await.unwrap();
+    assert!(body[..] == bytes[..], "the file came back changed");
+
+    let seam = 8 * 1024 * 1024;
+    let part = app
+        .client
+        .get(app.api(&content))
+        .bearer_auth(&token)
+        .header(RANGE, format!("bytes={}-{}", seam - 10, seam + 9))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes().await.unwrap()[..], bytes[seam - 10..seam + 10]);
+}
+
+/// What a crash leaves, on the store the suite runs with: a stored file
+/// whose row was never written goes once it is older than the grace (a
+/// younger one may be another server's upload about to write its row), and
+/// an upload's temporary file goes once nobody has touched it for the
+/// abandonment age, while one still arriving stays.
+#[tokio::test]
+async fn the_sweep_takes_old_orphans_and_abandoned_uploads_and_leaves_young_ones() {
+    use lectern_server::services::attachments::sweep::{Swept, sweep};
+    use std::time::{Duration, SystemTime};
+
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let kept: Value = json(
+        upload(&app, &token, session.id, "kept.png", png(1_500)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let store = storage::from_config(&app.config).unwrap();
+    let kept_key = stored_keys(&app).await.pop().expect("the uploaded file");
+
+    let source = app.config.data_dir.join("orphan.png");
+    std::fs::write(&source, png(800)).unwrap();
+    let orphan = storage::new_key();
+    store.put_file(&orphan, &source).await.unwrap();
+
+    let uploads = app.config.upload_dir();
+    std::fs::create_dir_all(&uploads).unwrap();
+    let abandoned = uploads.join(format!("{:032x}.part", 1));
+    let arriving = uploads.join(format!("{:032x}.part", 2));
+    let not_ours = uploads.join("notes.txt");
+    for path in [&abandoned, &arriving, &not_ours] {
+        std::fs::write(path, b"partial").unwrap();
+    }
+    let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    for path in [&abandoned, &not_ours] {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+    }
+    let day = Duration::from_secs(24 * 3600);
+
+    // An hour's grace: the orphan is younger than that, so it stays.
+    let swept = sweep(
+        &app.db,
+        store.as_ref(),
+        &uploads,
+        day,
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        swept,
+        Swept {
+            temporaries: 1,
+            orphans: 0
+        }
+    );
+    assert!(!abandoned.exists(), "the abandoned upload is gone");
+    assert!(arriving.exists(), "the upload still arriving stays");
+    assert!(not_ours.exists(), "only upload temporaries are touched");
+    let mut keys = stored_keys(&app).await;
+    keys.sort();
+    let mut expected = vec![kept_key.clone(), orphan.clone()];
+    expected.sort();
+    assert_eq!(keys, expected);
+
+    // Past its grace the orphan goes; the file with a row never does.
+    let swept = sweep(&app.db, store.as_ref(), &uploads, day, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(
+        swept,
+        Swept {
+            temporaries: 0,
+            orphans: 1
+        }
+    );
+    assert_eq!(stored_keys(&app).await, [kept_key]);
+    let content = app
+        .get(
+            &format!(
+                "/completions/{}/attachments/{}/content",
+                session.id, kept["id"]
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(content.status(), StatusCode::OK);
+    assert_eq!(content.bytes().await.unwrap().len(), 1_500);
+}
+
+/// Every type Lectern keeps, as the tool that makes such files wrote it
+/// (crates/files/fixtures/README.md): taken, named by its content, and
+/// given back byte for byte.
+#[tokio::test]
+async fn a_real_file_of_every_kept_type_is_sniffed_and_comes_back_intact() {
+    macro_rules! fixture {
+        ($name:literal, $mime:literal) => {
+            (
+                $name,
+                $mime,
+                &include_bytes!(concat!("../../../files/fixtures/", $name))[..],
+            )
+        };
+    }
+    let fixtures = [
+        fixture!("clip.mp4", "video/mp4"),
+        fixture!("clip.webm", "video/webm"),
+        fixture!("clip.mov", "video/quicktime"),
+        fixture!("clip.mpeg", "video/mpeg"),
+        fixture!("tone.mp3", "audio/mpeg"),
+        fixture!("tone.wav", "audio/wav"),
+        fixture!("tone.weba", "audio/webm"),
+        fixture!(
+            "minutes.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ),
+        fixture!(
+            "register.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+        fixture!("minutes.doc", "application/msword"),
+        fixture!("register.xls", "application/vnd.ms-excel"),
+        fixture!("minutes.pdf", "application/pdf"),
+        fixture!("board.png", "image/png"),
+        fixture!("board.jpg", "image/jpeg"),
+        fixture!("board.gif", "image/gif"),
+        fixture!("board.webp", "image/webp"),
+    ];
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    for (name, mime, bytes) in fixtures {
+        let stored: Value = json(
+            upload(&app, &token, session.id, name, bytes.to_vec()).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        assert_eq!(stored["mime_type"], mime, "{name}");
+        assert_eq!(stored["size_bytes"], bytes.len(), "{name}");
+        let back = app
+            .get(
+                &format!(
+                    "/completions/{}/attachments/{}/content",
+                    session.id, stored["id"]
+                ),
+                &token,
+            )
+            .await;
+        assert_eq!(back.status(), StatusCode::OK, "{name}");
+        assert_eq!(back.headers()[CONTENT_TYPE], mime, "{name}");
+        assert!(
+            back.bytes().await.unwrap()[..] == bytes[..],
+            "{name} came back changed"
+        );
+    }
+}
+
+/// The 413 comes while the client is still sending: the server stops
+/// reading at the limit instead of taking the rest to throw it away. The
+/// body is chunked (no length to refuse it by up front), 2 MiB of it is
+/// sent against a 1 MiB limit, and then nothing more, not even its end.
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_while_it_is_still_arriving() {
+    use std::io::{Read as _, Write as _};
+
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup_with(|config| config.max_upload_mb = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let path = format!("/api/v1/completions/{}/attachments", session.id);
+    let bearer = token.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut socket = std::net::TcpStream::connect(&address).unwrap();
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        write!(
+            socket,
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {bearer}\r\n\
+             Content-Type: multipart/form-data; boundary=LIMIT\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        .unwrap();
+        let mut body = b"--LIMIT\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n".to_vec();
+        body.extend(png(2 * 1024 * 1024));
+        let mut sent = 0;
+        for chunk in body.chunks(64 * 1024) {
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(chunk);
+            framed.extend_from_slice(b"\r\n");
+            // The server may stop reading, and close, before all is sent.
+            if socket.write_all(&framed).is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        let mut head = [0_u8; 12];
+        socket.read_exact(&mut head).unwrap();
+        (String::from_utf8_lossy(&head).into_owned(), sent)
+    })
+    .await
+    .unwrap();
+    let (status_line, sent) = answer;
+    assert_eq!(status_line, "HTTP/1.1 413", "after {sent} bytes sent");
+    assert_eq!(attachment_count(&app, &token, session.id).await, 0);
+    assert!(stored_keys(&app).await.is_empty());
+}

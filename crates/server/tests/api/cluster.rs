@@ -9,21 +9,17 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt as _, stream};
 use lectern_api_types::Role;
 use lectern_api_types::outbox::JobState;
-use lectern_api_types::sessions::NewCompletion;
-use lectern_server::config::{Config, DatabaseUrl};
-use lectern_server::domain::AuthUser;
 use lectern_server::entities::{outbox, webhook_delivery};
 use lectern_server::services::attachments::sweep::sweep;
-use lectern_server::services::sessions::create as adhoc;
 use lectern_server::storage;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-use crate::attachments::{Setup, png, setup_with, upload};
-use crate::cli::{lectern, serve_with};
-use crate::helpers::{Backend, PASSWORD, TestDatabase, json, seed_branch, seed_user};
+use crate::attachments::png;
+use crate::cli::{lectern, serve_with, storage_env};
+use crate::helpers::{Seeded, json, login_at, seed_user};
 use crate::receiver::Receiver;
 use crate::smtp::SmtpSink;
 
@@ -41,6 +37,10 @@ pub fn slow_part(bytes: &[u8], seconds: f64, name: &str) -> Part {
     Part::stream(reqwest::Body::wrap_stream(body)).file_name(name.to_owned())
 }
 
+/// Three real `lectern serve` processes on one PostgreSQL database and one
+/// bucket: a file uploaded through one is read through another, a link one
+/// signed works on another, and neither a sweep nor a server starting
+/// (which sweeps too) takes a file that is still arriving elsewhere.
 #[tokio::test]
 #[ignore = "needs PostgreSQL and an S3 API; cargo xtask test runs it with both"]
 async fn two_servers_share_one_database_and_one_bucket() {
@@ -54,89 +54,90 @@ async fn two_servers_share_one_database_and_one_bucket() {
         Ok("s3"),
         "run with TEST_STORAGE=s3"
     );
-    let Setup {
-        app: first,
-        token,
-        session,
-        ..
-    } = setup_with(|_| {}).await;
-    let second = first.spawn_sibling().await;
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = Seeded::new(dir.path(), "faculty@lectern.test").await;
+    let (database, config, db) = (&seeded.database, &seeded.config, &seeded.db);
+    let start = Utc::now() - chrono::Duration::hours(3);
+    let session = seeded
+        .session("Shared class", start, chrono::Duration::hours(1))
+        .await;
+    let serve = |name: &str| {
+        let mut command = lectern(database, &dir.path().join(name));
+        storage_env(&mut command, config);
+        let (child, address) = serve_with(command);
+        (Server(child), address)
+    };
+    let (_first, first) = serve("one");
+    let (_second, second) = serve("two");
+    let client = reqwest::Client::new();
+    let token = login_at(&client, &first, "faculty@lectern.test").await;
+    let attachments = format!("/api/v1/completions/{}/attachments", session.id);
+    let upload = |address: &str, part: Part| {
+        client
+            .post(format!("{address}{attachments}"))
+            .bearer_auth(&token)
+            .multipart(Form::new().part("file", part))
+            .send()
+    };
 
     // Uploaded through one, downloaded through the other.
     let bytes = png(200_000);
     let stored: Value = json(
-        upload(&first, &token, session.id, "board.png", bytes.clone()).await,
+        upload(&first, Part::bytes(bytes.clone()).file_name("board.png"))
+            .await
+            .unwrap(),
         StatusCode::CREATED,
     )
     .await;
-    let content = format!(
-        "/completions/{}/attachments/{}/content",
-        session.id, stored["id"]
-    );
-    let fetched = second.get(&content, &token).await;
+    let content = |address: &str, id: &Value| {
+        client
+            .get(format!("{address}{attachments}/{id}/content"))
+            .bearer_auth(&token)
+            .send()
+    };
+    let fetched = content(&second, &stored["id"]).await.unwrap();
     assert_eq!(fetched.status(), StatusCode::OK);
     assert_eq!(fetched.bytes().await.unwrap(), bytes);
 
     // A link signed by one works on the other.
-    let link: Value = json(
-        first
-            .post(
-                &format!(
-                    "/completions/{}/attachments/{}/link",
-                    session.id, stored["id"]
-                ),
-                &token,
-                &serde_json::json!({}),
-            )
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let linked = second
-        .client
-        .get(second.url(link["url"].as_str().unwrap()))
+    let link: Value = client
+        .post(format!("{first}{attachments}/{}/link", stored["id"]))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let linked = client
+        .get(format!("{second}{}", link["url"].as_str().unwrap()))
         .send()
         .await
         .unwrap();
     assert_eq!(linked.status(), StatusCode::OK);
 
-    // While the first server receives a slow upload, the second one sweeps,
-    // and a third one starts (and sweeps at start-up).
+    // While the first server receives a slow upload, the second one's
+    // sweep runs, and a third server starts (and sweeps at start-up).
     let slow = png(600_000);
-    let request = first
-        .client
-        .post(first.api(&format!("/completions/{}/attachments", session.id)))
-        .bearer_auth(&token)
-        .multipart(Form::new().part("file", slow_part(&slow, 2.0, "recording.png")))
-        .send();
-    let in_flight = tokio::spawn(request);
+    let in_flight = tokio::spawn(upload(&first, slow_part(&slow, 2.0, "recording.png")));
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let store = storage::from_config(&second.config).unwrap();
+    let store = storage::from_config(config).unwrap();
     for _ in 0..3 {
         sweep(
-            &second.db,
+            db,
             store.as_ref(),
-            &second.config.upload_dir(),
+            &dir.path().join("two").join("uploads"),
             Duration::ZERO,
-            Duration::from_secs(second.config.orphan_grace_seconds),
+            Duration::from_secs(config.orphan_grace_seconds),
         )
         .await
         .unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    let third = first.spawn_sibling().await;
-    let response = in_flight.await.unwrap().unwrap();
-    let finished: Value = json(response, StatusCode::CREATED).await;
-
-    let fetched = third
-        .get(
-            &format!(
-                "/completions/{}/attachments/{}/content",
-                session.id, finished["id"]
-            ),
-            &token,
-        )
-        .await;
+    let (_third, third) = serve("three");
+    let finished: Value = json(in_flight.await.unwrap().unwrap(), StatusCode::CREATED).await;
+    let fetched = content(&third, &finished["id"]).await.unwrap();
     assert_eq!(fetched.bytes().await.unwrap(), slow);
     assert_eq!(
         store.list().await.unwrap().len(),
@@ -162,42 +163,29 @@ async fn two_processes_tell_of_fifty_completions_once_each_through_a_kill() {
     );
     const SESSIONS: usize = 50;
     let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: Some(DatabaseUrl::new(database.url.clone())),
-        ..Config::default()
-    };
-    let db = lectern_server::db::connect(&config).await.unwrap();
-    lectern_server::db::migrate(&db).await.unwrap();
-    let branch = seed_branch(&db, "PUNE", "Asia/Kolkata").await;
-    seed_user(&db, "admin@lectern.test", Role::BranchAdmin, Some(branch)).await;
-    let faculty = seed_user(&db, "faculty@lectern.test", Role::Faculty, Some(branch)).await;
-    let owner = AuthUser::new(faculty, Role::Faculty, Some(branch)).unwrap();
+    let seeded = Seeded::new(dir.path(), "faculty@lectern.test").await;
+    let (database, db) = (&seeded.database, &seeded.db);
+    seed_user(
+        db,
+        "admin@lectern.test",
+        Role::BranchAdmin,
+        Some(seeded.branch),
+    )
+    .await;
     let first_start = Utc::now() - chrono::Duration::hours(48);
     let mut sessions = Vec::new();
     for n in 0..SESSIONS {
         let start = first_start + chrono::Duration::minutes(20 * n as i64);
-        let made = adhoc::create(
-            &db,
-            &owner,
-            NewCompletion {
-                title: format!("Class {n}").parse().unwrap(),
-                scheduled_start: start,
-                scheduled_end: start + chrono::Duration::minutes(15),
-                user_id: None,
-                notes: None,
-            },
-        )
-        .await
-        .unwrap();
+        let made = seeded
+            .session(&format!("Class {n}"), start, chrono::Duration::minutes(15))
+            .await;
         sessions.push((made.id, start));
     }
 
     let sink = SmtpSink::start();
     let receiver = Receiver::start().await;
     let start_server = |name: &str| {
-        let mut command = lectern(&database, &dir.path().join(name));
+        let mut command = lectern(database, &dir.path().join(name));
         command
             .env("LECTERN_SMTP_URL", sink.url())
             .env("LECTERN_WEBHOOK_ALLOW_PRIVATE", "true")
@@ -215,23 +203,8 @@ async fn two_processes_tell_of_fifty_completions_once_each_through_a_kill() {
     let (mut second, second_address) = start_server("two");
 
     let client = reqwest::Client::new();
-    let login = |address: String, email: &'static str| {
-        let client = client.clone();
-        async move {
-            let answer: Value = client
-                .post(format!("{address}/api/v1/auth/login"))
-                .json(&json!({"email": email, "password": PASSWORD}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            answer["access_token"].as_str().unwrap().to_owned()
-        }
-    };
-    let admin_token = login(first_address.clone(), "admin@lectern.test").await;
-    let token = login(second_address.clone(), "faculty@lectern.test").await;
+    let admin_token = login_at(&client, &first_address, "admin@lectern.test").await;
+    let token = login_at(&client, &second_address, "faculty@lectern.test").await;
     let made: Value = client
         .post(format!("{first_address}/api/v1/webhooks"))
         .bearer_auth(&admin_token)
@@ -275,7 +248,7 @@ async fn two_processes_tell_of_fifty_completions_once_each_through_a_kill() {
             held = outbox::Entity::find()
                 .filter(outbox::Column::State.eq(JobState::Running))
                 .filter(outbox::Column::LockedBy.starts_with(format!("{pid}-")))
-                .all(&db)
+                .all(db)
                 .await
                 .unwrap();
             let (restarted, address) = start_server("two");
@@ -304,7 +277,7 @@ async fn two_processes_tell_of_fifty_completions_once_each_through_a_kill() {
     loop {
         let unsettled = outbox::Entity::find()
             .filter(outbox::Column::State.ne(JobState::Done))
-            .count(&db)
+            .count(db)
             .await
             .unwrap();
         if unsettled == 0 {
@@ -331,7 +304,7 @@ async fn two_processes_tell_of_fifty_completions_once_each_through_a_kill() {
         let payload: Value = serde_json::from_str(&job.payload).unwrap();
         let delivery =
             webhook_delivery::Entity::find_by_id(payload["delivery_id"].as_i64().unwrap())
-                .one(&db)
+                .one(db)
                 .await
                 .unwrap()
                 .unwrap();

@@ -10,14 +10,39 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
+/// A faculty member's session that began three hours ago, and their token.
+struct Held {
+    app: TestApp,
+    start: chrono::DateTime<Utc>,
+    session: lectern_api_types::sessions::Completion,
+    token: String,
+}
+
+impl Held {
+    async fn new() -> Self {
+        let app = TestApp::spawn().await;
+        let branch = app.create_branch("HQ", "UTC").await;
+        let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+        let start = Utc::now() - Duration::hours(3);
+        let session = app.ad_hoc_session(&faculty, start).await;
+        let token = app.login(&faculty).await;
+        Held {
+            app,
+            start,
+            session,
+            token,
+        }
+    }
+}
+
 #[tokio::test]
 async fn of_twenty_simultaneous_completions_exactly_one_wins() {
-    let app = TestApp::spawn().await;
-    let branch = app.create_branch("HQ", "UTC").await;
-    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
-    let start = Utc::now() - Duration::hours(3);
-    let session = app.ad_hoc_session(&faculty, start).await;
-    let token = app.login(&faculty).await;
+    let Held {
+        app,
+        start,
+        session,
+        token,
+    } = Held::new().await;
     let body = json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()});
     let path = format!("/completions/{}/complete", session.id);
 
@@ -70,4 +95,181 @@ async fn two_hundred_simultaneous_generated_codes_are_all_different() {
     }
 
     assert_eq!(codes.len(), 200);
+}
+
+/// The session as the database holds it, read past the API.
+async fn stored(app: &TestApp, id: i64) -> lectern_server::entities::completion::Model {
+    use sea_orm::EntityTrait as _;
+    lectern_server::entities::completion::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the session row")
+}
+
+#[tokio::test]
+async fn of_simultaneous_cancels_and_completions_one_wins_and_the_row_says_which() {
+    let Held {
+        app,
+        start,
+        session,
+        token,
+    } = Held::new().await;
+    let complete = json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()});
+    let cancel = json!({"reason": "The room was taken"});
+    let complete_path = format!("/completions/{}/complete", session.id);
+    let cancel_path = format!("/completions/{}/cancel", session.id);
+
+    let answers = join_all((0..20).map(|n| {
+        let (path, body) = if n % 2 == 0 {
+            (&complete_path, &complete)
+        } else {
+            (&cancel_path, &cancel)
+        };
+        let app = &app;
+        let token = &token;
+        async move { (n % 2 == 0, app.post(path, token, body).await.status()) }
+    }))
+    .await;
+    let winners: Vec<&(bool, StatusCode)> = answers
+        .iter()
+        .filter(|(_, status)| *status == StatusCode::OK)
+        .collect();
+    assert_eq!(winners.len(), 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(_, status)| *status == StatusCode::OK || *status == StatusCode::CONFLICT),
+        "{answers:?}"
+    );
+    let row = stored(&app, session.id).await;
+    let completed_won = winners[0].0;
+    let expected = if completed_won {
+        "completed"
+    } else {
+        "cancelled"
+    };
+    assert_eq!(
+        serde_json::to_value(row.status).unwrap(),
+        expected,
+        "the row says who won"
+    );
+    assert_eq!(row.version, session.version + 1, "written once");
+    assert_eq!(row.completion_code.is_some(), completed_won);
+    assert_eq!(row.cancel_reason.is_some(), !completed_won);
+}
+
+#[tokio::test]
+async fn of_two_edits_made_against_one_version_one_is_kept_whole() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let session = app
+        .ad_hoc_session(&faculty, Utc::now() + Duration::days(2))
+        .await;
+    let token = app.login(&faculty).await;
+    let path = format!("/completions/{}", session.id);
+    let titles: Vec<String> = (0..10).map(|n| format!("Edited title {n}")).collect();
+    let bodies: Vec<Value> = titles
+        .iter()
+        .map(|title| json!({"version": session.version, "title": title}))
+        .collect();
+    let answers = join_all(bodies.iter().map(|body| app.patch(&path, &token, body))).await;
+    let mut kept = Vec::new();
+    for (title, answer) in titles.iter().zip(answers) {
+        match answer.status() {
+            StatusCode::OK => kept.push(title.clone()),
+            StatusCode::CONFLICT => {
+                let problem: Value = answer.json().await.unwrap();
+                assert!(problem["errors"]["version"].is_array(), "{problem}");
+            }
+            other => panic!("{title}: {other}"),
+        }
+    }
+    assert_eq!(kept.len(), 1, "exactly one edit of that version lands");
+    let row = stored(&app, session.id).await;
+    assert_eq!(row.title.as_deref(), Some(kept[0].as_str()));
+    assert_eq!(row.version, session.version + 1);
+}
+
+/// When the database breaks a conflict between transactions (a deadlock on
+/// MariaDB, a serialization failure on PostgreSQL, both SQLSTATE 40001) on
+/// every attempt, the client is told to try again shortly (503 with
+/// Retry-After) and nothing of the change is kept. The database itself
+/// raises the error, from a trigger, on each attempt's write. SQLite has no
+/// such error: its writers queue.
+#[tokio::test]
+async fn a_conflict_the_database_breaks_every_time_is_503_and_keeps_nothing() {
+    use lectern_server::entities::{audit_log, outbox};
+    use sea_orm::{ConnectionTrait as _, EntityTrait as _, PaginatorTrait as _};
+
+    let backend = crate::helpers::Backend::from_env();
+    let (raise, drop) = match backend {
+        crate::helpers::Backend::Sqlite => return,
+        crate::helpers::Backend::MySql => (
+            vec![
+                "CREATE TRIGGER lectern_t_deadlock BEFORE UPDATE ON session_completions \
+                 FOR EACH ROW SIGNAL SQLSTATE '40001' \
+                 SET MESSAGE_TEXT = 'Deadlock found when trying to get lock'",
+            ],
+            vec!["DROP TRIGGER lectern_t_deadlock"],
+        ),
+        crate::helpers::Backend::Postgres => (
+            vec![
+                "CREATE FUNCTION lectern_t_deadlock() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'could not serialize access' \
+                 USING ERRCODE = 'serialization_failure'; END $$",
+                "CREATE TRIGGER lectern_t_deadlock BEFORE UPDATE ON session_completions \
+                 FOR EACH ROW EXECUTE FUNCTION lectern_t_deadlock()",
+            ],
+            vec!["DROP TRIGGER lectern_t_deadlock ON session_completions"],
+        ),
+    };
+    let Held {
+        app,
+        start,
+        session,
+        token,
+    } = Held::new().await;
+    let audit_before = audit_log::Entity::find().count(&app.db).await.unwrap();
+    let jobs_before = outbox::Entity::find().count(&app.db).await.unwrap();
+    for statement in raise {
+        app.db.execute_unprepared(statement).await.unwrap();
+    }
+
+    let response = app
+        .post(
+            &format!("/completions/{}/complete", session.id),
+            &token,
+            &json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()}),
+        )
+        .await;
+    for statement in drop {
+        app.db.execute_unprepared(statement).await.unwrap();
+    }
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "1");
+    crate::helpers::assert_problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
+
+    let row = stored(&app, session.id).await;
+    assert_eq!(row.version, session.version, "nothing written");
+    assert!(row.completion_code.is_none() && row.actual_start.is_none());
+    assert_eq!(
+        audit_log::Entity::find().count(&app.db).await.unwrap(),
+        audit_before
+    );
+    assert_eq!(
+        outbox::Entity::find().count(&app.db).await.unwrap(),
+        jobs_before
+    );
+
+    // The same request once the database lets it through is taken.
+    let retried = app
+        .post(
+            &format!("/completions/{}/complete", session.id),
+            &token,
+            &json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::OK);
 }
