@@ -4,6 +4,7 @@
 mod backends;
 mod bench;
 mod cmd;
+mod deny;
 mod fuzz;
 mod harden;
 mod http;
