@@ -5,6 +5,7 @@
 mod accessibility;
 mod admin;
 mod auth;
+mod caching;
 mod dashboard;
 mod faculty;
 mod harness;

@@ -2,6 +2,8 @@
 //! a time; then either the server's objection beside the fields, or a
 //! notice of what happened, every list refreshed, and the dialog closed.
 
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -52,6 +54,14 @@ impl Saver {
         request: impl Future<Output = Result<T, ApiError>> + 'static,
         said: impl FnOnce(&T) -> String + 'static,
     ) {
+        self.send(Box::pin(
+            async move { request.await.map(|saved| said(&saved)) },
+        ));
+    }
+
+    /// The body of every [`Saver::run`], over the answer already worded:
+    /// one copy in the wasm, not one per dialog's request and answer types.
+    fn send(self, request: Pin<Box<dyn Future<Output = Result<String, ApiError>>>>) {
         if self.pending.get_untracked() {
             return;
         }
@@ -61,8 +71,8 @@ impl Saver {
             let answer = request.await;
             self.pending.set(false);
             match answer {
-                Ok(saved) => {
-                    self.notice.show(said(&saved));
+                Ok(said) => {
+                    self.notice.show(said);
                     self.changes.bump();
                     self.on_close.run(());
                 }
