@@ -107,6 +107,18 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
         let sql_get = median(settings, || small.sql(&binaries, "get", settings.seconds))?;
         out.reads(backend.name(), "list", &list, &sql_list);
         out.reads(backend.name(), "get", &get, &sql_get);
+        if backend == Backend::Sqlite {
+            // The limit: the same statements through rusqlite, prepared
+            // and cached (sqlx's SQLite driver is slow itself).
+            let fastest_list = median(settings, || {
+                small.rusqlite(&binaries, "list", settings.seconds)
+            })?;
+            let fastest_get = median(settings, || {
+                small.rusqlite(&binaries, "get", settings.seconds)
+            })?;
+            out.reads(RUSQLITE, "list", &list, &fastest_list);
+            out.reads(RUSQLITE, "get", &get, &fastest_get);
+        }
 
         let (summary, breakdown, search) = dashboard_loads(settings, &small.serve(&binaries)?)?;
         dashboards.push(report::Dashboard {
@@ -160,6 +172,22 @@ fn list_load(settings: &Settings, server: &LocalServer) -> Result<Load> {
 /// The dashboard's two reads as the super admin (one branch's figures for
 /// last month, and the same broken down by faculty) and a search of the
 /// whole list that matches nothing.
+/// The table row of the SQLite reads against rusqlite.
+const RUSQLITE: &str = "SQLite (rusqlite, cached statements)";
+
+/// A load `lectern-bench` measured, from its JSON.
+fn load_of(output: &[u8]) -> Result<Load> {
+    let value: Value = serde_json::from_slice(output)?;
+    let number = |key: &str| value[key].as_f64().unwrap_or(f64::NAN);
+    Ok(Load {
+        rps: number("requests") / number("seconds"),
+        p50_ms: number("p50_ms"),
+        p95_ms: number("p95_ms"),
+        p99_ms: number("p99_ms"),
+        bytes_per_s: 0.0,
+    })
+}
+
 fn dashboard_loads(settings: &Settings, server: &LocalServer) -> Result<(Load, Load, Load)> {
     let token = server.login(DIRECTOR)?;
     let (from, to) = last_month();
@@ -402,18 +430,27 @@ impl Dataset {
                         .args(["--seconds", &seconds.to_string()])
                         .args(["--sessions", &self.max_id.to_string()]),
                 )?;
-                let value: Value = serde_json::from_slice(&output)?;
-                let number = |key: &str| value[key].as_f64().unwrap_or(f64::NAN);
-                Ok(Load {
-                    rps: number("requests") / number("seconds"),
-                    p50_ms: number("p50_ms"),
-                    p95_ms: number("p95_ms"),
-                    p99_ms: number("p99_ms"),
-                    bytes_per_s: 0.0,
-                })
+                load_of(&output)
             }
             Backend::Postgres => self.pgbench(binaries, read, seconds),
         }
+    }
+
+    /// `read` through rusqlite on the server's core: one connection per
+    /// core it may use, statements prepared once.
+    fn rusqlite(&self, binaries: &Binaries, read: &str, seconds: u64) -> Result<Load> {
+        let output = cmd::output(
+            Command::new("taskset")
+                .args(["-c", &SERVER_CORE.to_string()])
+                .arg(&binaries.bench)
+                .arg("rusqlite-load")
+                .arg("--path")
+                .arg(self.data_dir.join("lectern.sqlite"))
+                .args(["--read", read])
+                .args(["--seconds", &seconds.to_string()])
+                .args(["--sessions", &self.max_id.to_string()]),
+        )?;
+        load_of(&output)
     }
 
     fn pgbench(&self, binaries: &Binaries, read: &str, seconds: u64) -> Result<Load> {

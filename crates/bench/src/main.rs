@@ -27,7 +27,8 @@ enum Command {
     },
     /// Print the pgbench script of a read
     PgbenchScript { read: sql::Read },
-    /// Run a read straight on a SQLite file at a given concurrency
+    /// Run a read straight on a SQLite file at a given concurrency, through
+    /// sqlx as the server does
     SqliteLoad {
         #[arg(long)]
         path: String,
@@ -38,6 +39,20 @@ enum Command {
         /// Pooled connections; the server's default
         #[arg(long, default_value_t = 16)]
         pool: u32,
+        #[arg(long, default_value_t = 8)]
+        seconds: u64,
+        /// The largest session id, for random reads
+        #[arg(long)]
+        sessions: i64,
+    },
+    /// Run a read straight on a SQLite file through rusqlite, with prepared
+    /// and cached statements, one connection per core this process may use:
+    /// the fastest our SQL can be read on this machine
+    RusqliteLoad {
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        read: sql::Read,
         #[arg(long, default_value_t = 8)]
         seconds: u64,
         /// The largest session id, for random reads
@@ -72,6 +87,15 @@ async fn main() -> anyhow::Result<()> {
             sessions,
         } => serde_json::to_value(
             sql::sqlite_load(&path, read, connections, pool, seconds, sessions).await?,
+        )?,
+        Command::RusqliteLoad {
+            path,
+            read,
+            seconds,
+            sessions,
+        } => serde_json::to_value(
+            tokio::task::spawn_blocking(move || sql::rusqlite_load(&path, read, seconds, sessions))
+                .await??,
         )?,
         Command::Soak(plan) => serde_json::to_value(soak::run(plan).await?)?,
     };

@@ -116,19 +116,111 @@ pub async fn sqlite_load(
     for client in clients {
         latencies.extend(client.await??);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let at = |quantile: f64| {
-        let index = ((latencies.len() as f64 * quantile) as usize).min(latencies.len() - 1);
-        latencies[index].as_secs_f64() * 1000.0
-    };
-    Ok(Figures {
-        requests: latencies.len(),
-        seconds: elapsed,
-        p50_ms: at(0.50),
-        p95_ms: at(0.95),
-        p99_ms: at(0.99),
-    })
+    Ok(Figures::of(latencies, started.elapsed()))
+}
+
+impl Figures {
+    fn of(mut latencies: Vec<Duration>, elapsed: Duration) -> Self {
+        latencies.sort_unstable();
+        let at = |quantile: f64| {
+            let index = ((latencies.len() as f64 * quantile) as usize).min(latencies.len() - 1);
+            latencies[index].as_secs_f64() * 1000.0
+        };
+        Figures {
+            requests: latencies.len(),
+            seconds: elapsed.as_secs_f64(),
+            p50_ms: at(0.50),
+            p95_ms: at(0.95),
+            p99_ms: at(0.99),
+        }
+    }
+}
+
+/// Runs `read` through rusqlite for `seconds`: one thread and connection
+/// per core this process may run on (one, when pinned), each with its
+/// statements prepared once and kept in the connection's cache, every
+/// column of every row read as the server reads them.
+pub fn rusqlite_load(
+    path: &str,
+    read: Read,
+    seconds: u64,
+    sessions: i64,
+) -> anyhow::Result<Figures> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let started = Instant::now();
+    let until = started + Duration::from_secs(seconds);
+    let statements = Arc::new(Statements::sqlite());
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let path = path.to_owned();
+            let statements = statements.clone();
+            std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
+                let db = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                db.busy_timeout(Duration::from_secs(10))?;
+                let mut latencies = Vec::new();
+                while Instant::now() < until {
+                    let begun = Instant::now();
+                    match read {
+                        Read::List => rusqlite_list(&db, &statements)?,
+                        Read::Get => {
+                            let id = rand::rng().random_range(1..=sessions);
+                            rusqlite_get(&db, &statements, id)?;
+                        }
+                    }
+                    latencies.push(begun.elapsed());
+                }
+                Ok(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a reading thread panicked"))??,
+        );
+    }
+    Ok(Figures::of(latencies, started.elapsed()))
+}
+
+/// Every row of `sql` with `params`, each column read: the first column
+/// of each row as an integer (the ids the list goes on with), the others
+/// touched as SQLite hands them over.
+fn rusqlite_rows(
+    db: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> anyhow::Result<Vec<i64>> {
+    let mut statement = db.prepare_cached(sql)?;
+    let columns = statement.column_count();
+    let mut rows = statement.query(params)?;
+    let mut firsts = Vec::new();
+    while let Some(row) = rows.next()? {
+        firsts.push(row.get::<_, i64>(0)?);
+        for column in 1..columns {
+            std::hint::black_box(row.get_ref(column)?);
+        }
+    }
+    Ok(firsts)
+}
+
+fn rusqlite_list(db: &rusqlite::Connection, statements: &Statements) -> anyhow::Result<()> {
+    let ids = rusqlite_rows(db, &statements.list, [(PAGE + 1) as i64])?;
+    let ids = &ids[..ids.len().min(PAGE)];
+    rusqlite_rows(db, &counts(ids.len()), rusqlite::params_from_iter(ids))?;
+    Ok(())
+}
+
+fn rusqlite_get(db: &rusqlite::Connection, statements: &Statements, id: i64) -> anyhow::Result<()> {
+    rusqlite_rows(db, &statements.get, [id])?;
+    rusqlite_rows(db, &statements.attachments, [id])?;
+    rusqlite_rows(db, &statements.notes, [id])?;
+    Ok(())
 }
 
 /// The statements of both reads in SQLite's placeholder style.
