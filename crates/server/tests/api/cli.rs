@@ -197,6 +197,20 @@ async fn an_account_made_on_the_command_line_signs_in_over_http() {
 }
 
 #[tokio::test]
+async fn the_setting_trusted_proxies_replaced_is_refused_with_what_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+    let refused = lectern(&database, dir.path())
+        .arg("migrate")
+        .env("LECTERN_TRUST_FORWARDED_FOR", "true")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("LECTERN_TRUSTED_PROXIES"), "{said}");
+}
+
+#[tokio::test]
 async fn the_demo_seed_fills_an_empty_database_once() {
     let dir = tempfile::tempdir().unwrap();
     let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
