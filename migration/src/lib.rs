@@ -22,6 +22,7 @@ mod m20261129_000013_outbox;
 mod m20261129_000014_api_tokens;
 mod m20261130_000015_webhooks;
 mod m20261130_000016_calendar_feeds;
+mod m20261130_000017_late_reason;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_api_tokens::Migration),
             Box::new(m20261130_000015_webhooks::Migration),
             Box::new(m20261130_000016_calendar_feeds::Migration),
+            Box::new(m20261130_000017_late_reason::Migration),
         ]
     }
 }

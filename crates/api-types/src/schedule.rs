@@ -189,6 +189,67 @@ impl fmt::Display for CompletionStatus {
     }
 }
 
+/// Why a session began more than [`crate::sessions::ON_TIME_MINUTES`]
+/// minutes late, as its teacher gives it on completing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(32))"
+    )
+)]
+pub enum LateReason {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "traffic"))]
+    Traffic,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "previous_class_overran"))]
+    PreviousClassOverran,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "technical"))]
+    Technical,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "illness"))]
+    Illness,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "other"))]
+    Other,
+}
+
+impl LateReason {
+    pub const ALL: [LateReason; 5] = [
+        LateReason::Traffic,
+        LateReason::PreviousClassOverran,
+        LateReason::Technical,
+        LateReason::Illness,
+        LateReason::Other,
+    ];
+
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LateReason::Traffic => "traffic",
+            LateReason::PreviousClassOverran => "previous_class_overran",
+            LateReason::Technical => "technical",
+            LateReason::Illness => "illness",
+            LateReason::Other => "other",
+        }
+    }
+
+    /// The reason in words, for pages and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            LateReason::Traffic => "Traffic",
+            LateReason::PreviousClassOverran => "The previous class overran",
+            LateReason::Technical => "Technical trouble",
+            LateReason::Illness => "Illness",
+            LateReason::Other => "Another reason",
+        }
+    }
+}
+
 /// Where a completed session's record stands in review. Only completed
 /// sessions have one: `unreviewed` once recorded, `verified` by an admin
 /// who checked the code (the record is then locked), or `returned` to its

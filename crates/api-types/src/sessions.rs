@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use crate::codes::CompletionCode;
-use crate::schedule::{CompletionStatus, NoteType, Review};
+use crate::schedule::{CompletionStatus, LateReason, NoteType, Review};
 use crate::text::{NoteText, Reason, Title};
 use crate::time::{DateOrInstant, TimeInput};
 
@@ -62,6 +62,9 @@ pub struct Completion {
     /// Minutes the actual start was after the scheduled one, never negative;
     /// `null` until completed.
     pub late_minutes: Option<i32>,
+    /// Why it began late, when it began more than [`ON_TIME_MINUTES`] late
+    /// and its teacher said.
+    pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
     /// Send it back with a PATCH; a change made meanwhile makes the PATCH fail with 409.
@@ -200,6 +203,10 @@ pub struct CompleteRequest {
     #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     #[serde(default)]
     pub notes: Option<String>,
+    /// Why it began late: only for a start more than [`ON_TIME_MINUTES`]
+    /// minutes after the scheduled one.
+    #[serde(default)]
+    pub late_reason: Option<LateReason>,
 }
 
 /// `POST /completions/{id}/cancel`.

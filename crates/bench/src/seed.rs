@@ -315,6 +315,7 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                 recorded_by: Set(None),
                 return_reason: Set(None),
                 late_minutes: Set(None),
+                late_reason: Set(None),
                 verified_at: Set(None),
                 verified_by: Set(None),
                 version: Set(1),

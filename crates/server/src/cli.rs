@@ -75,7 +75,11 @@ fn configure(file: Option<&std::path::Path>) -> anyhow::Result<Config> {
     }
     // Ignored, it would put every client behind the proxy into one
     // rate-limit bucket; refused, it says what replaced it.
-    if loaded.unknown_keys.iter().any(|key| key == "trust_forwarded_for") {
+    if loaded
+        .unknown_keys
+        .iter()
+        .any(|key| key == "trust_forwarded_for")
+    {
         bail!(
             "LECTERN_TRUST_FORWARDED_FOR (trust_forwarded_for) is no longer read: set \
              LECTERN_TRUSTED_PROXIES to your reverse proxies' addresses (CIDRs, comma-separated)"

@@ -6,8 +6,8 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::harness::{
-    assert_only_own_origin, browser, click, fill, find, png, press, screenshot, sign_in, text_of,
-    wait_for_text, world,
+    assert_only_own_origin, browser, click, fill, find, pick_value, png, press, screenshot,
+    sign_in, text_of, wait_for_text, world,
 };
 
 #[tokio::test]
@@ -209,4 +209,51 @@ async fn a_faculty_member_completes_a_session_and_records_its_file_and_notes() {
                 .contains("Covered ownership and borrowing.")
         );
     }
+}
+
+/// A start typed more than five minutes late asks why; the reason chosen
+/// is what the session then says about its lateness.
+#[tokio::test]
+async fn a_late_start_asks_why_and_the_session_says_it() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    click(
+        client,
+        "section[aria-labelledby=overdue-heading] .session-card button.primary",
+    )
+    .await;
+    find(client, "dialog[open] #actual-start").await;
+    assert!(
+        client.find(Locator::Css("#late-reason")).await.is_err(),
+        "a start on time asks nothing"
+    );
+    pick_value(client, "#actual-start", "06:20").await;
+    find(client, "#late-reason")
+        .await
+        .select_by_value("traffic")
+        .await
+        .unwrap();
+    pick_value(client, "#actual-start", "06:04").await;
+    let started = std::time::Instant::now();
+    while client.find(Locator::Css("#late-reason")).await.is_ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "four minutes late is on time: the question goes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pick_value(client, "#actual-start", "06:20").await;
+    find(client, "#late-reason")
+        .await
+        .select_by_value("traffic")
+        .await
+        .unwrap();
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(client, ".notice", "Session completed").await;
+
+    find(client, "#tab-completed").await.click().await.unwrap();
+    click(client, "#tab-panel table tbody tr a.button-link").await;
+    wait_for_text(client, ".facts .late-reason", "20 min: Traffic").await;
 }

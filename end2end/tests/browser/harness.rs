@@ -433,6 +433,7 @@ pub async fn complete_first_sitting(
         ),
         completion_code: Some(code.parse().unwrap()),
         notes: notes.map(str::to_owned),
+        late_reason: None,
     };
     transitions::complete(&world.db, &owner, first.id, request)
         .await

@@ -1,4 +1,4 @@
-use lectern_api_types::schedule::{CompletionStatus, Review};
+use lectern_api_types::schedule::{CompletionStatus, LateReason, Review};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -35,6 +35,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub return_reason: Option<String>,
     pub late_minutes: Option<i32>,
+    /// Why it began late, as its teacher said on completing it.
+    pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTimeUtc>,
     pub verified_by: Option<i64>,
     /// Bumped by every change; a PATCH naming an older one is refused.

@@ -443,6 +443,7 @@ impl TestApp {
             actual_end_time: TimeInput::Instant((start + Duration::hours(1)).fixed_offset()),
             completion_code: None,
             notes: None,
+            late_reason: None,
         };
         transitions::complete(&self.db, &principal(owner), session.id, request)
             .await

@@ -684,3 +684,77 @@ async fn a_suggested_code_fits_the_session_and_is_unused() {
     .await;
     assert_eq!(done["completion_code"], code);
 }
+
+#[tokio::test]
+async fn a_late_start_may_say_why_and_an_on_time_one_may_not() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let token = app.login(&faculty).await;
+    let start = Utc::now() - Duration::hours(3);
+    let complete = async |id: i64, late: i64, reason: Value| {
+        let actual = start + Duration::minutes(late);
+        let body = json!({
+            "actual_start_time": actual.to_rfc3339(),
+            "actual_end_time": (start + Duration::hours(1)).to_rfc3339(),
+            "late_reason": reason,
+        });
+        app.post(&format!("/completions/{id}/complete"), &token, &body)
+            .await
+    };
+
+    // Five minutes is on time: no reason to give, and one given is refused
+    // with nothing written.
+    let on_time = app.ad_hoc_session(&faculty, start).await;
+    let problem = assert_problem(
+        complete(on_time.id, 5, json!("traffic")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["late_reason"].is_array(), "{problem}");
+    let still: Value = json(
+        app.get(&format!("/completions/{}", on_time.id), &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(still["status"], "pending");
+    let unknown = complete(on_time.id, 20, json!("weather")).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Twenty minutes late, because of the traffic.
+    let late = app.ad_hoc_session(&faculty, start).await;
+    let done: Value = json(
+        complete(late.id, 20, json!("traffic")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["late_minutes"], 20);
+    assert_eq!(done["late_reason"], "traffic");
+    let read: Value = json(
+        app.get(&format!("/completions/{}", late.id), &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["late_reason"], "traffic");
+
+    // The times corrected to an on-time start: the reason goes with them.
+    let corrected: Value = json(
+        app.patch(
+            &format!("/completions/{}", late.id),
+            &token,
+            &json!({"version": done["version"], "actual_start_time": start.to_rfc3339()}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(corrected["late_minutes"], 0);
+    assert!(corrected["late_reason"].is_null(), "{corrected}");
+
+    // Late without a reason is fine too.
+    let silent = app.ad_hoc_session(&faculty, start).await;
+    let done: Value = json(complete(silent.id, 30, Value::Null).await, StatusCode::OK).await;
+    assert_eq!(done["late_minutes"], 30);
+    assert!(done["late_reason"].is_null());
+}

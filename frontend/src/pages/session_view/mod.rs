@@ -93,7 +93,13 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
             {c.location.clone().map(|place| view! { <div><dt>"Location"</dt><dd>{place}</dd></div> })}
             <div><dt>"Taught by"</dt><dd>{c.user_name.clone()}</dd></div>
             {c.completion_code.clone().map(|code| view! { <div><dt>"Completion code"</dt><dd class="code">{code}</dd></div> })}
-            {c.late_minutes.filter(|late| *late > 0).map(|late| view! { <div><dt>"Started late"</dt><dd>{format!("{late} min")}</dd></div> })}
+            {c.late_minutes.filter(|late| *late > 0).map(|late| {
+                let said = match c.late_reason {
+                    Some(reason) => format!("{late} min: {}", reason.label()),
+                    None => format!("{late} min"),
+                };
+                view! { <div><dt>"Started late"</dt><dd class="late-reason">{said}</dd></div> }
+            })}
             {c.review.map(|review| view! { <div><dt>"Review"</dt><dd>{review.label()}</dd></div> })}
             {c.verified_at.map(|at| view! { <div><dt>"Verified"</dt><dd>{format::date(at, &tz)}</dd></div> })}
             {c.cancel_reason.clone().map(|reason| view! { <div><dt>"Cancelled because"</dt><dd>{reason}</dd></div> })}

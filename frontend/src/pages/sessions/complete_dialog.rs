@@ -1,9 +1,11 @@
 //! Recording a session as held: actual times prefilled from the schedule,
-//! a completion code typed or generated, and notes.
+//! a completion code typed or generated, notes, and why it began late when
+//! the start typed is more than five minutes after the scheduled one.
 
 use chrono::{DateTime, Utc};
 use lectern_api_types::codes::CompletionCode;
-use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion};
+use lectern_api_types::schedule::LateReason;
+use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
 use lectern_api_types::time::TimeInput;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,7 +32,16 @@ pub fn CompleteDialog(
     let end = RwSignal::new(format::time(scheduled_end, &timezone));
     let code = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
+    let late_reason = RwSignal::new(None::<LateReason>);
     let generating = RwSignal::new(false);
+    // Late by the clock the times are typed on; the server decides for good.
+    let scheduled = minutes_of_day(&format::time(scheduled_start, &timezone));
+    let late = move || {
+        start
+            .with(|typed| minutes_of_day(typed))
+            .zip(scheduled)
+            .is_some_and(|(typed, scheduled)| typed - scheduled > ON_TIME_MINUTES)
+    };
 
     let generate = move |_| {
         generating.set(true);
@@ -74,6 +85,7 @@ pub fn CompleteDialog(
             actual_end_time,
             completion_code,
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
+            late_reason: late_reason.get_untracked().filter(|_| late()),
         };
         saver.run(
             async move { api::sessions::complete(session, completion_id, &body).await },
@@ -105,6 +117,22 @@ pub fn CompleteDialog(
                         <FieldErrors error field="actual_end_time" id="actual-end-errors"/>
                     </div>
                 </div>
+                <Show when=late>
+                    <div class="field">
+                        <label for="late-reason">"Why it began late"</label>
+                        <select id="late-reason" aria-describedby="late-reason-errors"
+                            on:change=move |ev| {
+                                let chosen = event_target_value(&ev);
+                                late_reason.set(LateReason::ALL.into_iter().find(|reason| reason.as_str() == chosen));
+                            }>
+                            <option value="" selected=move || late_reason.get().is_none()>"Not given"</option>
+                            {LateReason::ALL.into_iter().map(|reason| view! {
+                                <option value=reason.as_str() selected=move || late_reason.get() == Some(reason)>{reason.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldErrors error field="late_reason" id="late-reason-errors"/>
+                    </div>
+                </Show>
                 <div class="field">
                     <label for="completion-code">"Completion code"</label>
                     <div class="with-button">
@@ -126,5 +154,24 @@ pub fn CompleteDialog(
                 <SaveButtons saver label="Confirm" busy="Saving…"/>
             </form>
         </Dialog>
+    }
+}
+
+/// `HH:MM` as minutes after midnight.
+fn minutes_of_day(text: &str) -> Option<i32> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    Some(hours.parse::<i32>().ok()? * 60 + minutes.get(..2)?.parse::<i32>().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minutes_of_day;
+
+    #[test]
+    fn typed_times_read_as_minutes_of_the_day() {
+        assert_eq!(minutes_of_day("09:35"), Some(575));
+        assert_eq!(minutes_of_day("00:00"), Some(0));
+        assert_eq!(minutes_of_day("9:5x"), None);
+        assert_eq!(minutes_of_day(""), None);
     }
 }

@@ -1,7 +1,8 @@
 //! `PATCH` of a session under optimistic locking: each group of fields
 //! changes only where the state machine allows it.
 
-use lectern_api_types::sessions::{Completion, CompletionPatch};
+use lectern_api_types::schedule::LateReason;
+use lectern_api_types::sessions::{Completion, CompletionPatch, ON_TIME_MINUTES};
 use lectern_api_types::time::TimeInput;
 use sea_orm::DatabaseConnection;
 use serde_json::{Map, json};
@@ -90,13 +91,16 @@ fn plan(
         if Some(start) != row.actual_start || Some(end) != row.actual_end {
             changed(&mut details, "actual_start", &row.actual_start, &start);
             changed(&mut details, "actual_end", &row.actual_end, &end);
+            let late = late_minutes(row.scheduled_start, start);
             plan = plan
                 .set(Column::ActualStart, start)
                 .set(Column::ActualEnd, end)
-                .set(
-                    Column::LateMinutes,
-                    late_minutes(row.scheduled_start, start),
-                );
+                .set(Column::LateMinutes, late);
+            // A reason for lateness the corrected times no longer show goes.
+            if late <= ON_TIME_MINUTES && row.late_reason.is_some() {
+                changed(&mut details, "late_reason", &row.late_reason, &None::<()>);
+                plan = plan.set(Column::LateReason, None::<LateReason>);
+            }
         }
         if let Some(code) = patch
             .completion_code

@@ -16,7 +16,7 @@ mod write;
 pub use write::hold;
 
 use chrono::{DateTime, Utc};
-use lectern_api_types::schedule::{CompletionStatus, Review};
+use lectern_api_types::schedule::{CompletionStatus, LateReason, Review};
 use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
@@ -53,6 +53,7 @@ pub struct SessionRow {
     pub recorded_by: Option<i64>,
     pub return_reason: Option<String>,
     pub late_minutes: Option<i32>,
+    pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
     pub version: i32,
@@ -140,6 +141,7 @@ impl SessionRow {
             recorded_by: self.recorded_by,
             return_reason: self.return_reason,
             late_minutes: self.late_minutes,
+            late_reason: self.late_reason,
             verified_at: self.verified_at,
             verified_by: self.verified_by,
             version: self.version,

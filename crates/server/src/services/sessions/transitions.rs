@@ -1,7 +1,7 @@
 //! Recording what happened to a scheduled session: held (complete) or not
 //! (cancel).
 
-use lectern_api_types::sessions::{CancelRequest, CompleteRequest, Completion};
+use lectern_api_types::sessions::{CancelRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
@@ -15,7 +15,7 @@ use crate::domain::completion_code;
 use crate::domain::lifecycle::Action;
 use crate::domain::times::late_minutes;
 use crate::entities::completion::Column;
-use crate::services::ServiceResult;
+use crate::services::{ServiceError, ServiceResult};
 
 /// Marks a pending session held, recorded by the caller. Without a code the
 /// server makes one, drawing again if it collides; a code the client chose
@@ -40,17 +40,24 @@ pub async fn complete(
                 (drawn, Chosen::ByServer)
             }
         };
+        let late = late_minutes(row.scheduled_start, start);
+        if request.late_reason.is_some() && late <= ON_TIME_MINUTES {
+            return Err(ServiceError::invalid(
+                "late_reason",
+                format!(
+                    "is only for a start more than {ON_TIME_MINUTES} minutes late; this one began {late} min after the scheduled start"
+                ),
+            ));
+        }
         let details = json!({
             "actual_start": start, "actual_end": end, "completion_code": code.as_str(),
-            "generated": chosen == Chosen::ByServer,
+            "generated": chosen == Chosen::ByServer, "late_reason": request.late_reason,
         });
         let mut plan = Plan::new(to, audit::Action::Complete, details)
             .set(Column::ActualStart, start)
             .set(Column::ActualEnd, end)
-            .set(
-                Column::LateMinutes,
-                late_minutes(row.scheduled_start, start),
-            )
+            .set(Column::LateMinutes, late)
+            .set(Column::LateReason, request.late_reason)
             .set(Column::CompletionCode, code.as_str())
             .set(Column::CompletedAt, clock::now())
             .set(Column::RecordedBy, caller.id());
