@@ -1,6 +1,8 @@
 //! Structured logs through `tracing`: readable lines for people, JSON for
 //! collectors. `RUST_LOG` overrides the default levels.
 
+use std::borrow::Cow;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Uri;
@@ -11,6 +13,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::routes::API_PREFIX;
 use crate::state::AppState;
 
 const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm_migration=warn";
@@ -81,36 +84,51 @@ impl RootSpanBuilder for RequestSpan {
 const SECRET_PARAMETERS: [&str; 5] = ["sig", "access_token", "refresh_token", "token", "secret"];
 
 /// The path and query of `uri` fit for a log: every credential replaced by
-/// `[redacted]`, everything else as it was sent.
-fn redacted_target(uri: &Uri) -> String {
-    let path = match uri.path().strip_prefix(CALENDAR_FEEDS) {
-        Some(_) => format!("{CALENDAR_FEEDS}[redacted]"),
-        None => uri.path().to_owned(),
+/// `[redacted]`, everything else as it was sent. Most requests carry none,
+/// and are logged as they came without a copy.
+fn redacted_target(uri: &Uri) -> Cow<'_, str> {
+    let feed = uri
+        .path()
+        .strip_prefix(API_PREFIX)
+        .is_some_and(|rest| rest.starts_with(CALENDAR_FEEDS));
+    let secret = |pair: &&str| {
+        pair.split_once('=').is_some_and(|(name, _)| {
+            SECRET_PARAMETERS
+                .iter()
+                .any(|secret| secret.eq_ignore_ascii_case(name))
+        })
     };
-    let Some(query) = uri.query() else {
+    let query = uri.query().unwrap_or_default();
+    if !feed && !query.split('&').any(|pair| secret(&pair)) {
+        return Cow::Borrowed(uri.path_and_query().map_or("", |whole| whole.as_str()));
+    }
+    let path = if feed {
+        Cow::Owned(format!("{API_PREFIX}{CALENDAR_FEEDS}[redacted]"))
+    } else {
+        Cow::Borrowed(uri.path())
+    };
+    if query.is_empty() {
         return path;
-    };
-    let pairs: Vec<String> = query
+    }
+    let pairs: Vec<Cow<'_, str>> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if SECRET_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) => {
-                format!("{name}=[redacted]")
-            }
-            _ => pair.to_owned(),
+            Some((name, _)) if secret(&pair) => Cow::Owned(format!("{name}=[redacted]")),
+            _ => Cow::Borrowed(pair),
         })
         .collect();
-    format!("{path}?{}", pairs.join("&"))
+    Cow::Owned(format!("{path}?{}", pairs.join("&")))
 }
 
-/// Where calendar feeds are served: the rest of the path is the secret.
-const CALENDAR_FEEDS: &str = "/api/v1/calendar/";
+/// Where calendar feeds are served under the API: the rest is the secret.
+const CALENDAR_FEEDS: &str = "/calendar/";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn redacted(target: &str) -> String {
-        redacted_target(&target.parse().unwrap())
+        redacted_target(&target.parse().unwrap()).into_owned()
     }
 
     #[test]

@@ -351,7 +351,6 @@ async fn serve(
         .insert_header((header::ETAG, etag.clone()))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
         // Already compressed media; and ranges must count the stored bytes.
         .insert_header((header::CONTENT_ENCODING, "identity"));
@@ -501,7 +500,6 @@ async fn zip_response(
             header::CONTENT_ENCODING,
             HeaderValue::from_static("identity"),
         ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .streaming(zip::stream(state.storage.clone(), entries)))
 }
 

@@ -45,8 +45,7 @@ pub async fn export(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{}\"", export.file_name),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+        .insert_header((header::CACHE_CONTROL, "no-store"));
     Ok(match export.body {
         ExportBody::Stream(body) => response.streaming(body),
         ExportBody::Bytes(body) => response.body(body),

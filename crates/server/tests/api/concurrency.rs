@@ -35,6 +35,18 @@ impl Held {
     }
 }
 
+/// Where and what to post to complete `session` as held, an hour from
+/// `start`.
+fn completion(
+    session: &lectern_api_types::sessions::Completion,
+    start: chrono::DateTime<Utc>,
+) -> (String, Value) {
+    (
+        format!("/completions/{}/complete", session.id),
+        json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()}),
+    )
+}
+
 #[tokio::test]
 async fn of_twenty_simultaneous_completions_exactly_one_wins() {
     let Held {
@@ -43,8 +55,7 @@ async fn of_twenty_simultaneous_completions_exactly_one_wins() {
         session,
         token,
     } = Held::new().await;
-    let body = json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()});
-    let path = format!("/completions/{}/complete", session.id);
+    let (path, body) = completion(&session, start);
 
     let statuses: Vec<StatusCode> = join_all((0..20).map(|_| app.post(&path, &token, &body)))
         .await
@@ -115,9 +126,8 @@ async fn of_simultaneous_cancels_and_completions_one_wins_and_the_row_says_which
         session,
         token,
     } = Held::new().await;
-    let complete = json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()});
+    let (complete_path, complete) = completion(&session, start);
     let cancel = json!({"reason": "The room was taken"});
-    let complete_path = format!("/completions/{}/complete", session.id);
     let cancel_path = format!("/completions/{}/cancel", session.id);
 
     let answers = join_all((0..20).map(|n| {
@@ -237,13 +247,8 @@ async fn a_conflict_the_database_breaks_every_time_is_503_and_keeps_nothing() {
         app.db.execute_unprepared(statement).await.unwrap();
     }
 
-    let response = app
-        .post(
-            &format!("/completions/{}/complete", session.id),
-            &token,
-            &json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()}),
-        )
-        .await;
+    let (path, body) = completion(&session, start);
+    let response = app.post(&path, &token, &body).await;
     for statement in drop {
         app.db.execute_unprepared(statement).await.unwrap();
     }
@@ -264,12 +269,6 @@ async fn a_conflict_the_database_breaks_every_time_is_503_and_keeps_nothing() {
     );
 
     // The same request once the database lets it through is taken.
-    let retried = app
-        .post(
-            &format!("/completions/{}/complete", session.id),
-            &token,
-            &json!({"actual_start_time": start.to_rfc3339(), "actual_end_time": (start + Duration::hours(1)).to_rfc3339()}),
-        )
-        .await;
+    let retried = app.post(&path, &token, &body).await;
     assert_eq!(retried.status(), StatusCode::OK);
 }

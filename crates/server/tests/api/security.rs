@@ -18,14 +18,7 @@ use serde_json::{Value, json};
 use crate::attachments::png;
 use crate::cli::{lectern, serve_logged};
 use crate::helpers::{PASSWORD, Seeded, TestApp, assert_problem, login_at};
-
-fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
-    response
-        .headers()
-        .get(name)
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
+use crate::spa::header;
 
 #[tokio::test]
 async fn pages_carry_a_strict_policy_and_personal_json_is_never_stored() {

@@ -40,7 +40,7 @@ async fn get(app: &TestApp, path: &str, accept: Option<&str>) -> reqwest::Respon
     request.send().await.unwrap()
 }
 
-fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
+pub fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
     response
         .headers()
         .get(name)

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::schedule::LateReason;
 use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
-use lectern_api_types::time::TimeInput;
+use lectern_api_types::time::{ClockTime, TimeInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,12 +35,16 @@ pub fn CompleteDialog(
     let late_reason = RwSignal::new(None::<LateReason>);
     let generating = RwSignal::new(false);
     // Late by the clock the times are typed on; the server decides for good.
-    let scheduled = minutes_of_day(&format::time(scheduled_start, &timezone));
+    let scheduled = format::time(scheduled_start, &timezone)
+        .parse::<ClockTime>()
+        .ok();
     let late = move || {
         start
-            .with(|typed| minutes_of_day(typed))
+            .with(|typed| typed.parse::<ClockTime>().ok())
             .zip(scheduled)
-            .is_some_and(|(typed, scheduled)| typed - scheduled > ON_TIME_MINUTES)
+            .is_some_and(|(typed, scheduled)| {
+                (typed.time() - scheduled.time()).num_minutes() > i64::from(ON_TIME_MINUTES)
+            })
     };
 
     let generate = move |_| {
@@ -154,24 +158,5 @@ pub fn CompleteDialog(
                 <SaveButtons saver label="Confirm" busy="Saving…"/>
             </form>
         </Dialog>
-    }
-}
-
-/// `HH:MM` as minutes after midnight.
-fn minutes_of_day(text: &str) -> Option<i32> {
-    let (hours, minutes) = text.trim().split_once(':')?;
-    Some(hours.parse::<i32>().ok()? * 60 + minutes.get(..2)?.parse::<i32>().ok()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::minutes_of_day;
-
-    #[test]
-    fn typed_times_read_as_minutes_of_the_day() {
-        assert_eq!(minutes_of_day("09:35"), Some(575));
-        assert_eq!(minutes_of_day("00:00"), Some(0));
-        assert_eq!(minutes_of_day("9:5x"), None);
-        assert_eq!(minutes_of_day(""), None);
     }
 }
