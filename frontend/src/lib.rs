@@ -18,7 +18,9 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::admin::{AdminSessions, AuditLog, Batches, Branches, Outbox, Staff, Webhooks};
+use crate::pages::admin::{
+    AdminSessions, AuditLog, Batches, Branches, Holidays, Outbox, Staff, Webhooks,
+};
 use crate::pages::{
     ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Settings, Shell,
     sessions::MySessions,
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/staff") view=Staff/>
                     <Route path=path!("admin/audit") view=AuditLog/>
                     <Route path=path!("admin/branches") view=Branches/>
+                    <Route path=path!("admin/branches/:id/holidays") view=Holidays/>
                     <Route path=path!("admin/outbox") view=Outbox/>
                     <Route path=path!("admin/webhooks") view=Webhooks/>
                     <Route path=path!("account/settings") view=Settings/>

@@ -23,6 +23,7 @@ mod m20261129_000014_api_tokens;
 mod m20261130_000015_webhooks;
 mod m20261130_000016_calendar_feeds;
 mod m20261130_000017_late_reason;
+mod m20261130_000018_timetables;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_webhooks::Migration),
             Box::new(m20261130_000016_calendar_feeds::Migration),
             Box::new(m20261130_000017_late_reason::Migration),
+            Box::new(m20261130_000018_timetables::Migration),
         ]
     }
 }

@@ -21,7 +21,7 @@ pub struct AuditEntry {
     /// Who made the change, as their account is named now.
     pub actor_name: Option<String>,
     pub action: String,
-    /// `branch`, `user`, `batch`, `session`, `note` or `attachment`.
+    /// `branch`, `user`, `batch`, `session`, `note`, `attachment` or `holiday`.
     pub entity: String,
     pub entity_id: i64,
     /// What changed.
@@ -40,6 +40,7 @@ pub enum AuditEntity {
     Session,
     Note,
     Attachment,
+    Holiday,
 }
 
 impl AuditEntity {
@@ -51,6 +52,7 @@ impl AuditEntity {
             AuditEntity::Session => "session",
             AuditEntity::Note => "note",
             AuditEntity::Attachment => "attachment",
+            AuditEntity::Holiday => "holiday",
         }
     }
 }

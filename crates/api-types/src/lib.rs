@@ -41,6 +41,7 @@ pub mod batches;
 pub mod branches;
 pub mod calendar;
 pub mod codes;
+pub mod holidays;
 pub mod outbox;
 pub mod page;
 pub mod problem;

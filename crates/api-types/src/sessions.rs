@@ -24,7 +24,7 @@ use crate::time::{DateOrInstant, TimeInput};
         "status": "completed", "cancel_reason": null,
         "completed_at": "2026-03-02T05:40:00Z", "cancelled_at": null,
         "review": "unreviewed", "recorded_by": 7, "return_reason": null, "late_minutes": 7,
-        "verified_at": null, "verified_by": null, "version": 2, "attachment_count": 1,
+        "verified_at": null, "verified_by": null, "delivered_by": null, "version": 2, "attachment_count": 1,
         "created_at": "2026-01-02T10:00:00Z", "updated_at": "2026-03-02T05:40:00Z"
     }))
 )]
@@ -67,6 +67,9 @@ pub struct Completion {
     pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
+    /// The colleague who taught it in `user_id`'s place; the session is in
+    /// their history too.
+    pub delivered_by: Option<i64>,
     /// Send it back with a PATCH; a change made meanwhile makes the PATCH fail with 409.
     pub version: i32,
     pub attachment_count: i64,
@@ -82,6 +85,8 @@ pub struct CompletionDetail {
     pub completion: Completion,
     pub attachments: Vec<Attachment>,
     pub session_notes: Vec<SessionNote>,
+    /// The name of the colleague in `delivered_by`.
+    pub delivered_by_name: Option<String>,
 }
 
 /// A file attached to a session. The bytes are at
@@ -207,6 +212,10 @@ pub struct CompleteRequest {
     /// minutes after the scheduled one.
     #[serde(default)]
     pub late_reason: Option<LateReason>,
+    /// A colleague who taught it in the owner's place: an active faculty
+    /// member or employee of the session's branch.
+    #[serde(default)]
+    pub delivered_by: Option<i64>,
 }
 
 /// `POST /completions/{id}/cancel`.

@@ -233,6 +233,36 @@ pub struct UserPatch {
     pub password: Option<Password>,
 }
 
+/// A colleague who may deliver a session in its teacher's place: an active
+/// faculty member or employee of the same branch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": 9, "name": "Ravi Menon"})))]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+}
+
+/// `GET /colleagues` filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ColleagueQuery {
+    /// Admins name the branch; staff always see their own.
+    pub branch_id: Option<i64>,
+    /// Matches the name, case-insensitively.
+    #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub q: Option<String>,
+    /// At most 100; 50 when absent.
+    #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
+}
+
 /// `GET /users` filters.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -12,7 +12,9 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use lectern_api_types::Role;
+use lectern_api_types::batches::ScheduleSpec;
 use lectern_api_types::schedule::{CompletionStatus, NoteType, Review, Weekday, Weekdays};
+use lectern_api_types::time::ClockTime;
 use lectern_server::domain::BranchTimezone;
 use lectern_server::domain::completion_code;
 use lectern_server::domain::schedule::Template;
@@ -253,15 +255,13 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
             start_time + Duration::minutes(*[60, 90, 120].choose(&mut rng).unwrap_or(&90));
         let start_date = today - Duration::days(rng.random_range(14..=730));
         let end_date = start_date + Duration::weeks(26) - Duration::days(1);
-        let template = Template::new(
-            start_date,
-            end_date,
+        let spec = ScheduleSpec::Weekdays {
             weekdays,
-            start_time,
-            end_time,
-            branch.timezone,
-        )
-        .map_err(|err| anyhow::anyhow!("a generated batch is invalid: {err:?}"))?;
+            start_time: ClockTime::new(start_time),
+            end_time: ClockTime::new(end_time),
+        };
+        let template = Template::new(start_date, end_date, spec, branch.timezone)
+            .map_err(|err| anyhow::anyhow!("a generated batch is invalid: {err:?}"))?;
         let code = format!("{}-{next_batch:06}", branch.code);
         let name = format!(
             "{} ({})",
@@ -281,6 +281,8 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
             start_time: Set(start_time),
             end_time: Set(end_time),
             location: Set(ROOMS.choose(&mut rng).map(|room| (*room).to_owned())),
+            slots: Set(None),
+            rrule: Set(None),
             created_at: Set(created_at),
             updated_at: Set(created_at),
         });
@@ -291,6 +293,8 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                 date: Set(sitting.date),
                 scheduled_start: Set(sitting.start),
                 scheduled_end: Set(sitting.end),
+                origin_date: Set(Some(sitting.date)),
+                moved: Set(false),
                 created_at: Set(created_at),
                 updated_at: Set(created_at),
             });
@@ -318,6 +322,8 @@ pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64
                 late_reason: Set(None),
                 verified_at: Set(None),
                 verified_by: Set(None),
+                delivered_by: Set(None),
+                location_override: Set(None),
                 version: Set(1),
                 created_at: Set(created_at),
                 updated_at: Set(created_at),

@@ -20,6 +20,7 @@ pub enum Action {
     Return,
     Resubmit,
     Reopen,
+    Reschedule,
 }
 
 impl Action {
@@ -34,6 +35,7 @@ impl Action {
             Action::Return => "return",
             Action::Resubmit => "resubmit",
             Action::Reopen => "reopen",
+            Action::Reschedule => "reschedule",
         }
     }
 }

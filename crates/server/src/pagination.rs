@@ -37,6 +37,16 @@ impl CursorKey for (i64, i64) {
     }
 }
 
+impl CursorKey for chrono::NaiveDate {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 pub fn decode<K: CursorKey>(cursor: &str) -> Result<K, ServiceError> {
     K::decode(cursor)
         .ok_or_else(|| ServiceError::invalid("cursor", "is not a cursor this list handed out"))

@@ -67,6 +67,7 @@ async fn check(client: &Client, page: &str, ready: &str, failures: &mut Vec<Stri
 async fn every_page_passes_axe_without_serious_or_critical_violations() {
     let world = world().await;
     let done = complete_first_sitting(&world, "PUNE-RUST-AXE-1", 60, Some("Axe")).await;
+    let branch = done.branch_id;
     let mut failures = Vec::new();
     for (width, height) in [(1280, 900), (390, 844)] {
         let browser = browser(width, height).await;
@@ -171,10 +172,26 @@ async fn every_page_passes_axe_without_serious_or_critical_violations() {
             ("/admin/branches", "table tbody tr"),
             ("/admin/audit", "table tbody tr"),
             ("/admin/webhooks", "#webhook-url"),
+            ("/admin/branches/{branch}/holidays", ".state.empty"),
         ] {
-            client.goto(&world.url(page)).await.unwrap();
+            let page = page.replace("{branch}", &branch.to_string());
+            client.goto(&world.url(&page)).await.unwrap();
             check(client, &format!("{page}, {size}"), ready, &mut failures).await;
         }
+        // The batch editor, each form of its schedule with its preview.
+        client.goto(&world.url("/admin/batches")).await.unwrap();
+        press(client, "New batch").await;
+        for mode in ["#schedule-weekdays", "#schedule-slots", "#schedule-rule"] {
+            click(client, mode).await;
+            check(
+                client,
+                &format!("batch editor {mode}, {size}"),
+                "dialog[open] .schedule-preview",
+                &mut failures,
+            )
+            .await;
+        }
+        press(client, "Back").await;
         sign_out(client).await;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

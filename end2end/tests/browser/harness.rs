@@ -205,9 +205,11 @@ pub async fn world() -> World {
         faculty_id: faculty.id,
         start_date: today - Days::days(2),
         end_date: today + Days::days(3),
-        weekdays: Weekday::ALL.into_iter().collect(),
-        start_time: "06:00".parse().unwrap(),
-        end_time: "07:00".parse().unwrap(),
+        weekdays: Some(Weekday::ALL.into_iter().collect()),
+        start_time: Some("06:00".parse().unwrap()),
+        end_time: Some("07:00".parse().unwrap()),
+        slots: None,
+        rrule: None,
         location: Some("Lab 2".into()),
     };
     let principal = AuthUser::new(admin.id, Role::BranchAdmin, Some(branch.id)).unwrap();
@@ -434,6 +436,7 @@ pub async fn complete_first_sitting(
         completion_code: Some(code.parse().unwrap()),
         notes: notes.map(str::to_owned),
         late_reason: None,
+        delivered_by: None,
     };
     transitions::complete(&world.db, &owner, first.id, request)
         .await

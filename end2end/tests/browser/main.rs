@@ -16,3 +16,4 @@ mod review;
 mod screens;
 mod sessions;
 mod settings;
+mod timetables;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod batches;
 pub mod branches;
 pub mod files;
+pub mod holidays;
 pub mod me;
 pub mod notes;
 pub mod outbox;
@@ -115,6 +116,7 @@ mod tests {
             super::batches::ROUTES,
             super::branches::ROUTES,
             super::files::ROUTES,
+            super::holidays::ROUTES,
             super::me::ROUTES,
             super::notes::ROUTES,
             super::outbox::ROUTES,

@@ -161,6 +161,24 @@ impl Call {
         .await
     }
 
+    /// Sends `text` as a body of `content_type` and reads the answer.
+    pub async fn send_text<T: DeserializeOwned>(
+        self,
+        session: Session,
+        content_type: &str,
+        text: String,
+    ) -> Result<T, ApiError> {
+        read(
+            authed(session, self.verb.method(), &self.path, |builder| {
+                builder
+                    .header("Content-Type", content_type)
+                    .body(text.clone())
+            })
+            .await?,
+        )
+        .await
+    }
+
     /// Makes a call that answers nothing to read.
     pub async fn run(self, session: Session) -> Result<(), ApiError> {
         ok(authed(

@@ -1,6 +1,7 @@
 //! Sessions: the sittings staff teach, their records and their review.
 
 use lectern_api_types::Page;
+use lectern_api_types::batches::RescheduleRequest;
 use lectern_api_types::sessions::{
     CancelRequest, CodeRequest, CodeSuggestion, CompleteRequest, Completion, CompletionDetail,
     CompletionFilter, CompletionPatch, ExportFormat, NewCompletion, ReopenRequest, ReturnRequest,
@@ -12,6 +13,7 @@ use super::{ApiError, Fetch, FileBody};
 use crate::session::Session;
 
 routes! {
+    RESCHEDULE = Post "/occurrences/{id}/reschedule";
     LIST = Get "/completions";
     ONE = Get "/completions/{id}";
     CREATE = Post "/completions";
@@ -114,4 +116,13 @@ pub async fn suggest_code(
     request: &CodeRequest,
 ) -> Result<CodeSuggestion, ApiError> {
     SUGGEST_CODE.at(&[]).send(session, request).await
+}
+
+/// Moves the pending sitting `occurrence_id`; answers its session.
+pub async fn reschedule(
+    session: Session,
+    occurrence_id: i64,
+    request: &RescheduleRequest,
+) -> Result<Completion, ApiError> {
+    RESCHEDULE.at(&[occurrence_id]).send(session, request).await
 }

@@ -1,7 +1,7 @@
 //! Staff accounts.
 
 use lectern_api_types::Page;
-use lectern_api_types::users::{NewUser, User, UserPatch, UserQuery};
+use lectern_api_types::users::{Colleague, ColleagueQuery, NewUser, User, UserPatch, UserQuery};
 
 use super::route::routes;
 use super::{ApiError, Fetch};
@@ -12,6 +12,7 @@ routes! {
     ONE = Get "/users/{id}";
     CREATE = Post "/users";
     UPDATE = Patch "/users/{id}";
+    COLLEAGUES = Get "/colleagues";
 }
 
 pub fn list(query: &UserQuery) -> Fetch<Page<User>> {
@@ -28,4 +29,9 @@ pub async fn create(session: Session, user: &NewUser) -> Result<User, ApiError> 
 
 pub async fn update(session: Session, id: i64, patch: &UserPatch) -> Result<User, ApiError> {
     UPDATE.at(&[id]).send(session, patch).await
+}
+
+/// Who may deliver a session in someone's place, in a branch.
+pub fn colleagues(query: &ColleagueQuery) -> Fetch<Page<Colleague>> {
+    COLLEAGUES.at(&[]).query(query).get()
 }

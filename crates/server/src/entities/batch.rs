@@ -19,6 +19,13 @@ pub struct Model {
     pub start_time: Time,
     pub end_time: Time,
     pub location: Option<String>,
+    /// Per-weekday times as JSON, only when the days differ; otherwise
+    /// every weekday meets at `start_time`–`end_time`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub slots: Option<String>,
+    /// An RFC 5545 `RRULE` value; when set it chooses the dates instead of
+    /// the weekdays.
+    pub rrule: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -39,6 +39,11 @@ pub struct Model {
     pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTimeUtc>,
     pub verified_by: Option<i64>,
+    /// The colleague who taught it in the owner's place, if one did.
+    pub delivered_by: Option<i64>,
+    /// A room for this sitting alone, set when it moved; otherwise the
+    /// batch's location holds.
+    pub location_override: Option<String>,
     /// Bumped by every change; a PATCH naming an older one is refused.
     pub version: i32,
     pub created_at: DateTimeUtc,

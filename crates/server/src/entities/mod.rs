@@ -11,6 +11,7 @@ pub mod branch;
 pub mod calendar_feed;
 pub mod completion;
 pub mod download;
+pub mod holiday;
 pub mod note;
 pub mod occurrence;
 pub mod outbox;

@@ -10,6 +10,12 @@ pub struct Model {
     pub date: Date,
     pub scheduled_start: DateTimeUtc,
     pub scheduled_end: DateTimeUtc,
+    /// The date the batch's schedule gave it; `None` for a make-up sitting.
+    /// Regeneration matches on it, so a moved sitting is not generated
+    /// again on the day it left.
+    pub origin_date: Option<Date>,
+    /// Moved by hand: later edits of the batch leave its date and times.
+    pub moved: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -2,12 +2,16 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use lectern_api_types::Page;
-use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
+use lectern_api_types::batches::{
+    Batch, BatchPatch, BatchQuery, NewBatch, NewSitting, SchedulePreview, SchedulePreviewRequest,
+};
+use lectern_api_types::sessions::Completion;
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::batches as service;
+use crate::services::sittings;
 use crate::state::AppState;
 
 /// List batches: all for super admins, the branch's for branch admins, the
@@ -127,4 +131,54 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     service::delete(&state.db, &caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The sittings a schedule would generate, with the branch's holidays
+/// marked (admins), for a batch editor to show before saving.
+#[utoipa::path(
+    operation_id = "preview_batch_schedule",
+    tag = "batches",
+    request_body = SchedulePreviewRequest,
+    responses(
+        (status = 200, description = "Every date the schedule names", body = SchedulePreview),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/batches/preview")]
+pub async fn preview(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidJson(body): ValidJson<SchedulePreviewRequest>,
+) -> Result<web::Json<SchedulePreview>, ApiError> {
+    Ok(web::Json(service::preview(&state.db, &caller, body).await?))
+}
+
+/// Add a make-up sitting to a batch (admins, or the batch's teacher): one
+/// pending session on a date the batch does not meet yet.
+#[utoipa::path(
+    operation_id = "add_make_up_sitting",
+    tag = "batches",
+    params(("id" = i64, Path, description = "Batch id")),
+    request_body = NewSitting,
+    responses(
+        (status = 201, description = "The new pending session", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/batches/{id}/sittings")]
+pub async fn add_sitting(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams(id): PathParams<i64>,
+    ValidJson(body): ValidJson<NewSitting>,
+) -> Result<HttpResponse, ApiError> {
+    let session = sittings::add_make_up(&state.db, &caller, id, body).await?;
+    Ok(HttpResponse::Created().json(session))
 }

@@ -8,6 +8,7 @@ pub mod batches;
 pub mod branches;
 pub mod calendar;
 pub mod export;
+pub mod holidays;
 pub mod methods;
 pub mod notes;
 pub mod notifications;
@@ -42,17 +43,25 @@ pub fn api(cfg: &mut ServiceConfig<'_>) {
         .service(branches::create)
         .service(branches::update)
         .service(branches::remove)
+        .service(holidays::list)
+        .service(holidays::create)
+        .service(holidays::import)
+        .service(holidays::remove)
         .service(users::list)
         .service(users::get_one)
         .service(users::create)
         .service(users::update)
         .service(users::remove)
+        .service(users::colleagues)
         .service(batches::list)
+        .service(batches::preview)
         .service(batches::get_one)
         .service(batches::create)
+        .service(batches::add_sitting)
         .service(batches::update)
         .service(batches::remove)
         .service(sessions::occurrences)
+        .service(sessions::reschedule)
         .service(sessions::list)
         .service(export::export)
         .service(sessions::get_one)

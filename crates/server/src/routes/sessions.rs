@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use lectern_api_types::Page;
+use lectern_api_types::batches::RescheduleRequest;
 use lectern_api_types::sessions::{
     CancelRequest, CodeRequest, CodeSuggestion, CompleteRequest, Completion, CompletionDetail,
     CompletionFilter, CompletionPatch, NewCompletion, Occurrence, OccurrenceQuery, ReopenRequest,
@@ -13,6 +14,7 @@ use crate::domain::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::sessions::{codes, create as adhoc, edit, query, review, transitions};
+use crate::services::sittings;
 use crate::state::AppState;
 
 /// The batch sittings the caller still has to complete or cancel, soonest
@@ -317,4 +319,33 @@ pub async fn suggest_code(
     ValidJson(body): ValidJson<CodeRequest>,
 ) -> Result<web::Json<CodeSuggestion>, ApiError> {
     Ok(web::Json(codes::suggest(&state.db, &caller, body).await?))
+}
+
+/// Move one pending sitting to another time, day or room (admins, or its
+/// teacher). Later edits of the batch keep the move.
+#[utoipa::path(
+    operation_id = "reschedule_occurrence",
+    tag = "sessions",
+    params(("id" = i64, Path, description = "Occurrence (sitting) id")),
+    request_body = RescheduleRequest,
+    responses(
+        (status = 200, description = "The session as it now stands", body = Completion),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[post("/occurrences/{id}/reschedule")]
+pub async fn reschedule(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    PathParams(id): PathParams<i64>,
+    ValidJson(body): ValidJson<RescheduleRequest>,
+) -> Result<web::Json<Completion>, ApiError> {
+    Ok(web::Json(
+        sittings::reschedule(&state.db, &caller, id, body).await?,
+    ))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use lectern_api_types::Page;
-use lectern_api_types::users::{NewUser, User, UserPatch, UserQuery};
+use lectern_api_types::users::{Colleague, ColleagueQuery, NewUser, User, UserPatch, UserQuery};
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
@@ -128,4 +128,27 @@ pub async fn remove(
     service::delete(&state.db, &caller, id).await?;
     state.accounts.forget(id);
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The colleagues who may deliver a session in someone's place: active
+/// faculty and employees of the caller's branch (admins name the branch).
+#[utoipa::path(
+    operation_id = "list_colleagues",
+    tag = "users",
+    params(ColleagueQuery),
+    responses(
+        (status = 200, description = "A page of colleagues, by id", body = Page<Colleague>),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 422, response = crate::openapi::Unprocessable),
+    )
+)]
+#[get("/colleagues")]
+pub async fn colleagues(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidQuery(query): ValidQuery<ColleagueQuery>,
+) -> Result<web::Json<Page<Colleague>>, ApiError> {
+    Ok(web::Json(
+        service::colleagues(&state.db, &caller, query).await?,
+    ))
 }

@@ -1,8 +1,11 @@
 //! Batches: admins manage them within their scope; staff see the batches
 //! they teach. Writing a batch writes its sessions in the same transaction.
 
-use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
-use lectern_api_types::schedule::CompletionStatus;
+use lectern_api_types::batches::{
+    Batch, BatchPatch, BatchQuery, FieldError, NewBatch, PreviewSitting, SchedulePreview,
+    SchedulePreviewRequest, ScheduleSpec, Slot,
+};
+use lectern_api_types::schedule::{CompletionStatus, Weekday};
 use lectern_api_types::time::ClockTime;
 use lectern_api_types::{Page, Role};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
@@ -14,18 +17,31 @@ use sea_orm::{
 use serde_json::json;
 
 use super::error::violates_unique;
+use super::holidays;
 use super::schedule::{self, with_content};
 use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::domain::schedule::Template;
+use crate::domain::schedule::{Columns, Template, TemplateError, slots_of, stored_spec};
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, occurrence, user};
 use crate::{clock, pagination};
 
+/// The schedule a batch row keeps.
+pub(crate) fn spec_of(model: &batch::Model) -> ScheduleSpec {
+    stored_spec(
+        model.weekdays,
+        model.start_time,
+        model.end_time,
+        model.slots.as_deref(),
+        model.rrule.as_deref(),
+    )
+}
+
 impl From<batch::Model> for Batch {
     fn from(model: batch::Model) -> Self {
+        let slots = slots_of(&spec_of(&model));
         Batch {
             id: model.id,
             code: model.code,
@@ -38,6 +54,8 @@ impl From<batch::Model> for Batch {
             start_time: ClockTime::new(model.start_time),
             end_time: ClockTime::new(model.end_time),
             location: model.location,
+            slots,
+            rrule: model.rrule,
             created_at: model.created_at,
             updated_at: model.updated_at,
         }
@@ -91,7 +109,7 @@ pub async fn list(
     Ok(pagination::page(rows, limit, |row| row.id, Batch::from))
 }
 
-async fn find_visible(
+pub(crate) async fn find_visible(
     db: &DatabaseConnection,
     caller: &AuthUser,
     id: i64,
@@ -155,16 +173,164 @@ async fn branch_timezone<C: ConnectionTrait>(
         .ok_or_else(|| ServiceError::invalid("branch_id", "no such branch"))
 }
 
-fn template_of(model: &batch::Model, timezone: BranchTimezone) -> ServiceResult<Template> {
-    Template::new(
-        model.start_date,
-        model.end_date,
-        model.weekdays,
-        model.start_time,
-        model.end_time,
-        timezone,
-    )
-    .map_err(|err| ServiceError::invalid(err.field(), err.message()))
+impl From<TemplateError> for ServiceError {
+    fn from(err: TemplateError) -> Self {
+        ServiceError::invalid(err.field(), err.message())
+    }
+}
+
+fn refused((field, message): FieldError) -> ServiceError {
+    ServiceError::invalid(field, message)
+}
+
+/// The schedule of `model` with its branch's holidays, ready to generate.
+async fn template_of<C: ConnectionTrait>(
+    db: &C,
+    model: &batch::Model,
+    timezone: BranchTimezone,
+) -> ServiceResult<Template> {
+    let template = Template::new(model.start_date, model.end_date, spec_of(model), timezone)?;
+    let holidays = holidays::between(db, model.branch_id, model.start_date, model.end_date).await?;
+    Ok(template.with_holidays(holidays))
+}
+
+/// The schedule a PATCH leaves: `slots` or `rrule` replace it; weekdays
+/// and times change the weekday form (a day kept keeps its own times
+/// unless times are sent, a day added takes the times sent or the
+/// batch's); times alone change a rule's times.
+fn patched_spec(existing: &batch::Model, patch: &BatchPatch) -> Result<ScheduleSpec, FieldError> {
+    const MIXED: &str = "send slots alone, or rrule with the times, or weekdays with the times";
+    if let Some(slots) = &patch.slots {
+        if patch.weekdays.is_some()
+            || patch.start_time.is_some()
+            || patch.end_time.is_some()
+            || patch.rrule.is_some()
+        {
+            return Err(("slots", MIXED));
+        }
+        return Ok(ScheduleSpec::Slots(slots.clone()));
+    }
+    let current = spec_of(existing);
+    // The weekday columns keep the first slot's times, or the rule's.
+    let (first_start, first_end) = (
+        ClockTime::new(existing.start_time),
+        ClockTime::new(existing.end_time),
+    );
+    let start = patch.start_time.unwrap_or(first_start);
+    let end = patch.end_time.unwrap_or(first_end);
+    match (&patch.rrule, &current) {
+        (Some(Some(rrule)), _) => {
+            if patch.weekdays.is_some() {
+                return Err(("weekdays", MIXED));
+            }
+            Ok(ScheduleSpec::Rule {
+                rrule: rrule.clone(),
+                start_time: start,
+                end_time: end,
+            })
+        }
+        (None, ScheduleSpec::Rule { rrule, .. }) => {
+            if patch.weekdays.is_some() {
+                return Err((
+                    "weekdays",
+                    "this batch follows a rule: send rrule: null to meet on weekdays instead",
+                ));
+            }
+            Ok(ScheduleSpec::Rule {
+                rrule: rrule.clone(),
+                start_time: start,
+                end_time: end,
+            })
+        }
+        (Some(None), ScheduleSpec::Rule { .. }) => Ok(ScheduleSpec::Weekdays {
+            weekdays: patch
+                .weekdays
+                .ok_or(("weekdays", "is required to leave a rule for weekdays"))?,
+            start_time: start,
+            end_time: end,
+        }),
+        (_, current) => {
+            let days: Vec<Weekday> = match patch.weekdays {
+                Some(days) => days.iter().collect(),
+                None => slots_of(current).iter().map(|slot| slot.weekday).collect(),
+            };
+            let own = slots_of(current);
+            Ok(ScheduleSpec::Slots(
+                days.into_iter()
+                    .map(|weekday| {
+                        let kept = own.iter().find(|slot| slot.weekday == weekday);
+                        Slot {
+                            weekday,
+                            start_time: patch
+                                .start_time
+                                .or(kept.map(|slot| slot.start_time))
+                                .unwrap_or(first_start),
+                            end_time: patch
+                                .end_time
+                                .or(kept.map(|slot| slot.end_time))
+                                .unwrap_or(first_end),
+                        }
+                    })
+                    .collect(),
+            ))
+        }
+    }
+}
+
+/// The branch a new batch or a preview belongs to: the one named, the
+/// caller's, or the teacher's.
+async fn branch_for(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    named: Option<i64>,
+    faculty_id: Option<i64>,
+) -> ServiceResult<i64> {
+    if let Some(branch_id) = named.or(caller.branch_id()) {
+        return Ok(branch_id);
+    }
+    let teacher = match faculty_id {
+        Some(id) => user::Entity::find_by_id(id).one(db).await?,
+        None => return Err(ServiceError::invalid("branch_id", "is required")),
+    };
+    teacher
+        .and_then(|found| found.branch_id)
+        .ok_or_else(|| ServiceError::invalid("faculty_id", "no such faculty member or employee"))
+}
+
+/// The sittings a schedule would generate, holidays marked, before it is
+/// saved (admins).
+pub async fn preview(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    request: SchedulePreviewRequest,
+) -> ServiceResult<SchedulePreview> {
+    require_admin(caller)?;
+    let branch_id = branch_for(db, caller, request.branch_id, request.faculty_id).await?;
+    if !caller.sees_branch(branch_id) {
+        return Err(ServiceError::invalid("branch_id", "no such branch"));
+    }
+    let timezone = branch_timezone(db, branch_id).await?;
+    let spec = request.schedule().map_err(refused)?;
+    let template = Template::new(request.start_date, request.end_date, spec, timezone)?
+        .with_holidays(
+            holidays::between(db, branch_id, request.start_date, request.end_date).await?,
+        );
+    let sittings: Vec<PreviewSitting> = template
+        .dates()
+        .map(|(sitting, span, holiday)| PreviewSitting {
+            date: sitting.date,
+            weekday: Weekday::from(chrono::Datelike::weekday(&sitting.date)),
+            start_time: ClockTime::new(span.start),
+            end_time: ClockTime::new(span.end),
+            scheduled_start: sitting.start,
+            scheduled_end: sitting.end,
+            holiday: holiday.map(str::to_owned),
+        })
+        .collect();
+    Ok(SchedulePreview {
+        generated: sittings.iter().filter(|s| s.holiday.is_none()).count(),
+        sittings,
+    })
 }
 
 /// Batch codes are unique across the institute: the answer does not say
@@ -183,17 +349,9 @@ pub async fn create(
     new: NewBatch,
 ) -> ServiceResult<Batch> {
     require_admin(caller)?;
+    let spec = new.schedule().map_err(refused)?;
     let code = new.code;
-    let branch_id = match new.branch_id.or(caller.branch_id()) {
-        Some(branch_id) => branch_id,
-        None => user::Entity::find_by_id(new.faculty_id)
-            .one(db)
-            .await?
-            .and_then(|found| found.branch_id)
-            .ok_or_else(|| {
-                ServiceError::invalid("faculty_id", "no such faculty member or employee")
-            })?,
-    };
+    let branch_id = branch_for(db, caller, new.branch_id, Some(new.faculty_id)).await?;
     if !caller.sees_branch(branch_id) {
         return Err(ServiceError::forbidden(
             "Branch admins manage batches of their own branch only.",
@@ -201,6 +359,14 @@ pub async fn create(
     }
     let timezone = branch_timezone(db, branch_id).await?;
     teacher(db, new.faculty_id, branch_id).await?;
+    let template = Template::new(new.start_date, new.end_date, spec, timezone)?;
+    let Columns {
+        weekdays,
+        start_time,
+        end_time,
+        slots,
+        rrule,
+    } = template.columns();
     let now = clock::now();
     let model = batch::ActiveModel {
         code: Set(code.to_string()),
@@ -209,25 +375,21 @@ pub async fn create(
         faculty_id: Set(new.faculty_id),
         start_date: Set(new.start_date),
         end_date: Set(new.end_date),
-        weekdays: Set(new.weekdays),
-        start_time: Set(new.start_time.time()),
-        end_time: Set(new.end_time.time()),
+        weekdays: Set(weekdays),
+        start_time: Set(start_time),
+        end_time: Set(end_time),
+        slots: Set(slots),
+        rrule: Set(rrule),
         location: Set(clean(new.location)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
-    let template = Template::new(
-        new.start_date,
-        new.end_date,
-        new.weekdays,
-        new.start_time.time(),
-        new.end_time.time(),
-        timezone,
-    )
-    .map_err(|err| ServiceError::invalid(err.field(), err.message()))?;
 
     let txn = db.begin().await?;
+    // Read inside the transaction, so a holiday added meanwhile is seen.
+    let template = template
+        .with_holidays(holidays::between(&txn, branch_id, new.start_date, new.end_date).await?);
     let created = model.insert(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()
@@ -259,6 +421,7 @@ pub async fn update(
 ) -> ServiceResult<Batch> {
     let existing = find_visible(db, caller, id).await?;
     require_admin(caller)?;
+    let spec = patched_spec(&existing, &patch).map_err(refused)?;
     let code = patch.code;
     let mut next = existing.clone();
     if let Some(code) = &code {
@@ -272,9 +435,13 @@ pub async fn update(
     }
     next.start_date = patch.start_date.unwrap_or(next.start_date);
     next.end_date = patch.end_date.unwrap_or(next.end_date);
-    next.weekdays = patch.weekdays.unwrap_or(next.weekdays);
-    next.start_time = patch.start_time.map_or(next.start_time, ClockTime::time);
-    next.end_time = patch.end_time.map_or(next.end_time, ClockTime::time);
+    let timezone = branch_timezone(db, next.branch_id).await?;
+    let columns = Template::new(next.start_date, next.end_date, spec, timezone)?.columns();
+    next.weekdays = columns.weekdays;
+    next.start_time = columns.start_time;
+    next.end_time = columns.end_time;
+    next.slots = columns.slots;
+    next.rrule = columns.rrule;
     if let Some(location) = patch.location {
         next.location = clean(location);
     }
@@ -284,7 +451,6 @@ pub async fn update(
     if next.faculty_id != existing.faculty_id {
         teacher(db, next.faculty_id, next.branch_id).await?;
     }
-    let template = template_of(&next, branch_timezone(db, next.branch_id).await?)?;
     next.updated_at = clock::now();
 
     let before = Batch::from(existing.clone());
@@ -298,6 +464,8 @@ pub async fn update(
     model.weekdays = Set(next.weekdays);
     model.start_time = Set(next.start_time);
     model.end_time = Set(next.end_time);
+    model.slots = Set(next.slots.clone());
+    model.rrule = Set(next.rrule.clone());
     model.location = Set(next.location.clone());
     model.updated_at = Set(next.updated_at);
 
@@ -309,6 +477,7 @@ pub async fn update(
             err.into()
         }
     })?;
+    let template = template_of(&txn, &updated, timezone).await?;
     let synced = schedule::sync(&txn, &updated, &template).await?;
     // Its code, name or teacher may have changed: all are searched.
     documents::refresh(&txn, Sessions::OfBatch(id)).await?;
@@ -395,7 +564,7 @@ pub async fn resync_branch<C: ConnectionTrait>(
         .await?;
     let mut moved = 0;
     for model in &batches {
-        let synced = schedule::sync(db, model, &template_of(model, timezone)?).await?;
+        let synced = schedule::sync(db, model, &template_of(db, model, timezone).await?).await?;
         moved += synced.rescheduled;
     }
     Ok(moved)

@@ -4,8 +4,10 @@
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 use lectern_api_types::Role;
+use lectern_api_types::batches::ScheduleSpec;
 use lectern_api_types::branches::NewBranch;
 use lectern_api_types::schedule::{CompletionStatus, NoteType, Review, Weekday, Weekdays};
+use lectern_api_types::time::ClockTime;
 use lectern_api_types::users::NewUser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -244,10 +246,14 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
         let end_time = start_time + Duration::minutes(course.minutes);
         let weekdays: Weekdays = course.days.iter().copied().collect();
         let (start_date, end_date) = (today - Duration::weeks(4), today + Duration::weeks(4));
-        let template = Template::new(
-            start_date, end_date, weekdays, start_time, end_time, timezone,
-        )
-        .map_err(|err| ServiceError::Internal(anyhow::anyhow!("demo batch invalid: {err:?}")))?;
+        let spec = ScheduleSpec::Weekdays {
+            weekdays,
+            start_time: ClockTime::new(start_time),
+            end_time: ClockTime::new(end_time),
+        };
+        let template = Template::new(start_date, end_date, spec, timezone).map_err(|err| {
+            ServiceError::Internal(anyhow::anyhow!("demo batch invalid: {err:?}"))
+        })?;
         let created = batch::ActiveModel {
             code: Set(course.code.into()),
             name: Set(course.name.into()),

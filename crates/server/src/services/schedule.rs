@@ -1,6 +1,8 @@
 //! Keeping a batch's sessions in step with its template: one occurrence
 //! and one session per date. Completed and cancelled sessions, and pending
 //! ones that already carry notes or files, are history and never move.
+//! Sittings moved by hand and make-up sittings keep their dates and times
+//! (they were decided one by one) and only follow a change of teacher.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -59,7 +61,19 @@ pub async fn sync<C: ConnectionTrait>(
         else {
             continue;
         };
-        match wanted.get(&occurrence.date) {
+        let Some(origin) = occurrence.origin_date.filter(|_| !occurrence.moved) else {
+            if session.user_id != batch.faculty_id {
+                let own = Sitting {
+                    date: occurrence.date,
+                    start: session.scheduled_start,
+                    end: session.scheduled_end,
+                };
+                reschedule(db, occurrence, session, &own, batch.faculty_id).await?;
+                synced.rescheduled += 1;
+            }
+            continue;
+        };
+        match wanted.get(&origin) {
             Some(sitting) => {
                 let moved = session.scheduled_start != sitting.start
                     || session.scheduled_end != sitting.end;
@@ -160,28 +174,40 @@ pub async fn add_missing<C: ConnectionTrait>(
     batch: &batch::Model,
     template: &Template,
 ) -> Result<usize, DbErr> {
-    let existing: HashSet<_> = occurrence::Entity::find()
+    // A date is taken by a sitting generated for it (wherever it moved)
+    // and by any sitting now on it, which a new one would collide with.
+    let mut taken: HashSet<chrono::NaiveDate> = HashSet::new();
+    for (date, origin) in occurrence::Entity::find()
         .select_only()
         .column(occurrence::Column::Date)
+        .column(occurrence::Column::OriginDate)
         .filter(occurrence::Column::BatchId.eq(batch.id))
-        .into_tuple::<chrono::NaiveDate>()
+        .into_tuple::<(chrono::NaiveDate, Option<chrono::NaiveDate>)>()
         .all(db)
         .await?
-        .into_iter()
-        .collect();
+    {
+        taken.insert(date);
+        taken.extend(origin);
+    }
     let now = clock::now();
     let new_rows: Vec<_> = template
         .sittings()
-        .filter(|sitting| !existing.contains(&sitting.date))
+        .filter(|sitting| !taken.contains(&sitting.date))
         .map(|sitting| occurrence::ActiveModel {
             batch_id: Set(batch.id),
             date: Set(sitting.date),
             scheduled_start: Set(sitting.start),
             scheduled_end: Set(sitting.end),
+            origin_date: Set(Some(sitting.date)),
+            moved: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         })
+        .collect();
+    let added_dates: HashSet<chrono::NaiveDate> = new_rows
+        .iter()
+        .filter_map(|row| row.date.clone().take())
         .collect();
     let added = new_rows.len();
     if added == 0 {
@@ -195,7 +221,7 @@ pub async fn add_missing<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .filter(|row| !existing.contains(&row.date));
+        .filter(|row| added_dates.contains(&row.date));
     let sessions: Vec<_> = created
         .map(|row| completion::ActiveModel {
             occurrence_id: Set(Some(row.id)),

@@ -2,7 +2,7 @@
 //! branch admins their own branch (never creating a super admin), and
 //! faculty and employees only read themselves.
 
-use lectern_api_types::users::{NewUser, User, UserPatch, UserQuery};
+use lectern_api_types::users::{Colleague, ColleagueQuery, NewUser, User, UserPatch, UserQuery};
 use lectern_api_types::{Page, Role};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr};
 use sea_orm::{
@@ -18,7 +18,7 @@ use super::{FieldErrors, ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
 use crate::domain::{AuthUser, Scope};
-use crate::entities::{branch, refresh_token, user};
+use crate::entities::{branch, completion, refresh_token, user};
 use crate::{clock, pagination};
 
 impl From<user::Model> for User {
@@ -89,6 +89,50 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(pagination::page(rows, limit, |row| row.id, User::from))
+}
+
+/// The colleagues who may deliver a session in a branch: its active
+/// faculty and employees, by name. Staff see their own branch's; admins
+/// name a branch they reach.
+pub async fn colleagues(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: ColleagueQuery,
+) -> ServiceResult<Page<Colleague>> {
+    let branch_id = match (query.branch_id, caller.branch_id()) {
+        (Some(branch), _) if caller.sees_branch(branch) => branch,
+        (Some(_), _) => return Err(ServiceError::invalid("branch_id", "no such branch")),
+        (None, Some(own)) => own,
+        (None, None) => return Err(ServiceError::invalid("branch_id", "is required")),
+    };
+    let mut condition = Condition::all()
+        .add(user::Column::BranchId.eq(branch_id))
+        .add(user::Column::Active.eq(true))
+        .add(user::Column::Role.is_in([Role::Faculty, Role::Employee]));
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        condition = condition
+            .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(contains_pattern(q)));
+    }
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        condition = condition.add(user::Column::Id.gt(after));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = user::Entity::find()
+        .filter(condition)
+        .order_by_asc(user::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    Ok(pagination::page(
+        rows,
+        limit,
+        |row| row.id,
+        |row| Colleague {
+            id: row.id,
+            name: row.name,
+        },
+    ))
 }
 
 /// The account, if the caller reaches it: admins their scope, everyone
@@ -401,6 +445,17 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
         ));
     }
     let txn = db.begin().await?;
+    // `delivered_by` has no foreign key (SQLite cannot add one to a table
+    // that exists), so the check is here.
+    let covered = completion::Entity::find()
+        .filter(completion::Column::DeliveredBy.eq(id))
+        .one(&txn)
+        .await?;
+    if covered.is_some() {
+        return Err(ServiceError::in_use(
+            "The account delivered sessions for colleagues; deactivate it instead.",
+        ));
+    }
     user::Entity::delete_by_id(id)
         .exec(&txn)
         .await

@@ -410,9 +410,11 @@ impl TestApp {
             faculty_id: faculty.id,
             start_date: span.0,
             end_date: span.1,
-            weekdays: days.iter().copied().collect(),
-            start_time: clock("09:30"),
-            end_time: clock("11:00"),
+            weekdays: Some(days.iter().copied().collect()),
+            start_time: Some(clock("09:30")),
+            end_time: Some(clock("11:00")),
+            slots: None,
+            rrule: None,
             location: Some("Room 1".into()),
         };
         batches::create(&self.db, &principal(admin), new)
@@ -444,6 +446,7 @@ impl TestApp {
             completion_code: None,
             notes: None,
             late_reason: None,
+            delivered_by: None,
         };
         transitions::complete(&self.db, &principal(owner), session.id, request)
             .await

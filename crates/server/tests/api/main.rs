@@ -33,6 +33,7 @@ mod sessions;
 mod smtp;
 mod spa;
 mod timeouts;
+mod timetables;
 mod tokens;
 mod users;
 mod webhooks;

@@ -89,6 +89,13 @@ enum Op {
     TestWebhook,
     RetryJob,
     RevokeToken,
+    ListHolidays,
+    CreateHoliday,
+    ImportHolidays,
+    DeleteHoliday,
+    PreviewSchedule,
+    AddMakeUp,
+    Reschedule,
 }
 
 impl Op {
@@ -134,6 +141,13 @@ impl Op {
             Op::TestWebhook => "test_webhook",
             Op::RetryJob => "retry_outbox_job",
             Op::RevokeToken => "revoke_api_token",
+            Op::ListHolidays => "list_holidays",
+            Op::CreateHoliday => "create_holiday",
+            Op::ImportHolidays => "import_holidays",
+            Op::DeleteHoliday => "delete_holiday",
+            Op::PreviewSchedule => "preview_batch_schedule",
+            Op::AddMakeUp => "add_make_up_sitting",
+            Op::Reschedule => "reschedule_occurrence",
         }
     }
 }
@@ -151,6 +165,7 @@ enum Body {
     None,
     Json(Value),
     Multipart,
+    Calendar(String),
 }
 
 impl Cell {
@@ -335,6 +350,50 @@ impl World {
         .await
         .unwrap()
         .id
+    }
+
+    /// A holiday of `side`'s branch, made by the super admin, by id.
+    async fn holiday(&self, side: Side, n: usize) -> i64 {
+        let made = self
+            .app
+            .post(
+                &format!("/branches/{}/holidays", self.branch(side)),
+                &self.tokens[0],
+                &json!({"date": holiday_date(n), "name": "Closed"}),
+            )
+            .await;
+        assert_eq!(made.status(), StatusCode::CREATED);
+        made.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
+    /// The sitting (occurrence) of a fresh batch taught on `side`.
+    async fn sitting(&self, side: Side, role: usize, n: usize) -> (i64, i64) {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let batch = self
+            .app
+            .create_batch(
+                &self.callers[0],
+                self.owner(side, role),
+                &format!("SIT-{n}"),
+                &[Weekday::Mon],
+                (day, day),
+            )
+            .await;
+        let page: Value = self
+            .app
+            .get(
+                &format!("/completions?batch_id={}", batch.id),
+                &self.tokens[0],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let session = &page["items"][0];
+        (
+            session["occurrence_id"].as_i64().unwrap(),
+            session["id"].as_i64().unwrap(),
+        )
     }
 
     /// The request a cell sends, with whatever fresh objects it needs.
@@ -609,6 +668,69 @@ impl World {
                 None,
             )
             .probe("/outbox?state=failed"),
+            Op::ListHolidays => Cell::new(
+                Method::GET,
+                format!("/branches/{}/holidays", self.branch(side)),
+                None,
+            ),
+            Op::CreateHoliday => {
+                let path = format!("/branches/{}/holidays", self.branch(side));
+                Cell::new(
+                    Method::POST,
+                    &path,
+                    Some(json!({"date": holiday_date(n), "name": "Closed"})),
+                )
+                .probe(format!("{path}?limit=100"))
+            }
+            Op::ImportHolidays => {
+                let path = format!("/branches/{}/holidays", self.branch(side));
+                let date = holiday_date(n).replace('-', "");
+                let ics = format!(
+                    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:{n}\r\nDTSTART;VALUE=DATE:{date}\r\nSUMMARY:Closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+                );
+                Cell {
+                    method: Method::POST,
+                    path: format!("{path}/import"),
+                    body: Body::Calendar(ics),
+                    probe: Some(format!("{path}?limit=100")),
+                }
+            }
+            Op::DeleteHoliday => {
+                let branch = self.branch(side);
+                let id = self.holiday(side, n).await;
+                Cell::new(
+                    Method::DELETE,
+                    format!("/branches/{branch}/holidays/{id}"),
+                    None,
+                )
+                .probe(format!("/branches/{branch}/holidays?limit=100"))
+            }
+            Op::PreviewSchedule => Cell::new(
+                Method::POST,
+                "/batches/preview",
+                Some(json!({
+                    "branch_id": self.branch(side), "start_date": "2026-03-02", "end_date": "2026-03-09",
+                    "weekdays": ["mon"], "start_time": "09:00", "end_time": "10:00"
+                })),
+            ),
+            Op::AddMakeUp => {
+                let batch = self.batch(side, n).await;
+                Cell::new(
+                    Method::POST,
+                    format!("/batches/{batch}/sittings"),
+                    Some(json!({"date": "2026-03-04", "start_time": "09:00", "end_time": "10:00"})),
+                )
+                .probe(format!("/completions?batch_id={batch}&limit=100"))
+            }
+            Op::Reschedule => {
+                let (occurrence, session) = self.sitting(side, role, n).await;
+                Cell::new(
+                    Method::POST,
+                    format!("/occurrences/{occurrence}/reschedule"),
+                    Some(json!({"date": "2026-03-03", "start_time": "14:00", "end_time": "15:00"})),
+                )
+                .probe(session_probe(session))
+            }
             Op::RevokeToken => {
                 let owner = match side {
                     Side::Other => &self.faculty_b,
@@ -632,6 +754,11 @@ impl World {
                 request = request.multipart(reqwest::multipart::Form::new().part("file", file));
             }
             Body::Json(body) => request = request.json(body),
+            Body::Calendar(text) => {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "text/calendar")
+                    .body(text.clone());
+            }
             Body::None => {}
         }
         request.send().await.unwrap()
@@ -643,6 +770,11 @@ impl World {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
+}
+
+/// A date no other cell's holiday takes.
+fn holiday_date(n: usize) -> String {
+    (NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() + Duration::days(n as i64)).to_string()
 }
 
 /// A route of the caller's own or of what their role reaches: its
@@ -792,6 +924,21 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
         (RetryJob, Own, [200, 403, 403, 403]),
         (RevokeToken, Mine, [204, 204, 204, 204]),
         (RevokeToken, Other, [404, 404, 404, 404]),
+        (ListHolidays, Own, [200, 200, 200, 200]),
+        (ListHolidays, Other, [200, 404, 404, 404]),
+        (CreateHoliday, Own, [201, 201, 403, 403]),
+        (CreateHoliday, Other, [201, 404, 404, 404]),
+        (ImportHolidays, Own, [200, 200, 403, 403]),
+        (ImportHolidays, Other, [200, 404, 404, 404]),
+        (DeleteHoliday, Own, [204, 204, 403, 403]),
+        (DeleteHoliday, Other, [204, 404, 404, 404]),
+        (PreviewSchedule, Own, [200, 200, 403, 403]),
+        (PreviewSchedule, Other, [200, 422, 403, 403]),
+        (AddMakeUp, Own, [201, 201, 201, 404]),
+        (AddMakeUp, Other, [201, 404, 404, 404]),
+        (Reschedule, Own, [200, 200, 200, 404]),
+        (Reschedule, Other, [200, 404, 404, 404]),
+        (Reschedule, Mine, [0, 0, 200, 200]),
     ];
     // Routes of the caller's own or of what their role reaches, with the
     // body they send, if any.
@@ -831,6 +978,20 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
             "/occurrences?limit=100".into(),
             None,
             [200, 200, 200, 200],
+        ),
+        (
+            "list_colleagues",
+            Method::GET,
+            format!("/colleagues?branch_id={}", world.a),
+            None,
+            [200, 200, 200, 200],
+        ),
+        (
+            "list_colleagues",
+            Method::GET,
+            format!("/colleagues?branch_id={}", world.b),
+            None,
+            [200, 422, 422, 422],
         ),
         (
             "list_audit",

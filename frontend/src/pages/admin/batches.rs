@@ -3,18 +3,17 @@
 use chrono::NaiveDate;
 use lectern_api_types::batches::{Batch, BatchPatch, BatchQuery, NewBatch};
 use lectern_api_types::codes::ShortCode;
-use lectern_api_types::schedule::{Weekday, Weekdays};
 use lectern_api_types::text::Title;
-use lectern_api_types::time::ClockTime;
 use lectern_api_types::users::User;
 use leptos::prelude::*;
 
+use super::schedule_editor::{ScheduleEditor, ScheduleForm, SchedulePreviewPanel};
 use super::staff_list;
 use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
 use crate::components::paging::{Paged, PagedItems};
 use crate::components::pick::TypeAhead;
-use crate::components::{Dialog, FieldErrors, SaveButtons, Saver, TextField};
+use crate::components::{Dialog, SaveButtons, Saver, TextField};
 use crate::session::use_session;
 
 #[component]
@@ -42,7 +41,7 @@ pub fn Batches() -> impl IntoView {
         <PagedItems
             paged
             what="batches"
-            empty=("No batches yet", "A batch meets on set weekdays; its sessions are made for you.")
+            empty=("No batches yet", "A batch meets on set weekdays or by a repeat rule; its sessions are made for you.")
             show=move |items| view! {
                     <table class="table responsive">
                         <caption class="visually-hidden">"Batches"</caption>
@@ -59,8 +58,8 @@ pub fn Batches() -> impl IntoView {
                                         <td data-label="Code" class="code">{batch.code.clone()}</td>
                                         <td data-label="Name">{batch.name.clone()}</td>
                                         <td data-label="Taught by">{move || name_of(batch.faculty_id)}</td>
-                                        <td data-label="Days">{batch.weekdays.to_string()}</td>
-                                        <td data-label="Time">{format!("{}–{}", batch.start_time, batch.end_time)}</td>
+                                        <td data-label="Days">{days_text(&batch)}</td>
+                                        <td data-label="Time">{times_text(&batch)}</td>
                                         <td data-label="Dates">{format!("{} – {}", batch.start_date, batch.end_date)}</td>
                                         <td class="row-actions"><button class="secondary small" on:click=move |_| editing.set(Some(Some(edit.clone())))>"Edit"</button></td>
                                     </tr>
@@ -71,6 +70,40 @@ pub fn Batches() -> impl IntoView {
             }
         />
         {move || editing.get().map(|batch| view! { <BatchDialog batch on_close=Callback::new(move |()| editing.set(None))/> })}
+    }
+}
+
+/// The days a batch meets, as its schedule says them.
+fn days_text(batch: &Batch) -> String {
+    match &batch.rrule {
+        Some(rule) => format!("{} ({rule})", batch.weekdays),
+        None => batch.weekdays.to_string(),
+    }
+}
+
+/// Its times: one span, or each day's when they differ.
+fn times_text(batch: &Batch) -> String {
+    let first = (batch.start_time, batch.end_time);
+    if batch
+        .slots
+        .iter()
+        .all(|slot| (slot.start_time, slot.end_time) == first)
+    {
+        format!("{}–{}", batch.start_time, batch.end_time)
+    } else {
+        batch
+            .slots
+            .iter()
+            .map(|slot| {
+                format!(
+                    "{} {}–{}",
+                    slot.weekday.short_name(),
+                    slot.start_time,
+                    slot.end_time
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -104,24 +137,8 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             .map(|b| date_value(b.end_date))
             .unwrap_or_default(),
     );
-    let days = RwSignal::new(
-        batch
-            .as_ref()
-            .map(|b| b.weekdays)
-            .unwrap_or(Weekdays::EMPTY),
-    );
-    let start_time = RwSignal::new(
-        batch
-            .as_ref()
-            .map(|b| b.start_time.to_string())
-            .unwrap_or_else(|| "09:00".into()),
-    );
-    let end_time = RwSignal::new(
-        batch
-            .as_ref()
-            .map(|b| b.end_time.to_string())
-            .unwrap_or_else(|| "10:00".into()),
-    );
+    let schedule = ScheduleForm::of(batch.as_ref());
+    let branch_id = batch.as_ref().map(|b| b.branch_id);
     let location = RwSignal::new(
         batch
             .as_ref()
@@ -152,10 +169,6 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
             text.parse::<NaiveDate>()
                 .map_err(|_| ApiError::invalid(field, "choose a date"))
         };
-        let parse_time = |text: String, field: &str| {
-            text.parse::<ClockTime>()
-                .map_err(|_| ApiError::invalid(field, "enter a time as HH:MM"))
-        };
         let fields = (|| {
             Ok::<_, ApiError>((
                 teacher
@@ -164,30 +177,39 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                     .map_err(|_| ApiError::invalid("faculty_id", "choose who teaches it"))?,
                 parse_date(start_date.get_untracked(), "start_date")?,
                 parse_date(end_date.get_untracked(), "end_date")?,
-                parse_time(start_time.get_untracked(), "start_time")?,
-                parse_time(end_time.get_untracked(), "end_time")?,
+                untrack(|| schedule.fields())?,
                 api::typed::<ShortCode>(&code.get_untracked(), "code")?,
                 api::typed::<Title>(&name.get_untracked(), "name")?,
             ))
         })();
-        let (faculty_id, start, end, from, until, code, name) = match fields {
-            Ok(fields) => fields,
-            Err(err) => return saver.refuse(err),
-        };
+        let (faculty_id, start, end, (weekdays, start_time, end_time, slots, rrule), code, name) =
+            match fields {
+                Ok(fields) => fields,
+                Err(err) => return saver.refuse(err),
+            };
         let location_text = Some(location.get_untracked()).filter(|l| !l.trim().is_empty());
         let existing = existing.clone();
         let request = async move {
             match existing {
                 Some(batch) => {
+                    // Leaving a rule for weekdays says so; any other form
+                    // replaces what the batch had.
+                    let rrule = match rrule {
+                        Some(rule) => Some(Some(rule)),
+                        None if batch.rrule.is_some() && slots.is_none() => Some(None),
+                        None => None,
+                    };
                     let patch = BatchPatch {
                         code: Some(code),
                         name: Some(name),
                         faculty_id: Some(faculty_id),
                         start_date: Some(start),
                         end_date: Some(end),
-                        weekdays: Some(days.get_untracked()),
-                        start_time: Some(from),
-                        end_time: Some(until),
+                        weekdays,
+                        start_time,
+                        end_time,
+                        slots,
+                        rrule,
                         location: Some(location_text),
                     };
                     api::batches::update(session, batch.id, &patch).await
@@ -200,9 +222,11 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                         faculty_id,
                         start_date: start,
                         end_date: end,
-                        weekdays: days.get_untracked(),
-                        start_time: from,
-                        end_time: until,
+                        weekdays,
+                        start_time,
+                        end_time,
+                        slots,
+                        rrule,
                         location: location_text,
                     };
                     api::batches::create(session, &new).await
@@ -224,32 +248,13 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                 </div>
                 <TypeAhead<User> id="batch-teacher" label="Taught by" value=teacher
                     placeholder="Type a name or email" error=(error, "faculty_id")/>
-                <fieldset class="weekdays">
-                    <legend>"Meets on"</legend>
-                    {Weekday::ALL.into_iter().map(|day| {
-                        let id = format!("day-{}", day.short_name().to_lowercase());
-                        let label_for = id.clone();
-                        view! {
-                            <label class="day" for=label_for>
-                                <input id=id type="checkbox" prop:checked=move || days.get().contains(day)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        days.update(|d| *d = if on { d.with(day) } else { d.without(day) });
-                                    }/>
-                                {day.short_name()}
-                            </label>
-                        }
-                    }).collect_view()}
-                    <FieldErrors error field="weekdays" id="batch-days-errors"/>
-                </fieldset>
-                <div class="row">
-                    <TextField id="batch-start-time" label="From" field="start_time" value=start_time error kind="time"/>
-                    <TextField id="batch-end-time" label="Until" field="end_time" value=end_time error kind="time"/>
-                </div>
+                <ScheduleEditor form=schedule error/>
                 <div class="row">
                     <TextField id="batch-start-date" label="First day" field="start_date" value=start_date error kind="date"/>
                     <TextField id="batch-end-date" label="Last day" field="end_date" value=end_date error kind="date"/>
                 </div>
+                <SchedulePreviewPanel form=schedule start_date end_date branch_id
+                    teacher=Signal::derive(move || teacher.get().parse::<i64>().ok())/>
                 <div class="field">
                     <label for="batch-location">"Location"</label>
                     <input id="batch-location" prop:value=location on:input=move |ev| location.set(event_target_value(&ev))/>

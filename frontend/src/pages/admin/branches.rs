@@ -50,6 +50,8 @@ pub fn Branches() -> impl IntoView {
                                         <td data-label="Code"><span class="code">{branch.code.clone()}</span></td>
                                         <td data-label="Timezone">{branch.timezone.clone()}</td>
                                         <td class="row-actions">
+                                            <a class="button-link secondary small" href=format!("/admin/branches/{}/holidays", branch.id)
+                                                aria-label=format!("Holidays of {}", branch.name)>"Holidays"</a>
                                             {super_admin.then(|| view! {
                                                 <button class="secondary small" aria-label=format!("Edit {}", branch.name)
                                                     on:click=move |_| editing.set(Some(Some(edit.clone())))>"Edit"</button>

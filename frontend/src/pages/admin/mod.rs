@@ -4,7 +4,9 @@
 pub mod audit;
 mod batches;
 mod branches;
+mod holidays;
 mod outbox;
+mod schedule_editor;
 mod sessions;
 mod staff;
 mod webhooks;
@@ -12,6 +14,7 @@ mod webhooks;
 pub use audit::AuditLog;
 pub use batches::Batches;
 pub use branches::Branches;
+pub use holidays::Holidays;
 pub use outbox::Outbox;
 pub use sessions::AdminSessions;
 pub use staff::Staff;

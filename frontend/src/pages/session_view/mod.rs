@@ -3,6 +3,7 @@
 mod edit_record;
 mod files;
 mod notes;
+mod sittings;
 
 use lectern_api_types::audit::AuditEntity;
 use lectern_api_types::schedule::{CompletionStatus, Review};
@@ -13,6 +14,7 @@ use leptos_router::hooks::use_params_map;
 use self::edit_record::EditRecordDialog;
 use self::files::Files;
 use self::notes::Notes;
+use self::sittings::{MakeUpDialog, MoveDialog};
 use super::admin::audit;
 use super::review::{ReviewActions, ReviewRights};
 use super::sessions::{CancelDialog, CompleteDialog, SessionForm};
@@ -51,6 +53,8 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
     let cancelling = RwSignal::new(false);
     let editing = RwSignal::new(false);
     let rescheduling = RwSignal::new(false);
+    let moving = RwSignal::new(false);
+    let adding = RwSignal::new(false);
     let pending = c.status == CompletionStatus::Pending;
     // The server records a sitting only once it has begun.
     let started = c.scheduled_start <= format::now();
@@ -62,6 +66,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
     let adjustable = pending
         && c.batch_id.is_none()
         && (admin || me.as_ref().is_some_and(|me| me.id == c.user_id));
+    // A batch's teacher and its admins arrange its sittings.
+    let arranges = admin || me.as_ref().is_some_and(|me| me.id == c.user_id);
+    let movable = pending && arranges && c.occurrence_id.is_some();
     let rights = me
         .as_ref()
         .map(|me| ReviewRights::of(&c, me.id, admin))
@@ -92,6 +99,7 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
             {c.batch_code.clone().map(|code| view! { <div><dt>"Batch"</dt><dd class="code">{code}</dd></div> })}
             {c.location.clone().map(|place| view! { <div><dt>"Location"</dt><dd>{place}</dd></div> })}
             <div><dt>"Taught by"</dt><dd>{c.user_name.clone()}</dd></div>
+            {detail.delivered_by_name.clone().map(|name| view! { <div><dt>"Covered by"</dt><dd id="covered-by">{name}</dd></div> })}
             {c.completion_code.clone().map(|code| view! { <div><dt>"Completion code"</dt><dd class="code">{code}</dd></div> })}
             {c.late_minutes.filter(|late| *late > 0).map(|late| {
                 let said = match c.late_reason {
@@ -113,6 +121,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 {adjustable.then(|| view! {
                     <button class="secondary" on:click=move |_| rescheduling.set(true)>"Edit session"</button>
                 })}
+                {movable.then(|| view! {
+                    <button class="secondary" on:click=move |_| moving.set(true)>"Move"</button>
+                })}
                 <button class="secondary" on:click=move |_| cancelling.set(true)>"Cancel"</button>
             </div>
         </Show>
@@ -121,6 +132,9 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 <button class="secondary" on:click=move |_| editing.set(true)>"Correct the record"</button>
             })}
             <ReviewActions completion=c.clone()/>
+            {(arranges && c.batch_id.is_some()).then(|| view! {
+                <button class="secondary" on:click=move |_| adding.set(true)>"Add make-up sitting"</button>
+            })}
             {admin.then(|| view! {
                 <a class="button-link secondary" href=audit::href(AuditEntity::Session, c.id)>"Changes to this session"</a>
             })}
@@ -132,12 +146,27 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
             move || completing.get().then(|| view! {
                 <CompleteDialog
                     completion_id=c.id
+                    branch_id=c.branch_id
+                    owner_id=c.user_id
                     timezone=c.timezone.clone()
                     scheduled_start=c.scheduled_start
                     scheduled_end=c.scheduled_end
                     title=format!("Complete {}", c.title)
                     on_close=Callback::new(move |()| completing.set(false))
                 />
+            })
+        }
+        {
+            let c = c.clone();
+            move || c.occurrence_id.filter(|_| moving.get()).map(|occurrence_id| view! {
+                <MoveDialog occurrence_id timezone=c.timezone.clone() scheduled_start=c.scheduled_start
+                    scheduled_end=c.scheduled_end on_close=Callback::new(move |()| moving.set(false))/>
+            })
+        }
+        {
+            let c = c.clone();
+            move || c.batch_id.filter(|_| adding.get()).map(|batch_id| view! {
+                <MakeUpDialog batch_id timezone=c.timezone.clone() on_close=Callback::new(move |()| adding.set(false))/>
             })
         }
         {

@@ -1,12 +1,14 @@
 //! Recording a session as held: actual times prefilled from the schedule,
 //! a completion code typed or generated, notes, and why it began late when
-//! the start typed is more than five minutes after the scheduled one.
+//! the start typed is more than five minutes after the scheduled one, and
+//! the colleague who taught it when it was not its own teacher.
 
 use chrono::{DateTime, Utc};
 use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::schedule::LateReason;
 use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
 use lectern_api_types::time::{ClockTime, TimeInput};
+use lectern_api_types::users::ColleagueQuery;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,6 +21,9 @@ use crate::session::use_session;
 #[component]
 pub fn CompleteDialog(
     completion_id: i64,
+    branch_id: i64,
+    /// The session's own teacher, who needs no substitute entry.
+    owner_id: i64,
     #[prop(into)] timezone: String,
     scheduled_start: DateTime<Utc>,
     scheduled_end: DateTime<Utc>,
@@ -33,6 +38,23 @@ pub fn CompleteDialog(
     let code = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let late_reason = RwSignal::new(None::<LateReason>);
+    let substitute = RwSignal::new(None::<i64>);
+    let colleagues = LocalResource::new(move || async move {
+        api::staff::colleagues(&ColleagueQuery {
+            branch_id: Some(branch_id),
+            limit: Some(100),
+            ..ColleagueQuery::default()
+        })
+        .fetch(session)
+        .await
+        .map(|page| {
+            page.items
+                .into_iter()
+                .filter(|colleague| colleague.id != owner_id)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    });
     let generating = RwSignal::new(false);
     // Late by the clock the times are typed on; the server decides for good.
     let scheduled = format::time(scheduled_start, &timezone)
@@ -90,6 +112,7 @@ pub fn CompleteDialog(
             completion_code,
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
             late_reason: late_reason.get_untracked().filter(|_| late()),
+            delivered_by: substitute.get_untracked(),
         };
         saver.run(
             async move { api::sessions::complete(session, completion_id, &body).await },
@@ -137,6 +160,22 @@ pub fn CompleteDialog(
                         <FieldErrors error field="late_reason" id="late-reason-errors"/>
                     </div>
                 </Show>
+                <div class="field">
+                    <label for="delivered-by">"Taught by"</label>
+                    <select id="delivered-by" aria-describedby="delivered-by-errors"
+                        on:change=move |ev| substitute.set(event_target_value(&ev).parse::<i64>().ok())>
+                        <option value="" selected=move || substitute.get().is_none()>"Its own teacher"</option>
+                        {move || colleagues.get().unwrap_or_default().into_iter().map(|colleague| {
+                            let id = colleague.id;
+                            view! {
+                                <option value=id.to_string() selected=move || substitute.get() == Some(id)>
+                                    {format!("{} (covering)", colleague.name)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    <FieldErrors error field="delivered_by" id="delivered-by-errors"/>
+                </div>
                 <div class="field">
                     <label for="completion-code">"Completion code"</label>
                     <div class="with-button">

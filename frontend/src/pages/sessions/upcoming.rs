@@ -108,6 +108,8 @@ pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
         {move || completing.get().map(|c| view! {
             <CompleteDialog
                 completion_id=c.id
+                branch_id=c.branch_id
+                owner_id=c.user_id
                 timezone=c.timezone.clone()
                 scheduled_start=c.scheduled_start
                 scheduled_end=c.scheduled_end

@@ -17,7 +17,7 @@ use crate::entities::{completion, user};
 use crate::services::{ServiceError, ServiceResult};
 
 /// Text people typed, trimmed; blank is none.
-pub(super) fn clean(text: Option<String>) -> Option<String> {
+pub(crate) fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 

@@ -56,6 +56,8 @@ pub struct SessionRow {
     pub late_reason: Option<LateReason>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
+    pub delivered_by: Option<i64>,
+    pub location_override: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -126,7 +128,7 @@ impl SessionRow {
             user_name: self.user_name,
             branch_id: self.branch_id,
             timezone: self.timezone,
-            location: self.location,
+            location: self.location_override.or(self.location),
             scheduled_start: self.scheduled_start,
             scheduled_end: self.scheduled_end,
             actual_start: self.actual_start,
@@ -144,6 +146,7 @@ impl SessionRow {
             late_reason: self.late_reason,
             verified_at: self.verified_at,
             verified_by: self.verified_by,
+            delivered_by: self.delivered_by,
             version: self.version,
             attachment_count,
             created_at: self.created_at,
@@ -167,12 +170,18 @@ pub fn select_rows() -> Select<completion::Entity> {
         .join(JoinType::InnerJoin, completion::Relation::Branch.def())
 }
 
-/// The sessions `caller` reaches.
+/// The sessions `caller` reaches: staff reach the ones they own and the
+/// ones they delivered in a colleague's place.
 pub fn in_scope(caller: &AuthUser) -> Condition {
     match caller.scope() {
         Scope::Everything => Condition::all(),
         Scope::Branch(branch) => Condition::all().add(completion::Column::BranchId.eq(branch)),
-        Scope::Own { user_id, .. } => Condition::all().add(completion::Column::UserId.eq(user_id)),
+        // Wrapped, so conditions callers add to it are ANDed.
+        Scope::Own { user_id, .. } => Condition::all().add(
+            Condition::any()
+                .add(completion::Column::UserId.eq(user_id))
+                .add(completion::Column::DeliveredBy.eq(user_id)),
+        ),
     }
 }
 

@@ -19,7 +19,7 @@ use super::position::Position;
 use super::{SessionRow, find_visible, in_scope, search, select_rows, to_completions};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{attachment, branch, completion, note};
+use crate::entities::{attachment, branch, completion, note, user};
 use crate::services::{ServiceResult, notes};
 use crate::{clock, pagination};
 
@@ -248,11 +248,19 @@ pub async fn get(
         .map(Attachment::from)
         .collect();
     let session_notes = notes::all_of(db, id).await?;
+    let delivered_by_name = match row.delivered_by {
+        Some(substitute) => user::Entity::find_by_id(substitute)
+            .one(db)
+            .await?
+            .map(|found| found.name),
+        None => None,
+    };
     let count = i64::try_from(attachments.len()).unwrap_or(i64::MAX);
     Ok(CompletionDetail {
         completion: row.into_completion(count),
         attachments,
         session_notes,
+        delivered_by_name,
     })
 }
 

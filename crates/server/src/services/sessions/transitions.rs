@@ -1,10 +1,12 @@
 //! Recording what happened to a scheduled session: held (complete) or not
 //! (cancel).
 
+use lectern_api_types::Role;
 use lectern_api_types::sessions::{CancelRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait as _};
 use serde_json::json;
 
+use super::SessionRow;
 use super::codes;
 use super::create::clean;
 use super::write::{Chosen, Plan, apply};
@@ -15,6 +17,7 @@ use crate::domain::completion_code;
 use crate::domain::lifecycle::Action;
 use crate::domain::times::late_minutes;
 use crate::entities::completion::Column;
+use crate::entities::user;
 use crate::services::{ServiceError, ServiceResult};
 
 /// Marks a pending session held, recorded by the caller. Without a code the
@@ -27,8 +30,20 @@ pub async fn complete(
     request: CompleteRequest,
 ) -> ServiceResult<Completion> {
     let notes = clean(request.notes);
+    let substitute = match request.delivered_by {
+        Some(user_id) => Some(
+            user::Entity::find_by_id(user_id)
+                .one(db)
+                .await?
+                .ok_or_else(no_such_colleague)?,
+        ),
+        None => None,
+    };
     apply(db, caller, id, |row| {
         let to = row.decide(caller, Action::Complete)?;
+        if let Some(substitute) = &substitute {
+            check_substitute(substitute, row)?;
+        }
         let sitting = row.sitting()?;
         let start = sitting.resolve(request.actual_start_time);
         let (start, end) = sitting.actual_span(start, request.actual_end_time, clock::now())?;
@@ -52,12 +67,14 @@ pub async fn complete(
         let details = json!({
             "actual_start": start, "actual_end": end, "completion_code": code.as_str(),
             "generated": chosen == Chosen::ByServer, "late_reason": request.late_reason,
+            "delivered_by": request.delivered_by,
         });
         let mut plan = Plan::new(to, audit::Action::Complete, details)
             .set(Column::ActualStart, start)
             .set(Column::ActualEnd, end)
             .set(Column::LateMinutes, late)
             .set(Column::LateReason, request.late_reason)
+            .set(Column::DeliveredBy, request.delivered_by)
             .set(Column::CompletionCode, code.as_str())
             .set(Column::CompletedAt, clock::now())
             .set(Column::RecordedBy, caller.id());
@@ -68,6 +85,32 @@ pub async fn complete(
         Ok(Some(plan))
     })
     .await
+}
+
+fn no_such_colleague() -> ServiceError {
+    ServiceError::invalid(
+        "delivered_by",
+        "no such active faculty member or employee in the session's branch",
+    )
+}
+
+/// A substitute is another active faculty member or employee of the
+/// session's own branch.
+fn check_substitute(substitute: &user::Model, row: &SessionRow) -> ServiceResult<()> {
+    if substitute.id == row.user_id {
+        return Err(ServiceError::invalid(
+            "delivered_by",
+            "is the session's own teacher; leave it empty",
+        ));
+    }
+    let colleague = substitute.active
+        && substitute.branch_id == Some(row.branch_id)
+        && matches!(substitute.role, Role::Faculty | Role::Employee);
+    if colleague {
+        Ok(())
+    } else {
+        Err(no_such_colleague())
+    }
 }
 
 /// Marks a pending session as not held, with the reason why.

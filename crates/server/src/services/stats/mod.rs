@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 use crate::clock;
-use crate::domain::{AuthUser, BranchTimezone};
+use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, user};
 use crate::services::sessions::query::{filter_timezone, filtered};
 use crate::services::{ServiceError, ServiceResult, sql};
@@ -140,11 +140,39 @@ async fn counted(
         from: filter.from,
         to: filter.to,
         branch_id: filter.branch_id,
-        user_id: filter.user_id,
         batch_id: filter.batch_id,
         ..CompletionFilter::default()
     };
-    filtered(db, caller, &list).await
+    let mut condition = filtered(db, caller, &list).await?;
+    // A covered session counts for the colleague who taught it.
+    if let Some(user_id) = filter.user_id {
+        condition = condition.add(taught_by(user_id));
+    }
+    if let Scope::Own { user_id, .. } = caller.scope() {
+        condition = condition.add(taught_by(user_id));
+    }
+    Ok(condition)
+}
+
+/// The sessions `user_id` taught: their own nobody covered, and the ones
+/// they covered. Two indexed comparisons rather than a `COALESCE`, which
+/// no index serves.
+fn taught_by(user_id: i64) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(completion::Column::UserId.eq(user_id))
+                .add(completion::Column::DeliveredBy.is_null()),
+        )
+        .add(completion::Column::DeliveredBy.eq(user_id))
+}
+
+/// Who taught a session, as SQL: the substitute if there was one.
+fn teacher() -> Expr {
+    Expr::expr(Func::coalesce([
+        Expr::col((completion::Entity, completion::Column::DeliveredBy)),
+        Expr::col((completion::Entity, completion::Column::UserId)),
+    ]))
 }
 
 pub async fn summary(
@@ -223,7 +251,7 @@ async fn labels(
 fn group_expr(group_by: GroupBy, periods: &[Period]) -> Expr {
     let column = |column: completion::Column| Expr::col((completion::Entity, column));
     match group_by {
-        GroupBy::Faculty => column(completion::Column::UserId),
+        GroupBy::Faculty => teacher(),
         GroupBy::Batch => column(completion::Column::BatchId),
         GroupBy::Branch => column(completion::Column::BranchId),
         GroupBy::Week | GroupBy::Month => {
@@ -304,7 +332,7 @@ pub async fn breakdown(
     .expr_as(group.clone(), "group_id")
     .filter(condition.clone());
     let select = match group_by {
-        GroupBy::Faculty => select.group_by(completion::Column::UserId),
+        GroupBy::Faculty => select.group_by(teacher()),
         GroupBy::Batch => select.group_by(completion::Column::BatchId),
         GroupBy::Branch => select.group_by(completion::Column::BranchId),
         GroupBy::Week | GroupBy::Month => select.group_by(Expr::col(Alias::new("group_id"))),

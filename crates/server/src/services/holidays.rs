@@ -1,0 +1,405 @@
+//! Branch holidays. No sitting is generated on one, and adding one cancels
+//! the pending sittings already on its date; completed ones stay.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use icalendar::{Calendar, CalendarComponent, Component as _, DatePerhapsTime};
+use lectern_api_types::Page;
+use lectern_api_types::holidays::{Holiday, HolidayImport, HolidayQuery, NewHoliday};
+use lectern_api_types::schedule::CompletionStatus;
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    TransactionTrait as _,
+};
+use serde_json::json;
+
+use super::branches;
+use super::error::violates_unique;
+use super::sessions::search::documents::{self, Sessions};
+use super::sessions::{SessionRow, select_rows};
+use super::{ServiceError, ServiceResult};
+use crate::audit::{Action, Change, Entity};
+use crate::domain::schedule::local_instant;
+use crate::domain::{AuthUser, BranchTimezone};
+use crate::entities::{completion, holiday};
+use crate::{clock, outbox, pagination};
+
+/// The longest span one `.ics` import may cover, so a file cannot turn
+/// into an unbounded number of rows.
+const MAX_IMPORT_DAYS: usize = 1000;
+
+impl From<holiday::Model> for Holiday {
+    fn from(model: holiday::Model) -> Self {
+        Holiday {
+            id: model.id,
+            branch_id: model.branch_id,
+            date: model.date,
+            name: model.name,
+            created_at: model.created_at,
+        }
+    }
+}
+
+/// The branch's holidays from `from` to `to`, by date.
+pub async fn between<C: ConnectionTrait>(
+    db: &C,
+    branch_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, String>, DbErr> {
+    Ok(holiday::Entity::find()
+        .select_only()
+        .column(holiday::Column::Date)
+        .column(holiday::Column::Name)
+        .filter(holiday::Column::BranchId.eq(branch_id))
+        .filter(holiday::Column::Date.between(from, to))
+        .into_tuple::<(NaiveDate, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+fn require_admin(caller: &AuthUser) -> ServiceResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden("Only admins manage holidays."))
+    }
+}
+
+/// A branch's holidays, by date; everyone in the branch may read them.
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    branch_id: i64,
+    query: HolidayQuery,
+) -> ServiceResult<Page<Holiday>> {
+    branches::find_visible(db, caller, branch_id).await?;
+    let mut select = holiday::Entity::find().filter(holiday::Column::BranchId.eq(branch_id));
+    if let Some(from) = query.from {
+        select = select.filter(holiday::Column::Date.gte(from));
+    }
+    if let Some(to) = query.to {
+        select = select.filter(holiday::Column::Date.lte(to));
+    }
+    if let Some(cursor) = &query.cursor {
+        let after: NaiveDate = pagination::decode(cursor)?;
+        select = select.filter(holiday::Column::Date.gt(after));
+    }
+    let limit = pagination::limit(query.limit);
+    let rows = select
+        .order_by_asc(holiday::Column::Date)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    Ok(pagination::page(rows, limit, |row| row.date, Holiday::from))
+}
+
+fn taken() -> ServiceError {
+    ServiceError::duplicate("date", "The branch already has a holiday on that date.")
+}
+
+/// Adds a holiday and cancels the branch's pending sittings on its date.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    branch_id: i64,
+    new: NewHoliday,
+) -> ServiceResult<Holiday> {
+    let branch = branches::find_visible(db, caller, branch_id).await?;
+    require_admin(caller)?;
+    let timezone = timezone_of(&branch)?;
+    let txn = db.begin().await?;
+    let exists = holiday::Entity::find()
+        .filter(holiday::Column::BranchId.eq(branch_id))
+        .filter(holiday::Column::Date.eq(new.date))
+        .one(&txn)
+        .await?;
+    if exists.is_some() {
+        return Err(taken());
+    }
+    let (created, cancelled) = add(
+        &txn,
+        caller,
+        branch_id,
+        timezone,
+        new.date,
+        new.name.as_str(),
+    )
+    .await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(branch_id),
+        action: Action::Create,
+        entity: Entity::Holiday,
+        entity_id: created.id,
+        details: json!({"date": created.date, "name": created.name, "sessions_cancelled": cancelled}),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+fn timezone_of(branch: &crate::entities::branch::Model) -> ServiceResult<BranchTimezone> {
+    BranchTimezone::parse(&branch.timezone).ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!(
+            "branch {} has an unknown timezone",
+            branch.id
+        ))
+    })
+}
+
+async fn add<C: ConnectionTrait>(
+    txn: &C,
+    caller: &AuthUser,
+    branch_id: i64,
+    timezone: BranchTimezone,
+    date: NaiveDate,
+    name: &str,
+) -> ServiceResult<(holiday::Model, u64)> {
+    let now = clock::now();
+    let created = holiday::ActiveModel {
+        branch_id: Set(branch_id),
+        date: Set(date),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|err| {
+        if violates_unique(&err, "date") {
+            taken()
+        } else {
+            err.into()
+        }
+    })?;
+    let cancelled = cancel_on(txn, caller, branch_id, timezone, date, name).await?;
+    Ok((created, cancelled))
+}
+
+/// Cancels the pending batch sittings of the branch on `date`, each with
+/// its audit entry and its webhooks, and returns how many.
+async fn cancel_on<C: ConnectionTrait>(
+    txn: &C,
+    caller: &AuthUser,
+    branch_id: i64,
+    timezone: BranchTimezone,
+    date: NaiveDate,
+    name: &str,
+) -> ServiceResult<u64> {
+    let from = local_instant(timezone, date, NaiveTime::MIN);
+    let to = local_instant(timezone, date + Duration::days(1), NaiveTime::MIN);
+    let rows: Vec<SessionRow> = select_rows()
+        .filter(completion::Column::BranchId.eq(branch_id))
+        .filter(completion::Column::OccurrenceId.is_not_null())
+        .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+        .filter(completion::Column::ScheduledStart.gte(from))
+        .filter(completion::Column::ScheduledStart.lt(to))
+        .into_model::<SessionRow>()
+        .all(txn)
+        .await?;
+    let reason = format!("Holiday: {name}");
+    let now = clock::now();
+    let mut cancelled = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let done = completion::Entity::update_many()
+            .col_expr(
+                completion::Column::Status,
+                Expr::value(CompletionStatus::Cancelled),
+            )
+            .col_expr(
+                completion::Column::CancelReason,
+                Expr::value(reason.clone()),
+            )
+            .col_expr(completion::Column::CancelledAt, Expr::value(now))
+            .col_expr(
+                completion::Column::Version,
+                Expr::col(completion::Column::Version).add(1),
+            )
+            .col_expr(completion::Column::UpdatedAt, Expr::value(now))
+            .filter(completion::Column::Id.eq(row.id))
+            .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+            .exec(txn)
+            .await?;
+        if done.rows_affected != 1 {
+            continue;
+        }
+        Change {
+            actor: Some(caller.id()),
+            branch: Some(branch_id),
+            action: Action::Cancel,
+            entity: Entity::Session,
+            entity_id: row.id,
+            details: json!({"reason": reason}),
+        }
+        .record(txn)
+        .await?;
+        outbox::events::session_changed(txn, Action::Cancel, row, caller).await?;
+        cancelled.push(row.id);
+    }
+    let count = cancelled.len() as u64;
+    if !cancelled.is_empty() {
+        documents::refresh(txn, Sessions::Ids(cancelled)).await?;
+    }
+    Ok(count)
+}
+
+/// Removes a holiday. Sittings it cancelled stay cancelled (they are
+/// history, and may have been rearranged since); the batch's make-up
+/// sittings are the way to hold them after all.
+pub async fn delete(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    branch_id: i64,
+    holiday_id: i64,
+) -> ServiceResult<()> {
+    branches::find_visible(db, caller, branch_id).await?;
+    let found = holiday::Entity::find_by_id(holiday_id)
+        .filter(holiday::Column::BranchId.eq(branch_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("holiday"))?;
+    require_admin(caller)?;
+    let txn = db.begin().await?;
+    holiday::Entity::delete_by_id(holiday_id).exec(&txn).await?;
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(branch_id),
+        action: Action::Delete,
+        entity: Entity::Holiday,
+        entity_id: holiday_id,
+        details: json!({"date": found.date, "name": found.name}),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The all-day events of an iCalendar file as (date, name), a multi-day
+/// event as each of its days. Timed events are not holidays and are left
+/// out, as are events without a summary.
+pub fn days_of(ics: &str) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
+    let bad = |message: String| ServiceError::invalid("file", message);
+    let calendar: Calendar = ics
+        .parse()
+        .map_err(|err: String| bad(format!("is not an iCalendar file: {err}")))?;
+    let mut days = Vec::new();
+    for component in &calendar.components {
+        let CalendarComponent::Event(event) = component else {
+            continue;
+        };
+        let (Some(DatePerhapsTime::Date(start)), Some(summary)) =
+            (event.get_start(), event.get_summary())
+        else {
+            continue;
+        };
+        let name = summary.trim();
+        if name.is_empty() {
+            continue;
+        }
+        // DTEND of an all-day event is the day after its last one.
+        let end = match event.get_end() {
+            Some(DatePerhapsTime::Date(end)) if end > start => end,
+            _ => start + Duration::days(1),
+        };
+        let name: String = name.chars().take(200).collect();
+        for date in start.iter_days().take_while(|date| *date < end) {
+            days.push((date, name.clone()));
+            if days.len() > MAX_IMPORT_DAYS {
+                return Err(bad(format!(
+                    "holds more than {MAX_IMPORT_DAYS} holiday days; split it by year"
+                )));
+            }
+        }
+    }
+    days.sort();
+    days.dedup_by_key(|(date, _)| *date);
+    Ok(days)
+}
+
+/// Adds each all-day event of an `.ics` file as a holiday (days the branch
+/// already has are left as they are), all in one transaction.
+pub async fn import(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    branch_id: i64,
+    ics: &str,
+) -> ServiceResult<HolidayImport> {
+    let branch = branches::find_visible(db, caller, branch_id).await?;
+    require_admin(caller)?;
+    let timezone = timezone_of(&branch)?;
+    let days = days_of(ics)?;
+    let txn = db.begin().await?;
+    let existing: Vec<NaiveDate> = holiday::Entity::find()
+        .select_only()
+        .column(holiday::Column::Date)
+        .filter(holiday::Column::BranchId.eq(branch_id))
+        .filter(holiday::Column::Date.is_in(days.iter().map(|(date, _)| *date)))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut added = Vec::new();
+    let mut cancelled_sessions = 0;
+    for (date, name) in days.iter().filter(|(date, _)| !existing.contains(date)) {
+        let (created, cancelled) = add(&txn, caller, branch_id, timezone, *date, name).await?;
+        cancelled_sessions += cancelled;
+        added.push(Holiday::from(created));
+    }
+    Change {
+        actor: Some(caller.id()),
+        branch: Some(branch_id),
+        action: Action::Create,
+        entity: Entity::Holiday,
+        entity_id: added.first().map_or(0, |holiday| holiday.id),
+        details: json!({
+            "imported": added.iter().map(|h| json!({"date": h.date, "name": h.name})).collect::<Vec<_>>(),
+            "sessions_cancelled": cancelled_sessions,
+        }),
+    }
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(HolidayImport {
+        already_there: days.len() - added.len(),
+        added,
+        cancelled_sessions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_day_events_become_holidays_and_timed_ones_do_not() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+            BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261227\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:New Year’s Day\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:3\r\nDTSTART:20270105T100000Z\r\nDTEND:20270105T110000Z\r\nSUMMARY:Staff meeting\r\nEND:VEVENT\r\n\
+            END:VCALENDAR\r\n";
+        let days = days_of(ics).unwrap();
+        let shown: Vec<String> = days.iter().map(|(d, n)| format!("{d} {n}")).collect();
+        assert_eq!(
+            shown,
+            [
+                "2026-12-25 Christmas",
+                "2026-12-26 Christmas",
+                "2027-01-01 New Year’s Day"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_calendar_is_refused() {
+        let err = days_of("this is not a calendar").unwrap_err();
+        assert!(matches!(err, ServiceError::Invalid(fields) if fields.has("file")));
+    }
+}

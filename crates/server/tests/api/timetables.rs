@@ -1,0 +1,934 @@
+//! Real timetables: per-day slots, RRULE recurrence, branch holidays,
+//! moved and make-up sittings, and substitutes.
+
+use lectern_api_types::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem, json};
+
+async fn sessions_of(app: &TestApp, token: &str, batch: i64) -> Vec<Value> {
+    let page: Value = json(
+        app.get(&format!("/completions?batch_id={batch}&limit=100"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut items = page["items"].as_array().unwrap().clone();
+    items.sort_by_key(|s| s["scheduled_start"].as_str().unwrap().to_owned());
+    items
+}
+
+fn starts(sessions: &[Value]) -> Vec<&str> {
+    sessions
+        .iter()
+        .map(|s| s["scheduled_start"].as_str().unwrap())
+        .collect()
+}
+
+struct Branch {
+    app: TestApp,
+    id: i64,
+    admin: TestUser,
+    faculty: TestUser,
+    token: String,
+}
+
+async fn branch(timezone: &str) -> Branch {
+    let app = TestApp::spawn().await;
+    let id = app.create_branch("TT", timezone).await;
+    let admin = app.create_user(Role::BranchAdmin, Some(id)).await;
+    let faculty = app.create_user(Role::Faculty, Some(id)).await;
+    let token = app.login(&admin).await;
+    Branch {
+        app,
+        id,
+        admin,
+        faculty,
+        token,
+    }
+}
+
+impl Branch {
+    async fn batch(&self, schedule: Value) -> Value {
+        let mut body = json!({
+            "code": format!("TT-{}", rand_suffix()), "name": "Timetable", "faculty_id": self.faculty.id,
+            "location": "Room 1",
+        });
+        for (key, value) in schedule.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        json(
+            self.app.post("/batches", &self.token, &body).await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// Changes batch `id` as the admin; the batch as it now stands.
+    async fn patch_batch(&self, id: i64, body: Value) -> Value {
+        json(
+            self.app
+                .patch(&format!("/batches/{id}"), &self.token, &body)
+                .await,
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    /// Sends `body` to `path` as `token` and reads an answer of `status`.
+    async fn post(&self, path: &str, token: &str, body: Value, status: StatusCode) -> Value {
+        json(self.app.post(path, token, &body).await, status).await
+    }
+
+    async fn sessions(&self, batch: &Value) -> Vec<Value> {
+        sessions_of(&self.app, &self.token, batch["id"].as_i64().unwrap()).await
+    }
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
+#[tokio::test]
+async fn slots_give_each_weekday_its_own_times() {
+    let b = branch("Asia/Kolkata").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-03-01", "end_date": "2027-03-07",
+            "slots": [
+                {"weekday": "thu", "start_time": "14:00", "end_time": "15:00"},
+                {"weekday": "tue", "start_time": "09:00", "end_time": "10:30"},
+            ],
+        }))
+        .await;
+    assert_eq!(
+        batch["slots"],
+        json!([
+            {"weekday": "tue", "start_time": "09:00", "end_time": "10:30"},
+            {"weekday": "thu", "start_time": "14:00", "end_time": "15:00"},
+        ])
+    );
+    // Older clients read the days and the first slot's times.
+    assert_eq!(batch["weekdays"], json!(["tue", "thu"]));
+    assert_eq!(batch["start_time"], "09:00");
+    assert_eq!(batch["rrule"], Value::Null);
+    let sessions = b.sessions(&batch).await;
+    assert_eq!(
+        starts(&sessions),
+        ["2027-03-02T03:30:00Z", "2027-03-04T08:30:00Z"]
+    );
+    assert_eq!(sessions[1]["scheduled_end"], "2027-03-04T09:30:00Z");
+
+    // Changing one day's time through slots moves only that day's sitting.
+    let id = batch["id"].as_i64().unwrap();
+    let patched: Value = b.patch_batch(id, json!({"slots": [ {"weekday": "tue", "start_time": "09:00", "end_time": "10:30"}, {"weekday": "thu", "start_time": "16:00", "end_time": "17:00"}, ]})).await;
+    assert_eq!(patched["slots"][1]["start_time"], "16:00");
+    let after = b.sessions(&batch).await;
+    assert_eq!(after[0]["id"], sessions[0]["id"]);
+    assert_eq!(after[0]["version"], sessions[0]["version"]);
+    assert_eq!(after[1]["id"], sessions[1]["id"]);
+    assert_eq!(after[1]["scheduled_start"], "2027-03-04T10:30:00Z");
+}
+
+#[tokio::test]
+async fn a_fortnightly_rule_generates_every_other_week_across_clock_changes() {
+    let b = branch("America/New_York").await;
+    // New York leaves daylight saving on Sunday 2026-11-01.
+    let batch = b
+        .batch(json!({
+            "start_date": "2026-10-19", "end_date": "2026-11-15",
+            "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+            "start_time": "18:30", "end_time": "20:00",
+        }))
+        .await;
+    assert_eq!(batch["rrule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH");
+    assert_eq!(batch["weekdays"], json!(["tue", "thu"]));
+    assert_eq!(batch["slots"], json!([]));
+    let sessions = b.sessions(&batch).await;
+    assert_eq!(
+        starts(&sessions),
+        [
+            "2026-10-20T22:30:00Z",
+            "2026-10-22T22:30:00Z",
+            "2026-11-03T23:30:00Z",
+            "2026-11-05T23:30:00Z",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn local_times_hold_across_spring_changes_in_london_and_new_york_and_in_kolkata() {
+    for (timezone, expected) in [
+        // Clocks went forward on 2027-03-28 in London, 2027-03-14 in New York.
+        (
+            "Europe/London",
+            ["2027-03-26T09:00:00Z", "2027-03-29T08:00:00Z"],
+        ),
+        (
+            "America/New_York",
+            ["2027-03-12T14:00:00Z", "2027-03-15T13:00:00Z"],
+        ),
+        (
+            "Asia/Kolkata",
+            ["2027-03-26T03:30:00Z", "2027-03-29T03:30:00Z"],
+        ),
+    ] {
+        let b = branch(timezone).await;
+        let (from, to) = match timezone {
+            "America/New_York" => ("2027-03-12", "2027-03-15"),
+            _ => ("2027-03-26", "2027-03-29"),
+        };
+        let batch = b
+            .batch(json!({
+                "start_date": from, "end_date": to, "weekdays": ["fri", "mon"],
+                "start_time": "09:00", "end_time": "10:00",
+            }))
+            .await;
+        assert_eq!(starts(&b.sessions(&batch).await), expected, "{timezone}");
+    }
+}
+
+#[tokio::test]
+async fn schedules_that_cannot_be_a_timetable_are_422_by_field() {
+    let b = branch("UTC").await;
+    let base = json!({
+        "code": "BAD-1", "name": "B", "faculty_id": b.faculty.id,
+        "start_date": "2027-01-01", "end_date": "2027-12-31",
+    });
+    let with = |schedule: Value| {
+        let mut body = base.clone();
+        for (key, value) in schedule.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    for (schedule, field) in [
+        (
+            json!({"rrule": "FREQ=DAILY", "start_time": "09:00", "end_time": "10:00", "end_date": "2029-12-31"}),
+            "rrule",
+        ),
+        (
+            json!({"rrule": "FREQ=HOURLY", "start_time": "09:00", "end_time": "10:00"}),
+            "rrule",
+        ),
+        (
+            json!({"rrule": "FREQ=WEEKLY;BYDAY=XX", "start_time": "09:00", "end_time": "10:00"}),
+            "rrule",
+        ),
+        (json!({"rrule": "FREQ=WEEKLY"}), "start_time"),
+        (
+            json!({"rrule": "FREQ=WEEKLY", "weekdays": ["mon"], "start_time": "09:00", "end_time": "10:00"}),
+            "weekdays",
+        ),
+        (
+            json!({"slots": [{"weekday": "mon", "start_time": "09:00", "end_time": "10:00"}], "weekdays": ["mon"]}),
+            "slots",
+        ),
+        (
+            json!({"slots": [
+                {"weekday": "mon", "start_time": "09:00", "end_time": "10:00"},
+                {"weekday": "mon", "start_time": "11:00", "end_time": "12:00"},
+            ]}),
+            "slots",
+        ),
+        (
+            json!({"slots": [{"weekday": "mon", "start_time": "10:00", "end_time": "09:00"}]}),
+            "slots",
+        ),
+        (
+            json!({"weekdays": ["mon","tue","wed","thu","fri","sat","sun"], "start_time": "09:00", "end_time": "10:00", "end_date": "2029-12-31"}),
+            "end_date",
+        ),
+        (
+            json!({"start_time": "09:00", "end_time": "10:00"}),
+            "weekdays",
+        ),
+    ] {
+        let problem = assert_problem(
+            b.app
+                .post("/batches", &b.token, &with(schedule.clone()))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(
+            problem["errors"][field].is_array(),
+            "{schedule} → {field}: {problem}"
+        );
+    }
+    let problem = assert_problem(
+        b.app
+            .post(
+                "/batches",
+                &b.token,
+                &with(json!({"rrule": "FREQ=DAILY", "start_time": "09:00", "end_time": "10:00", "end_date": "2029-12-31"})),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        problem["errors"]["rrule"][0],
+        "this schedule would generate 1096 sittings; a batch may have at most 1000"
+    );
+    // Nothing was written by any refused request.
+    let page: Value = json(b.app.get("/batches", &b.token).await, StatusCode::OK).await;
+    assert_eq!(page["items"], json!([]));
+}
+
+#[tokio::test]
+async fn the_preview_shows_what_saving_would_generate_with_holidays_struck() {
+    let b = branch("Europe/London").await;
+    b.post(
+        &format!("/branches/{}/holidays", b.id),
+        &b.token,
+        json!({"date": "2027-01-07", "name": "Staff day"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let request = json!({
+        "start_date": "2027-01-04", "end_date": "2027-01-17",
+        "rrule": "FREQ=WEEKLY;BYDAY=TU,TH", "start_time": "09:00", "end_time": "10:00",
+    });
+    let preview: Value = b
+        .post(
+            "/batches/preview",
+            &b.token,
+            request.clone(),
+            StatusCode::OK,
+        )
+        .await;
+    let shown: Vec<String> = preview["sittings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {}", s["date"], s["weekday"], s["holiday"]))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            r#""2027-01-05" "tue" null"#,
+            r#""2027-01-07" "thu" "Staff day""#,
+            r#""2027-01-12" "tue" null"#,
+            r#""2027-01-14" "thu" null"#,
+        ]
+    );
+    assert_eq!(preview["generated"], 3);
+    // Saving it generates just what the preview said.
+    let mut body = request.clone();
+    body["code"] = json!("PRE-1");
+    body["name"] = json!("Previewed");
+    body["faculty_id"] = json!(b.faculty.id);
+    let batch: Value = b
+        .post("/batches", &b.token, body, StatusCode::CREATED)
+        .await;
+    let dates: Vec<String> = b
+        .sessions(&batch)
+        .await
+        .iter()
+        .map(|s| s["scheduled_start"].as_str().unwrap()[..10].to_owned())
+        .collect();
+    assert_eq!(dates, ["2027-01-05", "2027-01-12", "2027-01-14"]);
+    // A bad schedule gets the same answer as a create would.
+    let problem = assert_problem(
+        b.app
+            .post("/batches/preview", &b.token, &json!({"start_date": "2027-01-04", "end_date": "2027-01-17", "rrule": "FREQ=SOMETIMES", "start_time": "09:00", "end_time": "10:00"}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["rrule"].is_array(), "{problem}");
+    let faculty = b.app.login(&b.faculty).await;
+    assert_problem(
+        b.app.post("/batches/preview", &faculty, &request).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+async fn complete(app: &TestApp, token: &str, session: &Value, extra: Value) -> Value {
+    let mut body = json!({"actual_start_time": "09:00", "actual_end_time": "10:00"});
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    json(
+        app.post(
+            &format!("/completions/{}/complete", session["id"]),
+            token,
+            &body,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_holiday_cancels_pending_sittings_on_its_date_and_leaves_completed_ones() {
+    let b = branch("Europe/London").await;
+    let other_teacher = b.app.create_user(Role::Faculty, Some(b.id)).await;
+    let held = b
+        .batch(json!({
+            "start_date": "2026-11-02", "end_date": "2026-11-04", "weekdays": ["mon", "wed"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let mut not_held_body = json!({
+        "code": "TT-NH", "name": "Other", "faculty_id": other_teacher.id,
+        "start_date": "2026-11-02", "end_date": "2026-11-04", "weekdays": ["mon", "wed"],
+        "start_time": "11:00", "end_time": "12:00",
+    });
+    let not_held: Value = b
+        .post(
+            "/batches",
+            &b.token,
+            not_held_body.clone(),
+            StatusCode::CREATED,
+        )
+        .await;
+    let faculty = b.app.login(&b.faculty).await;
+    let monday = b.sessions(&held).await[0].clone();
+    complete(&b.app, &faculty, &monday, json!({})).await;
+
+    let holiday: Value = b
+        .post(
+            &format!("/branches/{}/holidays", b.id),
+            &b.token,
+            json!({"date": "2026-11-02", "name": "Founders’ Day"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(holiday["date"], "2026-11-02");
+
+    let held_now = b.sessions(&held).await;
+    assert_eq!(held_now[0]["status"], "completed");
+    assert_eq!(held_now[1]["status"], "pending");
+    let other = b.sessions(&not_held).await;
+    assert_eq!(other[0]["status"], "cancelled");
+    assert_eq!(other[0]["cancel_reason"], "Holiday: Founders’ Day");
+    assert_eq!(other[1]["status"], "pending");
+
+    // Regenerating the batch neither revives nor duplicates the day.
+    let id = not_held["id"].as_i64().unwrap();
+    b.patch_batch(id, json!({"end_time": "12:30"})).await;
+    let regenerated = b.sessions(&not_held).await;
+    assert_eq!(regenerated.len(), 2);
+    assert_eq!(regenerated[0]["status"], "cancelled");
+    assert_eq!(regenerated[1]["scheduled_end"], "2026-11-04T12:30:00Z");
+
+    // A batch created later leaves the holiday out.
+    not_held_body["code"] = json!("TT-LATER");
+    let later: Value = b
+        .post(
+            "/batches",
+            &b.token,
+            not_held_body.clone(),
+            StatusCode::CREATED,
+        )
+        .await;
+    let later_dates: Vec<String> = b
+        .sessions(&later)
+        .await
+        .iter()
+        .map(|s| s["scheduled_start"].as_str().unwrap()[..10].to_owned())
+        .collect();
+    assert_eq!(later_dates, ["2026-11-04"]);
+
+    // The same date twice is a conflict; staff read holidays but may not add them.
+    assert_problem(
+        b.app
+            .post(
+                &format!("/branches/{}/holidays", b.id),
+                &b.token,
+                &json!({"date": "2026-11-02", "name": "Again"}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let page: Value = json(
+        b.app
+            .get(&format!("/branches/{}/holidays", b.id), &faculty)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["items"][0]["name"], "Founders’ Day");
+    assert_problem(
+        b.app
+            .post(
+                &format!("/branches/{}/holidays", b.id),
+                &faculty,
+                &json!({"date": "2026-12-25", "name": "Christmas"}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // Another branch's admin does not see this branch's holidays at all.
+    let elsewhere = b.app.create_branch("ELSE", "UTC").await;
+    let stranger = b.app.create_user(Role::BranchAdmin, Some(elsewhere)).await;
+    let stranger = b.app.login(&stranger).await;
+    assert_problem(
+        b.app
+            .get(&format!("/branches/{}/holidays", b.id), &stranger)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(
+        b.app
+            .delete(
+                &format!("/branches/{}/holidays/{}", b.id, holiday["id"]),
+                &stranger,
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let response = b
+        .app
+        .delete(
+            &format!("/branches/{}/holidays/{}", b.id, holiday["id"]),
+            &b.token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let page: Value = json(
+        b.app
+            .get(&format!("/branches/{}/holidays", b.id), &faculty)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["items"], json!([]));
+}
+
+#[tokio::test]
+async fn an_ics_file_of_holidays_is_imported_once() {
+    let b = branch("Europe/London").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-12-20", "end_date": "2027-12-31", "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//gov//holidays//EN\r\n\
+        BEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:20271227\r\nDTEND;VALUE=DATE:20271229\r\nSUMMARY:Christmas (substitute days)\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:b\r\nDTSTART;VALUE=DATE:20280103\r\nSUMMARY:New Year (substitute day)\r\nEND:VEVENT\r\n\
+        END:VCALENDAR\r\n";
+    let import = |body: &'static str, content_type: &'static str| {
+        b.app
+            .request(
+                reqwest::Method::POST,
+                &format!("/branches/{}/holidays/import", b.id),
+                Some(&b.token),
+            )
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let first: Value = json(import(ics, "text/calendar").await.unwrap(), StatusCode::OK).await;
+    let added: Vec<&str> = first["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(added, ["2027-12-27", "2027-12-28", "2028-01-03"]);
+    assert_eq!(first["cancelled_sessions"], 2);
+    let cancelled: Vec<String> = b
+        .sessions(&batch)
+        .await
+        .iter()
+        .filter(|s| s["status"] == "cancelled")
+        .map(|s| {
+            format!(
+                "{} {}",
+                &s["scheduled_start"].as_str().unwrap()[..10],
+                s["cancel_reason"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        cancelled,
+        [
+            r#"2027-12-27 "Holiday: Christmas (substitute days)""#,
+            r#"2027-12-28 "Holiday: Christmas (substitute days)""#,
+        ]
+    );
+
+    let again: Value = json(import(ics, "text/calendar").await.unwrap(), StatusCode::OK).await;
+    assert_eq!(again["added"], json!([]));
+    assert_eq!(again["already_there"], 3);
+    assert_eq!(again["cancelled_sessions"], 0);
+
+    assert_problem(
+        import(ics, "application/json").await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+    let problem = assert_problem(
+        import("not a calendar at all", "text/calendar")
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["file"].is_array(), "{problem}");
+}
+
+#[tokio::test]
+async fn a_moved_sitting_keeps_its_move_when_the_batch_changes() {
+    let b = branch("Europe/London").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-02-01", "end_date": "2027-02-14", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let sessions = b.sessions(&batch).await;
+    assert_eq!(sessions.len(), 2);
+    let first = &sessions[0];
+    let occurrence = first["occurrence_id"].as_i64().unwrap();
+    let faculty = b.app.login(&b.faculty).await;
+    // The teacher moves the first Monday's class to Tuesday afternoon, in another room.
+    let moved: Value = b.post(&format!("/occurrences/{occurrence}/reschedule"), &faculty, json!({"date": "2027-02-02", "start_time": "14:00", "end_time": "15:00", "location": "Hall B"}), StatusCode::OK).await;
+    assert_eq!(moved["id"], first["id"]);
+    assert_eq!(moved["scheduled_start"], "2027-02-02T14:00:00Z");
+    assert_eq!(moved["location"], "Hall B");
+    assert_eq!(moved["status"], "pending");
+
+    // The batch moves to 11:00: the other Monday follows, the moved sitting
+    // stays, and its old Monday is not generated again.
+    let id = batch["id"].as_i64().unwrap();
+    b.patch_batch(id, json!({"start_time": "11:00", "end_time": "12:00"}))
+        .await;
+    let after = b.sessions(&batch).await;
+    assert_eq!(
+        starts(&after),
+        ["2027-02-02T14:00:00Z", "2027-02-08T11:00:00Z"]
+    );
+    assert_eq!(after[0]["location"], "Hall B");
+    assert_eq!(after[1]["location"], "Room 1");
+
+    // Onto a date the batch already meets: 409, and nothing moves.
+    let second = after[1]["occurrence_id"].as_i64().unwrap();
+    assert_problem(
+        b.app
+            .post(
+                &format!("/occurrences/{second}/reschedule"),
+                &b.token,
+                &json!({"date": "2027-02-02", "start_time": "09:00", "end_time": "10:00"}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(starts(&b.sessions(&batch).await), starts(&after));
+
+    // Another teacher cannot even see it.
+    let stranger = b.app.create_user(Role::Faculty, Some(b.id)).await;
+    let stranger = b.app.login(&stranger).await;
+    assert_problem(
+        b.app
+            .post(
+                &format!("/occurrences/{occurrence}/reschedule"),
+                &stranger,
+                &json!({"start_time": "09:00", "end_time": "10:00"}),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn only_a_pending_sitting_moves() {
+    let b = branch("UTC").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2026-11-02", "end_date": "2026-11-02", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let session = b.sessions(&batch).await[0].clone();
+    let faculty = b.app.login(&b.faculty).await;
+    complete(&b.app, &faculty, &session, json!({})).await;
+    let problem = assert_problem(
+        b.app
+            .post(
+                &format!("/occurrences/{}/reschedule", session["occurrence_id"]),
+                &b.token,
+                &json!({"start_time": "11:00", "end_time": "12:00"}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(
+        problem["detail"],
+        "Only a pending sitting can move; this one is completed."
+    );
+    let now = b.sessions(&batch).await;
+    assert_eq!(now[0]["scheduled_start"], "2026-11-02T09:00:00Z");
+}
+
+#[tokio::test]
+async fn a_make_up_sitting_is_added_and_survives_regeneration() {
+    let b = branch("Europe/London").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-02-01", "end_date": "2027-02-14", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let faculty = b.app.login(&b.faculty).await;
+    let make_up: Value = b.post(&format!("/batches/{id}/sittings"), &faculty, json!({"date": "2027-02-20", "start_time": "10:00", "end_time": "12:00", "location": "Lab 3"}), StatusCode::CREATED).await;
+    assert_eq!(make_up["status"], "pending");
+    assert_eq!(make_up["batch_id"], id);
+    assert_eq!(make_up["scheduled_start"], "2027-02-20T10:00:00Z");
+    assert_eq!(make_up["location"], "Lab 3");
+    assert_eq!(make_up["user_id"], b.faculty.id);
+
+    // Meeting on Wednesdays instead: the Mondays go, the make-up stays.
+    b.patch_batch(id, json!({"weekdays": ["wed"]})).await;
+    assert_eq!(
+        starts(&b.sessions(&batch).await),
+        [
+            "2027-02-03T09:00:00Z",
+            "2027-02-10T09:00:00Z",
+            "2027-02-20T10:00:00Z"
+        ]
+    );
+
+    // A date the batch meets, or a holiday, is refused.
+    assert_problem(
+        b.app
+            .post(
+                &format!("/batches/{id}/sittings"),
+                &b.token,
+                &json!({"date": "2027-02-03", "start_time": "10:00", "end_time": "11:00"}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    b.post(
+        &format!("/branches/{}/holidays", b.id),
+        &b.token,
+        json!({"date": "2027-02-27", "name": "Closed"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let problem = assert_problem(
+        b.app
+            .post(
+                &format!("/batches/{id}/sittings"),
+                &b.token,
+                &json!({"date": "2027-02-27", "start_time": "10:00", "end_time": "11:00"}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        problem["errors"]["date"][0],
+        "is a holiday of the branch (Closed)"
+    );
+    assert_eq!(b.sessions(&batch).await.len(), 3);
+}
+
+#[tokio::test]
+async fn regenerating_a_batch_twice_changes_nothing_the_second_time() {
+    let b = branch("America/New_York").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-01-04", "end_date": "2027-03-28",
+            "rrule": "FREQ=WEEKLY;BYDAY=MO,WE", "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let change = json!({"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE", "end_time": "10:30"});
+    b.patch_batch(id, change.clone()).await;
+    let once = b.sessions(&batch).await;
+    assert_eq!(once.len(), 12);
+    b.patch_batch(id, change.clone()).await;
+    // A rename regenerates too; still nothing moves.
+    b.patch_batch(id, json!({"name": "Renamed"})).await;
+    let twice = b.sessions(&batch).await;
+    let key = |s: &Value| {
+        (
+            s["id"].clone(),
+            s["version"].clone(),
+            s["scheduled_start"].clone(),
+            s["scheduled_end"].clone(),
+        )
+    };
+    assert_eq!(
+        twice.iter().map(key).collect::<Vec<_>>(),
+        once.iter().map(key).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_substitute_delivers_a_session_and_it_counts_for_them() {
+    let b = branch("UTC").await;
+    let colleague = b.app.create_user(Role::Faculty, Some(b.id)).await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2026-11-02", "end_date": "2026-11-04", "weekdays": ["mon", "wed"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let sessions = b.sessions(&batch).await;
+    let owner = b.app.login(&b.faculty).await;
+
+    // The owner sees who may cover: active staff of the branch.
+    let page: Value = json(b.app.get("/colleagues", &owner).await, StatusCode::OK).await;
+    let names: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        names.contains(&colleague.id) && names.contains(&b.faculty.id),
+        "{page}"
+    );
+    assert!(!names.contains(&b.admin.id), "{page}");
+
+    // Someone from elsewhere, or the owner themself, cannot be the substitute.
+    let elsewhere = b.app.create_branch("FAR", "UTC").await;
+    let stranger = b.app.create_user(Role::Faculty, Some(elsewhere)).await;
+    for (who, message) in [
+        (
+            stranger.id,
+            "no such active faculty member or employee in the session's branch",
+        ),
+        (
+            b.admin.id,
+            "no such active faculty member or employee in the session's branch",
+        ),
+        (b.faculty.id, "is the session's own teacher; leave it empty"),
+    ] {
+        let problem = assert_problem(
+            b.app
+                .post(
+                    &format!("/completions/{}/complete", sessions[0]["id"]),
+                    &owner,
+                    &json!({"actual_start_time": "09:00", "actual_end_time": "10:00", "delivered_by": who}),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(problem["errors"]["delivered_by"][0], message);
+    }
+
+    let covered = complete(
+        &b.app,
+        &owner,
+        &sessions[0],
+        json!({"delivered_by": colleague.id}),
+    )
+    .await;
+    assert_eq!(covered["delivered_by"], colleague.id);
+    assert_eq!(covered["user_id"], b.faculty.id);
+    complete(&b.app, &owner, &sessions[1], json!({})).await;
+
+    // The substitute finds it in their history, and can open it.
+    let substitute = b.app.login(&colleague).await;
+    let history: Value = json(
+        b.app
+            .get("/completions?status=completed", &substitute)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let ids: Vec<&Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["id"])
+        .collect();
+    assert_eq!(ids, [&sessions[0]["id"]]);
+    let detail: Value = json(
+        b.app
+            .get(&format!("/completions/{}", sessions[0]["id"]), &substitute)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let account: Value = json(
+        b.app
+            .get(&format!("/users/{}", colleague.id), &b.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["delivered_by_name"], account["name"]);
+    // The session they did not cover stays out of their reach.
+    assert_problem(
+        b.app
+            .get(&format!("/completions/{}", sessions[1]["id"]), &substitute)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // The figures count the covered session for the one who taught it.
+    let range = "from=2026-11-01&to=2026-11-30";
+    let by_faculty: Value = json(
+        b.app
+            .get(
+                &format!("/stats/breakdown?group_by=faculty&{range}"),
+                &b.token,
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let completed_by = |id: i64| {
+        by_faculty["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["key"].as_str() == Some(id.to_string().as_str()))
+            .map(|item| item["completed"].clone())
+    };
+    assert_eq!(completed_by(colleague.id), Some(json!(1)), "{by_faculty}");
+    assert_eq!(completed_by(b.faculty.id), Some(json!(1)), "{by_faculty}");
+    for (token, expected) in [(&owner, 1), (&substitute, 1)] {
+        let mine: Value = json(
+            b.app.get(&format!("/stats/summary?{range}"), token).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(mine["completed"], expected, "{mine}");
+    }
+    let filtered: Value = json(
+        b.app
+            .get(
+                &format!("/stats/summary?{range}&user_id={}", colleague.id),
+                &b.token,
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(filtered["completed"], 1);
+
+    // An account that covered a session is history: it is deactivated, not deleted.
+    assert_problem(
+        b.app
+            .delete(&format!("/users/{}", colleague.id), &b.token)
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+}
