@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder a
 
 use crate::harness::{
     PASSWORD, branch_today, browser, click, fill, find, pick_value, press, screenshot, sign_in,
-    text_of, wait_for_offers, wait_for_text, world,
+    sign_out, text_of, wait_for_offers, wait_for_text, world,
 };
 
 #[tokio::test]
@@ -217,6 +217,17 @@ async fn a_teacher_moves_a_sitting_and_records_one_a_colleague_covered() {
         .await
         .unwrap();
     wait_for_text(client, "#covered-by", "Ravi Menon").await;
+
+    // Ravi finds the class he covered in his History: he has no other.
+    sign_out(client).await;
+    sign_in(client, &world, "ravi@lectern.test").await;
+    client
+        .goto(&world.url("/sessions?tab=history"))
+        .await
+        .unwrap();
+    wait_for_text(client, "main.page", "Rust Foundations").await;
+    sign_out(client).await;
+    sign_in(client, &world, &world.faculty).await;
 
     // A sitting ahead moves past the end of the batch, to another room.
     let ahead = completion::Entity::find()

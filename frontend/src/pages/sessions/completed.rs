@@ -5,11 +5,10 @@ use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{Completion, CompletionFilter};
 use leptos::prelude::*;
 
-use super::Scope;
+use super::{Scope, admin_id};
 
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
-use crate::session::use_session;
 use crate::{api, format};
 
 /// Minutes after the scheduled start that count as a late start.
@@ -26,7 +25,7 @@ fn excerpt(text: &str) -> String {
 
 #[component]
 pub fn Completed(scope: Memo<Scope>) -> impl IntoView {
-    let me = use_session().user().map(|user| user.id).unwrap_or_default();
+    let me = admin_id();
     let paged = Paged::<Completion>::new(move || {
         let filter = CompletionFilter {
             status: Some(CompletionStatus::Completed),

@@ -8,11 +8,10 @@ use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::Scope;
+use super::{Scope, admin_id};
 use crate::components::badges::StatusBadge;
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
-use crate::session::use_session;
 use crate::{api, filters, format};
 
 /// The status chips, "All" first.
@@ -25,7 +24,7 @@ const CHIPS: [(Option<CompletionStatus>, &str); 4] = [
 
 #[component]
 pub fn History(scope: Memo<Scope>) -> impl IntoView {
-    let me = use_session().user().map(|user| user.id).unwrap_or_default();
+    let me = admin_id();
     let query = use_query_map();
     let navigate = StoredValue::new_local(use_navigate());
     let q = Memo::new(move |_| {

@@ -70,13 +70,23 @@ impl Scope {
         }
     }
 
-    /// The filter every list of the tab starts from.
-    pub fn filter(self, me: i64) -> CompletionFilter {
+    /// The filter every list of the tab starts from. `admin` is the
+    /// signed-in admin's id: staff need no filter, since the server shows
+    /// them their own sessions and those they covered for a colleague.
+    pub fn filter(self, admin: Option<i64>) -> CompletionFilter {
         CompletionFilter {
-            user_id: (self == Scope::Mine).then_some(me),
+            user_id: admin.filter(|_| self == Scope::Mine),
             ..CompletionFilter::default()
         }
     }
+}
+
+/// The signed-in admin's id, for [`Scope::filter`]; `None` for staff.
+pub fn admin_id() -> Option<i64> {
+    use_session()
+        .user()
+        .filter(|user| user.role.is_admin())
+        .map(|user| user.id)
 }
 
 #[component]

@@ -9,7 +9,7 @@ use lectern_api_types::sessions::{Completion, CompletionFilter, SessionSort};
 use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 
-use super::{CancelDialog, CompleteDialog, Scope};
+use super::{CancelDialog, CompleteDialog, Scope, admin_id};
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
@@ -20,7 +20,7 @@ const AHEAD_DAYS: u64 = 14;
 
 #[component]
 pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
-    let me = use_session().user().map(|user| user.id).unwrap_or_default();
+    let me = admin_id();
     let list = move |filter: CompletionFilter| api::sessions::list(&filter, 50);
     let overdue = Paged::<Completion>::new(move || {
         list(CompletionFilter {
@@ -180,7 +180,10 @@ fn Returned() -> impl IntoView {
     let paged = Paged::<Completion>::new(move || {
         let filter = CompletionFilter {
             review: Some(Review::Returned),
-            ..Scope::Mine.filter(me)
+            // Only their own: a colleague's record they covered is the
+            // colleague's to correct.
+            user_id: Some(me),
+            ..CompletionFilter::default()
         };
         api::sessions::list(&filter, 50)
     });
