@@ -387,9 +387,8 @@ pub async fn create(
     };
 
     let txn = db.begin().await?;
-    // Read inside the transaction, so a holiday added meanwhile is seen.
-    let template = template
-        .with_holidays(holidays::between(&txn, branch_id, new.start_date, new.end_date).await?);
+    // The insert first: on SQLite a transaction that reads before its
+    // first write fails when another connection writes in between.
     let created = model.insert(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()
@@ -397,6 +396,8 @@ pub async fn create(
             err.into()
         }
     })?;
+    let template = template
+        .with_holidays(holidays::between(&txn, branch_id, new.start_date, new.end_date).await?);
     let added = schedule::add_missing(&txn, &created, &template).await?;
     documents::refresh(&txn, Sessions::OfBatch(created.id)).await?;
     Change {

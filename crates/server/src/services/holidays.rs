@@ -24,7 +24,7 @@ use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{completion, holiday};
+use crate::entities::{branch, completion, holiday};
 use crate::{clock, outbox, pagination};
 
 /// The longest span one `.ics` import may cover, so a file cannot turn
@@ -113,15 +113,8 @@ pub async fn create(
     let branch = branches::find_visible(db, caller, branch_id).await?;
     require_admin(caller)?;
     let timezone = timezone_of(&branch)?;
+    // The unique index on branch and date refuses a second holiday.
     let txn = db.begin().await?;
-    let exists = holiday::Entity::find()
-        .filter(holiday::Column::BranchId.eq(branch_id))
-        .filter(holiday::Column::Date.eq(new.date))
-        .one(&txn)
-        .await?;
-    if exists.is_some() {
-        return Err(taken());
-    }
     let (created, cancelled) = add(
         &txn,
         caller,
@@ -145,7 +138,7 @@ pub async fn create(
     Ok(created.into())
 }
 
-fn timezone_of(branch: &crate::entities::branch::Model) -> ServiceResult<BranchTimezone> {
+fn timezone_of(branch: &branch::Model) -> ServiceResult<BranchTimezone> {
     BranchTimezone::parse(&branch.timezone).ok_or_else(|| {
         ServiceError::Internal(anyhow::anyhow!(
             "branch {} has an unknown timezone",
@@ -251,6 +244,22 @@ async fn cancel_on<C: ConnectionTrait>(
     Ok(count)
 }
 
+/// Takes the branch's row for the rest of the transaction: two imports of
+/// one branch then run one after the other, and on SQLite the write lock is
+/// taken before the first read (a transaction that reads first fails when
+/// another connection writes in between).
+async fn hold_branch<C: ConnectionTrait>(txn: &C, branch_id: i64) -> Result<(), DbErr> {
+    branch::Entity::update_many()
+        .col_expr(
+            branch::Column::UpdatedAt,
+            Expr::col(branch::Column::UpdatedAt),
+        )
+        .filter(branch::Column::Id.eq(branch_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Removes a holiday. Sittings it cancelled stay cancelled (they are
 /// history, and may have been rearranged since); the batch's make-up
 /// sittings are the way to hold them after all.
@@ -338,6 +347,7 @@ pub async fn import(
     let timezone = timezone_of(&branch)?;
     let days = days_of(ics)?;
     let txn = db.begin().await?;
+    hold_branch(&txn, branch_id).await?;
     let existing: Vec<NaiveDate> = holiday::Entity::find()
         .select_only()
         .column(holiday::Column::Date)

@@ -65,22 +65,6 @@ fn date_taken() -> ServiceError {
     )
 }
 
-async fn date_free<C: ConnectionTrait>(
-    db: &C,
-    batch_id: i64,
-    date: NaiveDate,
-) -> ServiceResult<()> {
-    let other = occurrence::Entity::find()
-        .filter(occurrence::Column::BatchId.eq(batch_id))
-        .filter(occurrence::Column::Date.eq(date))
-        .one(db)
-        .await?;
-    match other {
-        Some(_) => Err(date_taken()),
-        None => Ok(()),
-    }
-}
-
 fn taken_or(err: DbErr) -> ServiceError {
     if violates_unique(&err, "date") {
         date_taken()
@@ -113,8 +97,8 @@ pub async fn add_make_up(
     )
     .await?;
     let now = clock::now();
+    // The unique index on batch and date refuses a date the batch meets.
     let txn = db.begin().await?;
-    date_free(&txn, batch_id, new.date).await?;
     let created = occurrence::ActiveModel {
         batch_id: Set(batch_id),
         date: Set(sitting.date),
@@ -221,9 +205,6 @@ pub async fn reschedule(
     let location = clean(request.location);
     let now = clock::now();
     let txn = db.begin().await?;
-    if date != found.date {
-        date_free(&txn, found.batch_id, date).await?;
-    }
     let moved = completion::Entity::update_many()
         .col_expr(
             completion::Column::ScheduledStart,
@@ -262,6 +243,7 @@ pub async fn reschedule(
         .col_expr(occurrence::Column::Moved, Expr::value(true))
         .col_expr(occurrence::Column::UpdatedAt, Expr::value(now))
         .filter(occurrence::Column::Id.eq(occurrence_id))
+        // The unique index on batch and date refuses a date already met.
         .exec(&txn)
         .await
         .map_err(taken_or)?;
