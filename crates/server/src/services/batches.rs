@@ -19,6 +19,7 @@ use serde_json::json;
 use super::error::violates_unique;
 use super::holidays;
 use super::schedule::{self, with_content};
+use super::sessions::create::clean;
 use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
@@ -162,7 +163,7 @@ async fn teacher<C: ConnectionTrait>(
     }
 }
 
-async fn branch_timezone<C: ConnectionTrait>(
+pub(crate) async fn branch_timezone<C: ConnectionTrait>(
     db: &C,
     branch_id: i64,
 ) -> ServiceResult<BranchTimezone> {
@@ -337,10 +338,6 @@ pub async fn preview(
 /// which branch's batch holds the code, nor repeat it.
 fn code_taken() -> ServiceError {
     ServiceError::duplicate("code", "This batch code cannot be used: choose another.")
-}
-
-fn clean(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 pub async fn create(

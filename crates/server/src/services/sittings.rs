@@ -14,15 +14,15 @@ use sea_orm::{
 use serde_json::json;
 
 use super::error::{ConflictKind, violates_unique};
-use super::holidays;
 use super::sessions::create::clean;
 use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, in_scope, reload, select_rows};
 use super::{ServiceError, ServiceResult};
+use super::{batches, holidays};
 use crate::audit::{Action, Change, Entity};
 use crate::domain::schedule::{Sitting, local_instant};
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{branch, completion, occurrence};
+use crate::entities::{completion, occurrence};
 use crate::{clock, outbox};
 
 /// The sitting on `date` from `start` to `end` in `timezone`, refused on a
@@ -81,12 +81,8 @@ pub async fn add_make_up(
     batch_id: i64,
     new: NewSitting,
 ) -> ServiceResult<Completion> {
-    let found = super::batches::find_visible(db, caller, batch_id).await?;
-    let timezone = branch::Entity::find_by_id(found.branch_id)
-        .one(db)
-        .await?
-        .and_then(|branch| BranchTimezone::parse(&branch.timezone))
-        .ok_or(ServiceError::NotFound("batch"))?;
+    let found = batches::find_visible(db, caller, batch_id).await?;
+    let timezone = batches::branch_timezone(db, found.branch_id).await?;
     let sitting = sitting_on(
         db,
         found.branch_id,
