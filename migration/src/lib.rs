@@ -24,6 +24,7 @@ mod m20261130_000015_webhooks;
 mod m20261130_000016_calendar_feeds;
 mod m20261130_000017_late_reason;
 mod m20261130_000018_timetables;
+mod m20261130_000019_stats_days;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_calendar_feeds::Migration),
             Box::new(m20261130_000017_late_reason::Migration),
             Box::new(m20261130_000018_timetables::Migration),
+            Box::new(m20261130_000019_stats_days::Migration),
         ]
     }
 }

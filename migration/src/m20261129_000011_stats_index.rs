@@ -28,7 +28,7 @@ enum Derived {
 }
 
 /// Whole minutes from `start` to `end`, in each database's own arithmetic.
-fn minutes(backend: DbBackend, start: &str, end: &str) -> String {
+pub(crate) fn minutes(backend: DbBackend, start: &str, end: &str) -> String {
     match backend {
         DbBackend::Postgres => {
             format!("CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 60) AS integer)")

@@ -455,3 +455,276 @@ async fn bad_statistics_requests_name_the_parameter() {
         .unwrap();
     assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
 }
+
+/// The summary's figures as the breakdown by branch reads them straight
+/// from the sessions, for the one branch of `query`.
+async fn counted_from_sessions(app: &TestApp, token: &str, branch: i64, query: &str) -> Value {
+    let body: Value = json(
+        app.get(&format!("/stats/breakdown?group_by=branch{query}"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut item = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["key"].as_str() == Some(branch.to_string().as_str()))
+        .cloned()
+        .unwrap_or_else(|| panic!("branch {branch} in {body}"));
+    let fields = item.as_object_mut().unwrap();
+    fields.remove("key");
+    fields.remove("label");
+    item
+}
+
+/// A branch's summary is read mostly off per-day figures that triggers
+/// keep; the breakdown by branch still counts the sessions one by one.
+/// After every kind of change a session goes through, on days on either
+/// side of now and across local midnights, the two must agree.
+#[tokio::test]
+async fn the_per_day_figures_follow_every_change_to_a_session() {
+    use lectern_api_types::schedule::Weekday::*;
+
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("NYC", "America/New_York").await;
+    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let super_admin = app.create_user(Role::SuperAdmin, None).await;
+    let (admin_token, faculty_token) = (app.login(&admin).await, app.login(&faculty).await);
+    let today = Utc::now().date_naive();
+    let every_day = [Mon, Tue, Wed, Thu, Fri, Sat, Sun];
+    let batch = app
+        .create_batch(
+            &admin,
+            &faculty,
+            "B1",
+            &every_day,
+            (today - Duration::days(20), today + Duration::days(20)),
+        )
+        .await;
+    // Late in the evening in New York is the next day in UTC.
+    for hours in [-30, -3, 20, 50] {
+        let start = (Utc::now() + Duration::hours(hours)).format("%Y-%m-%dT03:30:00Z");
+        ad_hoc(&app, &admin_token, &faculty, &start.to_string(), 45).await;
+    }
+    let sittings: Vec<Value> = json::<Value>(
+        app.get(
+            &format!(
+                "/completions?batch_id={}&sort=scheduled_start&limit=100",
+                batch.id
+            ),
+            &admin_token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let past: Vec<&Value> = sittings
+        .iter()
+        .filter(|s| {
+            s["scheduled_end"]
+                .as_str()
+                .unwrap()
+                .parse::<chrono::DateTime<Utc>>()
+                .unwrap()
+                < Utc::now()
+        })
+        .collect();
+    assert!(past.len() >= 18, "{} past sittings", past.len());
+    let act = |id: &Value, action: &str, body: Value, token: &str| {
+        let (app, token) = (&app, token.to_owned());
+        let path = format!("/completions/{id}/{action}");
+        async move {
+            let response = app.post(&path, &token, &body).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+        }
+    };
+    for (index, sitting) in past.iter().enumerate().take(16) {
+        let start: chrono::DateTime<Utc> = sitting["scheduled_start"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let late = Duration::minutes([0, 3, 7, 12, 30][index % 5]);
+        match index % 4 {
+            3 => {
+                act(
+                    &sitting["id"],
+                    "cancel",
+                    json!({"reason": "Rain"}),
+                    &faculty_token,
+                )
+                .await;
+            }
+            _ => {
+                let began = (start + late).to_rfc3339();
+                let ended = (start + late + Duration::minutes(80 + index as i64)).to_rfc3339();
+                complete(
+                    &app,
+                    &faculty_token,
+                    sitting["id"].as_i64().unwrap(),
+                    &began,
+                    &ended,
+                    "Done",
+                )
+                .await;
+            }
+        }
+    }
+    // Review, return, resubmit and reopen move sessions between counters.
+    let code = code_of(&app, &faculty_token, past[0]["id"].as_i64().unwrap()).await;
+    act(
+        &past[0]["id"],
+        "verify",
+        json!({"completion_code": code}),
+        &admin_token,
+    )
+    .await;
+    act(
+        &past[1]["id"],
+        "return",
+        json!({"reason": "Add the sheet"}),
+        &admin_token,
+    )
+    .await;
+    act(
+        &past[2]["id"],
+        "return",
+        json!({"reason": "Wrong room"}),
+        &admin_token,
+    )
+    .await;
+    act(&past[2]["id"], "resubmit", json!({}), &faculty_token).await;
+    let code = code_of(&app, &faculty_token, past[5]["id"].as_i64().unwrap()).await;
+    act(
+        &past[5]["id"],
+        "verify",
+        json!({"completion_code": code}),
+        &admin_token,
+    )
+    .await;
+    act(
+        &past[5]["id"],
+        "reopen",
+        json!({"reason": "Wrong batch"}),
+        &admin_token,
+    )
+    .await;
+    // Corrected times change the minutes and the lateness.
+    let detail: Value = json(
+        app.get(&format!("/completions/{}", past[4]["id"]), &faculty_token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let start: chrono::DateTime<Utc> = detail["scheduled_start"].as_str().unwrap().parse().unwrap();
+    let corrected = app
+        .patch(
+            &format!("/completions/{}", past[4]["id"]),
+            &faculty_token,
+            &json!({
+                "version": detail["version"],
+                "actual_start_time": (start + Duration::minutes(41)).to_rfc3339(),
+                "actual_end_time": (start + Duration::minutes(140)).to_rfc3339(),
+            }),
+        )
+        .await;
+    assert_eq!(
+        corrected.status(),
+        StatusCode::OK,
+        "{}",
+        corrected.text().await.unwrap()
+    );
+    // A future sitting moves to another day; a holiday cancels another.
+    let future: Vec<&Value> = sittings
+        .iter()
+        .filter(|s| s["scheduled_start"].as_str().unwrap() > Utc::now().to_rfc3339().as_str())
+        .collect();
+    let moved = app
+        .post(
+            &format!("/occurrences/{}/reschedule", future[3]["occurrence_id"]),
+            &admin_token,
+            &json!({"date": today + Duration::days(25), "start_time": "19:30", "end_time": "21:00"}),
+        )
+        .await;
+    assert_eq!(
+        moved.status(),
+        StatusCode::OK,
+        "{}",
+        moved.text().await.unwrap()
+    );
+    let holiday = app
+        .post(
+            &format!("/branches/{branch}/holidays"),
+            &admin_token,
+            &json!({"date": today + Duration::days(6), "name": "Founders' Day"}),
+        )
+        .await;
+    assert_eq!(holiday.status(), StatusCode::CREATED);
+    // A batch deleted takes its sessions with it.
+    let gone = app
+        .create_batch(
+            &admin,
+            &faculty,
+            "B2",
+            &every_day,
+            (today + Duration::days(2), today + Duration::days(9)),
+        )
+        .await;
+    let deleted = app
+        .delete(&format!("/batches/{}", gone.id), &admin_token)
+        .await;
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+
+    let super_token = app.login(&super_admin).await;
+    let day = |offset: i64| (today + Duration::days(offset)).to_string();
+    let instant = |hours: i64| {
+        (Utc::now() + Duration::hours(hours))
+            .format("%Y-%m-%dT%H:%M:00Z")
+            .to_string()
+    };
+    let ranges = [
+        String::new(),
+        format!("&from={}&to={}", day(-15), day(15)),
+        format!("&from={}&to={}", day(-30), day(-2)),
+        format!("&from={}", day(3)),
+        format!("&to={}", day(-1)),
+        format!("&from={}&to={}", instant(-200), instant(100)),
+    ];
+    for range in &ranges {
+        for token in [&admin_token, &super_token] {
+            let query = format!("?branch_id={branch}{range}");
+            let summary = summary(&app, token, &query).await;
+            assert_eq!(
+                summary,
+                counted_from_sessions(&app, token, branch, &format!("&branch_id={branch}{range}"))
+                    .await,
+                "{query}"
+            );
+        }
+        let whole = summary(
+            &app,
+            &admin_token,
+            &format!("?{}", range.trim_start_matches('&')),
+        )
+        .await;
+        assert!(whole["scheduled"].as_i64().unwrap() > 0, "{range}: {whole}");
+    }
+    // The dataset reaches every counter, so no agreement above is two zeros.
+    let all = summary(&app, &admin_token, "").await;
+    for counter in [
+        "completed",
+        "cancelled",
+        "overdue",
+        "upcoming",
+        "verified",
+        "returned",
+        "unreviewed",
+    ] {
+        assert!(all[counter].as_i64().unwrap() > 0, "{counter}: {all}");
+    }
+}

@@ -55,6 +55,24 @@ fn instant(bound: DateOrInstant, timezone: Option<BranchTimezone>, is_end: bool)
     }
 }
 
+/// The instants a filter's `from` and `to` stand for, `to` exclusive.
+pub(crate) async fn bounds(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    branch_id: Option<i64>,
+    from: Option<DateOrInstant>,
+    to: Option<DateOrInstant>,
+) -> ServiceResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    if from.is_none() && to.is_none() {
+        return Ok((None, None));
+    }
+    let timezone = filter_timezone(db, caller, branch_id).await?;
+    Ok((
+        from.map(|from| instant(from, timezone, false)),
+        to.map(|to| instant(to, timezone, true)),
+    ))
+}
+
 async fn date_range(
     db: &DatabaseConnection,
     caller: &AuthUser,
@@ -62,18 +80,13 @@ async fn date_range(
     from: Option<DateOrInstant>,
     to: Option<DateOrInstant>,
 ) -> ServiceResult<Condition> {
+    let (from, to) = bounds(db, caller, branch_id, from, to).await?;
     let mut condition = Condition::all();
-    if from.is_none() && to.is_none() {
-        return Ok(condition);
-    }
-    let timezone = filter_timezone(db, caller, branch_id).await?;
     if let Some(from) = from {
-        condition =
-            condition.add(completion::Column::ScheduledStart.gte(instant(from, timezone, false)));
+        condition = condition.add(completion::Column::ScheduledStart.gte(from));
     }
     if let Some(to) = to {
-        condition =
-            condition.add(completion::Column::ScheduledStart.lt(instant(to, timezone, true)));
+        condition = condition.add(completion::Column::ScheduledStart.lt(to));
     }
     Ok(condition)
 }

@@ -20,6 +20,20 @@ pub async fn late_minutes<C: ConnectionTrait>(
     condition: Condition,
     group: Option<Expr>,
 ) -> ServiceResult<HashMap<Option<i64>, f64>> {
+    Ok(histograms(db, condition, group)
+        .await?
+        .into_iter()
+        .filter_map(|(group, mut histogram)| Some((group, median(&mut histogram)?)))
+        .collect())
+}
+
+/// How many completed sessions `condition` selects began each number of
+/// minutes late, for each value of `group` (keyed 0 without one).
+pub async fn histograms<C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    group: Option<Expr>,
+) -> ServiceResult<HashMap<Option<i64>, Vec<(i32, i64)>>> {
     // The lateness of completed sessions, null for the others: counted
     // under the very condition of the other figures, so the query reads
     // the same index range as theirs.
@@ -45,16 +59,13 @@ pub async fn late_minutes<C: ConnectionTrait>(
             counts.entry(group).or_default().push((late, n));
         }
     }
-    Ok(counts
-        .into_iter()
-        .filter_map(|(group, mut histogram)| Some((group, median(&mut histogram)?)))
-        .collect())
+    Ok(counts)
 }
 
 /// The median of the values that `histogram` counts (value, how many):
 /// the middle one of an odd count, the mean of the middle two of an even
 /// count; `None` when it counts nothing.
-fn median(histogram: &mut [(i32, i64)]) -> Option<f64> {
+pub fn median(histogram: &mut [(i32, i64)]) -> Option<f64> {
     histogram.sort_unstable_by_key(|&(value, _)| value);
     let total: i64 = histogram.iter().map(|&(_, n)| n).sum();
     if total <= 0 {

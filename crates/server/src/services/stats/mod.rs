@@ -2,6 +2,7 @@
 //! as one aggregate query over the same indexes the lists use, whole or
 //! grouped by person, batch, branch, week or month.
 
+mod days;
 mod median;
 mod periods;
 
@@ -40,6 +41,26 @@ struct Counters {
     on_time: i64,
     scheduled_minutes: i64,
     actual_minutes: i64,
+}
+
+impl std::ops::Add for Counters {
+    type Output = Counters;
+
+    fn add(self, other: Counters) -> Counters {
+        Counters {
+            scheduled: self.scheduled + other.scheduled,
+            completed: self.completed + other.completed,
+            cancelled: self.cancelled + other.cancelled,
+            overdue: self.overdue + other.overdue,
+            upcoming: self.upcoming + other.upcoming,
+            verified: self.verified + other.verified,
+            returned: self.returned + other.returned,
+            unreviewed: self.unreviewed + other.unreviewed,
+            on_time: self.on_time + other.on_time,
+            scheduled_minutes: self.scheduled_minutes + other.scheduled_minutes,
+            actual_minutes: self.actual_minutes + other.actual_minutes,
+        }
+    }
 }
 
 impl Counters {
@@ -180,11 +201,15 @@ pub async fn summary(
     caller: &AuthUser,
     filter: &StatsFilter,
 ) -> ServiceResult<Summary> {
+    let now = clock::now();
+    if let Some(summary) = days::summary(db, caller, filter, now).await? {
+        return Ok(summary);
+    }
     let condition = counted(db, caller, filter).await?;
     let counters = with_counters(
         completion::Entity::find().select_only(),
         db.get_database_backend(),
-        clock::now(),
+        now,
     )
     .filter(condition.clone())
     .into_model::<Counters>()
