@@ -10,12 +10,13 @@
 //! since no session lasts more than [`MAX_SESSION`].
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::CompletionFilter;
 use lectern_api_types::stats::{StatsFilter, Summary};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait as _, DatabaseConnection, EntityTrait as _,
-    FromQueryResult as _, QueryFilter as _, QuerySelect as _,
+    ColumnTrait as _, Condition, ConnectionTrait as _, DatabaseConnection, DbBackend,
+    EntityTrait as _, FromQueryResult as _, QueryFilter as _, QuerySelect as _, QueryTrait as _,
 };
 
 use super::{Counters, median, with_counters};
@@ -109,9 +110,29 @@ struct Plan {
     window: (NaiveDate, NaiveDate),
 }
 
+/// The counters in the order [`with_counters`] selects them, which the
+/// per-day rows must match to be read in one `UNION ALL` with them.
+const COUNTERS: [&str; 11] = [
+    "scheduled",
+    "completed",
+    "cancelled",
+    "overdue",
+    "upcoming",
+    "verified",
+    "returned",
+    "unreviewed",
+    "on_time",
+    "scheduled_minutes",
+    "actual_minutes",
+];
+
 /// The summary for `filter`, or `None` when the per-day figures cannot
 /// answer it: a person's or a batch's figures, which those rows do not
 /// keep, or a range shorter than the window they leave to the sessions.
+///
+/// Two statements, each a `UNION ALL` of the per-day rows and the
+/// sessions of the spans: at ten thousand sessions a statement's round
+/// trip costs more than the rows it reads.
 pub async fn summary(
     db: &DatabaseConnection,
     caller: &AuthUser,
@@ -136,8 +157,8 @@ pub async fn summary(
     }
     let backend = db.get_database_backend();
 
-    let mut counters = read_days(db, &plan, &branches).await?;
-    let mut histogram = lateness(db, &plan, &branches).await?;
+    let mut counters = day_counters(&plan, &branches, backend);
+    let mut lateness = day_lateness(&plan, &branches, backend);
     if !plan.spans.is_empty() {
         let in_spans = plan
             .spans
@@ -157,19 +178,30 @@ pub async fn summary(
             ..CompletionFilter::default()
         };
         let condition = filtered(db, caller, &list).await?.add(in_spans);
-        let read = with_counters(completion::Entity::find().select_only(), backend, now)
-            .filter(condition.clone())
-            .into_model::<Counters>()
-            .one(db)
-            .await?
-            .unwrap_or_default();
-        counters = counters + read;
-        histogram.extend(
-            median::histograms(db, condition, None)
-                .await?
-                .into_values()
-                .flatten(),
+        counters.union(
+            UnionType::All,
+            with_counters(completion::Entity::find().select_only(), backend, now)
+                .filter(condition.clone())
+                .into_query(),
         );
+        lateness.union(UnionType::All, session_lateness(condition));
+    }
+    let mut total = Query::select()
+        .from_subquery(counters, Alias::new("parts"))
+        .take();
+    for name in COUNTERS {
+        total.expr_as(
+            sql::sum_i64(backend, Expr::col(Alias::new(name))),
+            Alias::new(name),
+        );
+    }
+    let counters = match db.query_one(&total).await? {
+        Some(row) => Counters::from_query_result(&row, "")?,
+        None => Counters::default(),
+    };
+    let mut histogram = Vec::new();
+    for row in db.query_all(&lateness).await? {
+        histogram.push((row.try_get("", "late_minutes")?, row.try_get("", "n")?));
     }
     Ok(Some(counters.into_summary(median::median(&mut histogram))))
 }
@@ -195,58 +227,29 @@ fn of_days(table: &str, plan: &Plan, branches: &[i64]) -> SelectStatement {
     select
 }
 
-/// The counters the per-day figures hold for the days of `plan`.
-async fn read_days(
-    db: &DatabaseConnection,
-    plan: &Plan,
-    branches: &[i64],
-) -> ServiceResult<Counters> {
-    let backend = db.get_database_backend();
-    let sum = |expr: Expr| sql::sum_i64(backend, expr);
+/// The counters the per-day figures hold for the days of `plan`, as one
+/// row of [`COUNTERS`].
+fn day_counters(plan: &Plan, branches: &[i64], backend: DbBackend) -> SelectStatement {
     let column = |name: &str| Expr::col(Alias::new(name));
     let (window_start, window_end) = plan.window;
     let mut select = of_days("session_days", plan, branches);
-    for name in [
-        "scheduled",
-        "completed",
-        "cancelled",
-        "verified",
-        "returned",
-        "unreviewed",
-        "on_time",
-        "scheduled_minutes",
-        "actual_minutes",
-    ] {
-        select.expr_as(sum(column(name)), Alias::new(name));
+    for name in COUNTERS {
+        let value = match name {
+            "overdue" => Expr::case(column("day").lt(window_start), column("pending"))
+                .finally(Expr::val(0))
+                .into(),
+            "upcoming" => Expr::case(column("day").gte(window_end), column("pending"))
+                .finally(Expr::val(0))
+                .into(),
+            counter => column(counter),
+        };
+        select.expr_as(sql::sum_i64(backend, value), Alias::new(name));
     }
     select
-        .expr_as(
-            sum(
-                Expr::case(column("day").lt(window_start), column("pending"))
-                    .finally(Expr::val(0))
-                    .into(),
-            ),
-            Alias::new("overdue"),
-        )
-        .expr_as(
-            sum(Expr::case(column("day").gte(window_end), column("pending"))
-                .finally(Expr::val(0))
-                .into()),
-            Alias::new("upcoming"),
-        );
-    Ok(match db.query_one(&select).await? {
-        Some(row) => Counters::from_query_result(&row, "")?,
-        None => Counters::default(),
-    })
 }
 
 /// How many sessions of the days of `plan` began each number of minutes late.
-async fn lateness(
-    db: &DatabaseConnection,
-    plan: &Plan,
-    branches: &[i64],
-) -> ServiceResult<Vec<(i32, i64)>> {
-    let backend = db.get_database_backend();
+fn day_lateness(plan: &Plan, branches: &[i64], backend: DbBackend) -> SelectStatement {
     let mut select = of_days("session_day_lateness", plan, branches);
     select
         .column(Alias::new("late_minutes"))
@@ -255,11 +258,26 @@ async fn lateness(
             Alias::new("n"),
         )
         .group_by_col(Alias::new("late_minutes"));
-    let mut histogram = Vec::new();
-    for row in db.query_all(&select).await? {
-        histogram.push((row.try_get("", "late_minutes")?, row.try_get("", "n")?));
-    }
-    Ok(histogram)
+    select
+}
+
+/// How many completed sessions `condition` selects began each number of
+/// minutes late.
+fn session_lateness(condition: Condition) -> SelectStatement {
+    Query::select()
+        .expr_as(
+            Expr::col((completion::Entity, completion::Column::LateMinutes)),
+            Alias::new("late_minutes"),
+        )
+        .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
+        .from(completion::Entity)
+        .cond_where(
+            condition
+                .add(completion::Column::Status.eq(CompletionStatus::Completed))
+                .add(completion::Column::LateMinutes.is_not_null()),
+        )
+        .group_by_col((completion::Entity, completion::Column::LateMinutes))
+        .take()
 }
 
 #[cfg(test)]

@@ -20,20 +20,6 @@ pub async fn late_minutes<C: ConnectionTrait>(
     condition: Condition,
     group: Option<Expr>,
 ) -> ServiceResult<HashMap<Option<i64>, f64>> {
-    Ok(histograms(db, condition, group)
-        .await?
-        .into_iter()
-        .filter_map(|(group, mut histogram)| Some((group, median(&mut histogram)?)))
-        .collect())
-}
-
-/// How many completed sessions `condition` selects began each number of
-/// minutes late, for each value of `group` (keyed 0 without one).
-pub async fn histograms<C: ConnectionTrait>(
-    db: &C,
-    condition: Condition,
-    group: Option<Expr>,
-) -> ServiceResult<HashMap<Option<i64>, Vec<(i32, i64)>>> {
     // The lateness of completed sessions, null for the others: counted
     // under the very condition of the other figures, so the query reads
     // the same index range as theirs.
@@ -59,7 +45,10 @@ pub async fn histograms<C: ConnectionTrait>(
             counts.entry(group).or_default().push((late, n));
         }
     }
-    Ok(counts)
+    Ok(counts
+        .into_iter()
+        .filter_map(|(group, mut histogram)| Some((group, median(&mut histogram)?)))
+        .collect())
 }
 
 /// The median of the values that `histogram` counts (value, how many):
