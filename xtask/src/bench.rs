@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
+use crate::php::PhpAnchor;
 use crate::server::{self, LocalServer};
 use crate::{backends, cmd, http, report, root, spa};
 
@@ -62,6 +63,7 @@ pub(crate) fn bench_dir() -> PathBuf {
 
 pub(crate) fn run(settings: &Settings) -> Result<()> {
     require_tools(&["wrk", "nginx", "pgbench", "psql", "taskset"])?;
+    crate::php::fpm_binary()?;
     if !backends::SERVERS[0].answers() {
         bail!(
             "PostgreSQL does not answer at {}",
@@ -118,6 +120,7 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
             })?;
             out.reads(RUSQLITE, "list", &list, &fastest_list);
             out.reads(RUSQLITE, "get", &get, &fastest_get);
+            against_php(settings, &binaries, &small, (&list, &get), &mut out)?;
         }
 
         let (summary, breakdown, search) = dashboard_loads(settings, &small.serve(&binaries)?)?;
@@ -167,6 +170,88 @@ fn list_load(settings: &Settings, server: &LocalServer) -> Result<Load> {
             &[],
         )
     })
+}
+
+/// The table rows of Lectern against the PHP module it replaces.
+const PHP: &str = "SQLite (nginx + PHP-FPM)";
+const PHP_TEACHER: &str = "SQLite (nginx + PHP-FPM), as a teacher";
+
+/// A demo teacher with sessions of her own in every dataset.
+const TEACHER: &str = "asha@lectern.test";
+
+const LIST: &str = "/api/v1/completions?limit=20";
+const GET: &str = "/api/v1/completions";
+
+/// Table 1's rows against the PHP anchor: the super admin's list and get
+/// (Lectern's already measured as `ours`), then a teacher's own list and
+/// gets of her own sessions, on both.
+fn against_php(
+    settings: &Settings,
+    binaries: &Binaries,
+    dataset: &Dataset,
+    ours: (&Load, &Load),
+    out: &mut report::Section,
+) -> Result<()> {
+    let gets = |ids: &str| {
+        [
+            ("WRK_MODE", "get".to_owned()),
+            ("WRK_MAX_ID", dataset.max_id.to_string()),
+            ("WRK_IDS", ids.to_owned()),
+        ]
+    };
+    let (teacher_list, teacher_get, own_ids) = {
+        let server = dataset.serve(binaries)?;
+        let token = server.login(TEACHER)?;
+        let (status, page) = server::request(server.port(), "GET", LIST, Some(&token), None)?;
+        if status != 200 {
+            bail!("{TEACHER}'s list answered {status}: {page}");
+        }
+        let page: Value = serde_json::from_str(&page)?;
+        let own_ids: Vec<String> = page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item["id"].as_i64().map(|id| id.to_string()))
+            .collect();
+        if own_ids.is_empty() {
+            bail!("{TEACHER} has no sessions in the dataset");
+        }
+        let own_ids = own_ids.join(",");
+        let list = median(settings, || {
+            wrk(settings.seconds, &server.url_of(LIST), &token, &[])
+        })?;
+        let get = median(settings, || {
+            wrk(
+                settings.seconds,
+                &server.url_of(GET),
+                &token,
+                &gets(&own_ids),
+            )
+        })?;
+        (list, get, own_ids)
+    };
+    let php = PhpAnchor::start(&dataset.data_dir.join("lectern.sqlite"), SERVER_CORE)?;
+    let load = |email: &str, path: &str, env: &[(&str, String)]| {
+        let cookie = php.login(email, server::DEMO_PASSWORD)?;
+        median(settings, || {
+            wrk_with(settings.seconds, &php.url_of(path), Some(&cookie), env)
+        })
+    };
+    out.reads(PHP, "list", ours.0, &load(DIRECTOR, LIST, &[])?);
+    out.reads(PHP, "get", ours.1, &load(DIRECTOR, GET, &gets(""))?);
+    out.reads(
+        PHP_TEACHER,
+        "list",
+        &teacher_list,
+        &load(TEACHER, LIST, &[])?,
+    );
+    out.reads(
+        PHP_TEACHER,
+        "get",
+        &teacher_get,
+        &load(TEACHER, GET, &gets(&own_ids))?,
+    );
+    Ok(())
 }
 
 /// The dashboard's two reads as the super admin (one branch's figures for
@@ -290,7 +375,7 @@ fn require_tools(tools: &[&str]) -> Result<()> {
         .collect();
     if !missing.is_empty() {
         bail!(
-            "the benchmarks need {} (apt-get install wrk nginx-light postgresql-client util-linux)",
+            "the benchmarks need {} (apt-get install wrk nginx-light php-fpm php-sqlite3 postgresql-client util-linux)",
             missing.join(", ")
         );
     }
@@ -560,9 +645,21 @@ fn median(settings: &Settings, mut once: impl FnMut() -> Result<Load>) -> Result
     })
 }
 
-/// One wrk run of `CONNECTIONS` connections from the load core; refuses
-/// figures that include errors.
+/// One wrk run of `CONNECTIONS` connections from the load core, with
+/// `token` as a bearer token if there is one; refuses figures that
+/// include errors.
 fn wrk(seconds: u64, url: &str, token: &str, env: &[(&str, String)]) -> Result<Load> {
+    let authorization = (!token.is_empty()).then(|| format!("Authorization: Bearer {token}"));
+    wrk_with(seconds, url, authorization.as_deref(), env)
+}
+
+/// [`wrk`] sending `header` (`Name: value`) with every request.
+pub(crate) fn wrk_with(
+    seconds: u64,
+    url: &str,
+    header: Option<&str>,
+    env: &[(&str, String)],
+) -> Result<Load> {
     let script = root()
         .join("crates")
         .join("bench")
@@ -575,8 +672,8 @@ fn wrk(seconds: u64, url: &str, token: &str, env: &[(&str, String)]) -> Result<L
         .args(["-d", &format!("{seconds}s"), "--timeout", "60s"])
         .arg("-s")
         .arg(&script);
-    if !token.is_empty() {
-        command.args(["-H", &format!("Authorization: Bearer {token}")]);
+    if let Some(header) = header {
+        command.args(["-H", header]);
     }
     for (key, value) in env {
         command.env(key, value);
@@ -604,14 +701,19 @@ fn wrk(seconds: u64, url: &str, token: &str, env: &[(&str, String)]) -> Result<L
 }
 
 /// nginx with one worker on the server core, serving `root`.
-struct Nginx {
+pub(crate) struct Nginx {
     child: Child,
     port: u16,
 }
 
 impl Nginx {
     fn start(root_dir: &Path) -> Result<Self> {
-        let dir = bench_dir().join("nginx");
+        Self::with_locations("nginx", root_dir, "location / { }")
+    }
+
+    /// nginx whose server block holds `locations`, its files under `name`.
+    pub(crate) fn with_locations(name: &str, root_dir: &Path, locations: &str) -> Result<Self> {
+        let dir = bench_dir().join(name);
         std::fs::create_dir_all(dir.join("tmp"))?;
         let port = server::free_port()?;
         let user = if running_as_root() {
@@ -629,7 +731,7 @@ impl Nginx {
                default_type application/octet-stream;\n\
                client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};\n\
                uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
-               server {{ listen 127.0.0.1:{port}; root {root}; location / {{ }} }}\n}}\n",
+               server {{ listen 127.0.0.1:{port}; root {root}; {locations} }}\n}}\n",
             pid = dir.join("nginx.pid").display(),
             log = dir.join("error.log").display(),
             root = root_dir.display(),
@@ -658,8 +760,12 @@ impl Nginx {
         Ok(nginx)
     }
 
-    fn url_of(&self, path: &str) -> String {
+    pub(crate) fn url_of(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
     }
 }
 
@@ -673,7 +779,7 @@ impl Drop for Nginx {
     }
 }
 
-fn running_as_root() -> bool {
+pub(crate) fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
         status
             .lines()

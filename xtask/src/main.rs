@@ -8,6 +8,7 @@ mod deny;
 mod fuzz;
 mod harden;
 mod http;
+mod php;
 mod report;
 mod s3;
 mod server;

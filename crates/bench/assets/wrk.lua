@@ -1,6 +1,7 @@
 -- wrk script of `cargo xtask bench`. WRK_MODE picks the requests:
 --   path   the URL's own path every time (the default)
---   get    /api/v1/completions/<random id up to WRK_MAX_ID>
+--   get    /api/v1/completions/<a random one of WRK_IDS, a comma-separated
+--          list, or any id up to WRK_MAX_ID without one>
 --   range  the URL's path with a random WRK_RANGE_BYTES Range inside WRK_FILE_BYTES
 -- done() prints one JSON line, marked, with the figures xtask keeps.
 
@@ -9,6 +10,10 @@ local max_id = tonumber(os.getenv("WRK_MAX_ID") or "1")
 local file_bytes = tonumber(os.getenv("WRK_FILE_BYTES") or "0")
 local range_bytes = tonumber(os.getenv("WRK_RANGE_BYTES") or "1048576")
 local counter = 0
+local ids = {}
+for id in string.gmatch(os.getenv("WRK_IDS") or "", "%d+") do
+  ids[#ids + 1] = id
+end
 
 function setup(thread)
   counter = counter + 1
@@ -21,7 +26,8 @@ end
 
 function request()
   if mode == "get" then
-    return wrk.format("GET", "/api/v1/completions/" .. math.random(1, max_id))
+    local id = #ids > 0 and ids[math.random(1, #ids)] or math.random(1, max_id)
+    return wrk.format("GET", "/api/v1/completions/" .. id)
   elseif mode == "range" then
     local first = math.random(0, file_bytes - range_bytes)
     -- Headers given to wrk.format replace those of -H; keep them.
