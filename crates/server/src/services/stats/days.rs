@@ -159,25 +159,22 @@ pub async fn summary(
 
     let mut counters = day_counters(&plan, &branches, backend);
     let mut lateness = day_lateness(&plan, &branches, backend);
-    if !plan.spans.is_empty() {
-        let in_spans = plan
-            .spans
-            .iter()
-            .fold(Condition::any(), |any, &(start, end)| {
-                let mut span = Condition::all();
-                if let Some(start) = start {
-                    span = span.add(completion::Column::ScheduledStart.gte(start));
-                }
-                if let Some(end) = end {
-                    span = span.add(completion::Column::ScheduledStart.lt(end));
-                }
-                any.add(span)
-            });
-        let list = CompletionFilter {
-            branch_id: filter.branch_id,
-            ..CompletionFilter::default()
-        };
-        let condition = filtered(db, caller, &list).await?.add(in_spans);
+    let list = CompletionFilter {
+        branch_id: filter.branch_id,
+        ..CompletionFilter::default()
+    };
+    let scope = filtered(db, caller, &list).await?;
+    // One part per span: an `OR` of ranges would keep SQLite from reading
+    // either as a range of the branch's index, and it would read the
+    // branch's every session instead.
+    for &(start, end) in &plan.spans {
+        let mut condition = scope.clone();
+        if let Some(start) = start {
+            condition = condition.add(completion::Column::ScheduledStart.gte(start));
+        }
+        if let Some(end) = end {
+            condition = condition.add(completion::Column::ScheduledStart.lt(end));
+        }
         counters.union(
             UnionType::All,
             with_counters(completion::Entity::find().select_only(), backend, now)
