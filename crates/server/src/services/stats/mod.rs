@@ -43,26 +43,6 @@ struct Counters {
     actual_minutes: i64,
 }
 
-impl std::ops::Add for Counters {
-    type Output = Counters;
-
-    fn add(self, other: Counters) -> Counters {
-        Counters {
-            scheduled: self.scheduled + other.scheduled,
-            completed: self.completed + other.completed,
-            cancelled: self.cancelled + other.cancelled,
-            overdue: self.overdue + other.overdue,
-            upcoming: self.upcoming + other.upcoming,
-            verified: self.verified + other.verified,
-            returned: self.returned + other.returned,
-            unreviewed: self.unreviewed + other.unreviewed,
-            on_time: self.on_time + other.on_time,
-            scheduled_minutes: self.scheduled_minutes + other.scheduled_minutes,
-            actual_minutes: self.actual_minutes + other.actual_minutes,
-        }
-    }
-}
-
 impl Counters {
     fn into_summary(self, median_late_minutes: Option<f64>) -> Summary {
         Summary {
