@@ -25,6 +25,7 @@ mod m20261130_000016_calendar_feeds;
 mod m20261130_000017_late_reason;
 mod m20261130_000018_timetables;
 mod m20261130_000019_stats_days;
+mod m20261130_000020_stats_teacher;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000017_late_reason::Migration),
             Box::new(m20261130_000018_timetables::Migration),
             Box::new(m20261130_000019_stats_days::Migration),
+            Box::new(m20261130_000020_stats_teacher::Migration),
         ]
     }
 }

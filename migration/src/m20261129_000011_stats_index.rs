@@ -96,10 +96,32 @@ fn add_minutes(backend: DbBackend) -> Vec<String> {
 }
 
 /// The indexes: the whole institute's, and each branch's.
-const INDEXES: [(&str, Option<C>); 2] = [
+pub(crate) const INDEXES: [(&str, Option<C>); 2] = [
     ("idx_completions_stats", None),
     ("idx_completions_branch_stats", Some(C::BranchId)),
 ];
+
+/// One of [`INDEXES`] with the columns this migration gives it.
+pub(crate) fn stats_index(name: &str, prefix: Option<C>) -> IndexCreateStatement {
+    let mut index = columns::index(name, C::Table);
+    if let Some(column) = prefix {
+        index.col(column);
+    }
+    index
+        .col(C::ScheduledStart)
+        .col(C::Status)
+        .col(Derived::Review)
+        .col(Derived::LateMinutes)
+        .col(C::ScheduledEnd)
+        .col(Derived::ScheduledMinutes)
+        .col(Derived::ActualMinutes)
+        .col(C::UserId)
+        .col(C::BatchId);
+    if prefix.is_none() {
+        index.col(C::BranchId);
+    }
+    index
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -110,24 +132,7 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&statement).await?;
         }
         for (name, prefix) in INDEXES {
-            let mut index = columns::index(name, C::Table);
-            if let Some(column) = prefix {
-                index.col(column);
-            }
-            index
-                .col(C::ScheduledStart)
-                .col(C::Status)
-                .col(Derived::Review)
-                .col(Derived::LateMinutes)
-                .col(C::ScheduledEnd)
-                .col(Derived::ScheduledMinutes)
-                .col(Derived::ActualMinutes)
-                .col(C::UserId)
-                .col(C::BatchId);
-            if prefix.is_none() {
-                index.col(C::BranchId);
-            }
-            manager.create_index(index).await?;
+            manager.create_index(stats_index(name, prefix)).await?;
         }
         Ok(())
     }
