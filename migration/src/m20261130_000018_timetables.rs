@@ -24,7 +24,7 @@ enum BatchOccurrences {
 }
 
 #[derive(DeriveIden)]
-enum SessionCompletions {
+pub(crate) enum SessionCompletions {
     Table,
     DeliveredBy,
     LocationOverride,

@@ -8,14 +8,10 @@ use sea_orm_migration::prelude::*;
 
 use crate::m20261128_000003_schedule::SessionCompletions as C;
 use crate::m20261129_000011_stats_index::{INDEXES, stats_index};
+use crate::m20261130_000018_timetables::SessionCompletions as Substitute;
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-#[derive(DeriveIden)]
-enum Substitute {
-    DeliveredBy,
-}
 
 async fn rebuild(manager: &SchemaManager<'_>, with_teacher: bool) -> Result<(), DbErr> {
     for (name, prefix) in INDEXES {
