@@ -78,6 +78,7 @@ impl Application {
         let port = listener.local_addr()?.port();
 
         let state = web::Data::new(AppState {
+            reads: db::Reads::new(db.clone(), &config.database_url()),
             db,
             tokens: AccessTokens::new(&secret),
             accounts: Accounts::new(config.account_cache()),

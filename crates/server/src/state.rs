@@ -7,12 +7,15 @@ use sea_orm::DatabaseConnection;
 use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, Accounts, LoginLimiter};
 use crate::config::Config;
+use crate::db::Reads;
 use crate::services::attachments::links::LinkSigner;
 use crate::storage::Storage;
 
 #[derive(Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The same database for the hottest reads, on their fastest path.
+    pub reads: Reads,
     pub tokens: AccessTokens,
     /// The accounts behind tokens, read through a short cache.
     pub accounts: Accounts,

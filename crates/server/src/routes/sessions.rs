@@ -59,7 +59,7 @@ pub async fn list(
     ValidQuery(page): ValidQuery<SessionPage>,
 ) -> Result<web::Json<Page<Completion>>, ApiError> {
     Ok(web::Json(
-        query::list(&state.db, &caller, &filter, &page).await?,
+        query::list(&state.reads, &caller, &filter, &page).await?,
     ))
 }
 
@@ -80,7 +80,7 @@ pub async fn get_one(
     caller: AuthUser,
     PathParams(id): PathParams<i64>,
 ) -> Result<web::Json<CompletionDetail>, ApiError> {
-    Ok(web::Json(query::get(&state.db, &caller, id).await?))
+    Ok(web::Json(query::get(&state.reads, &caller, id).await?))
 }
 
 /// Create an ad-hoc session, held outside any batch.

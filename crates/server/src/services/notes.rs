@@ -7,9 +7,9 @@ use lectern_api_types::page::PageQuery;
 use lectern_api_types::schedule::NoteType;
 use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    RelationTrait as _, Select, Set, TransactionTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait as _, FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, RelationTrait as _, Select, Set, TransactionTrait as _,
 };
 use serde_json::json;
 
@@ -17,6 +17,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
+use crate::db::{FromSqliteRow, Reads, SqliteRow};
 use crate::domain::AuthUser;
 use crate::entities::{note, user};
 use crate::{clock, pagination};
@@ -31,6 +32,21 @@ struct NoteRow {
     created_at: DateTime<Utc>,
     edited_at: Option<DateTime<Utc>>,
     author_name: String,
+}
+
+impl FromSqliteRow for NoteRow {
+    fn from_row(row: &mut SqliteRow<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.get("id")?,
+            completion_id: row.get("completion_id")?,
+            author_id: row.get("author_id")?,
+            note_type: row.enumerated("note_type")?,
+            note_text: row.get("note_text")?,
+            created_at: row.get("created_at")?,
+            edited_at: row.get("edited_at")?,
+            author_name: row.get("author_name")?,
+        })
+    }
 }
 
 impl From<NoteRow> for SessionNote {
@@ -59,14 +75,8 @@ fn select_notes(completion_id: i64) -> Select<note::Entity> {
 }
 
 /// Every note of a session, oldest first, for its detail view.
-pub async fn all_of<C: ConnectionTrait>(
-    db: &C,
-    completion_id: i64,
-) -> ServiceResult<Vec<SessionNote>> {
-    let rows = select_notes(completion_id)
-        .into_model::<NoteRow>()
-        .all(db)
-        .await?;
+pub async fn all_of(reads: &Reads, completion_id: i64) -> ServiceResult<Vec<SessionNote>> {
+    let rows: Vec<NoteRow> = reads.all(&select_notes(completion_id)).await?;
     Ok(rows.into_iter().map(SessionNote::from).collect())
 }
 

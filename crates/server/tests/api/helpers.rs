@@ -294,6 +294,11 @@ impl TestApp {
         }
     }
 
+    /// The reads the server's hottest routes make, on the path it takes.
+    pub fn reads(&self) -> lectern_server::db::Reads {
+        lectern_server::db::Reads::new(self.db.clone(), &self.config.database_url())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -23,6 +23,7 @@ mod operations;
 mod outbox;
 mod oversight;
 mod passwords;
+mod reads;
 mod receiver;
 mod review;
 mod scope;

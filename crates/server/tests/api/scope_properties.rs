@@ -46,6 +46,7 @@ fn any_caller_sees_exactly_the_sessions_the_rules_allow() {
     let owners: Vec<usize> = (1..people.len()).collect();
     // Sessions accumulate over the cases: later cases check against all of them.
     let sessions = std::cell::RefCell::new(Vec::<(i64, usize)>::new());
+    let reads = app.reads();
 
     let strategy = (
         proptest::collection::vec(proptest::sample::select(owners), 0..4),
@@ -79,7 +80,7 @@ fn any_caller_sees_exactly_the_sessions_the_rules_allow() {
                         cursor: cursor.clone(),
                     };
                     let page = query::list(
-                        &app.db,
+                        &reads,
                         &principal(caller),
                         &CompletionFilter::default(),
                         &page,
@@ -95,19 +96,25 @@ fn any_caller_sees_exactly_the_sessions_the_rules_allow() {
                 prop_assert_eq!(&listed, &expected, "listed by {:?}", caller.role);
 
                 for (id, _) in &sessions {
-                    let opened = find_visible(&app.db, &principal(caller), *id).await;
-                    let found = match opened {
-                        Ok(_) => true,
-                        Err(ServiceError::NotFound(_)) => false,
-                        Err(other) => panic!("{other}"),
-                    };
-                    prop_assert_eq!(
-                        found,
-                        expected.contains(id),
-                        "{:?} opening {}",
-                        caller.role,
-                        id
-                    );
+                    // Reads open it on the fast path, changes through the pool.
+                    let read = query::get(&reads, &principal(caller), *id).await.map(drop);
+                    let changed = find_visible(&app.db, &principal(caller), *id)
+                        .await
+                        .map(drop);
+                    for opened in [read, changed] {
+                        let found = match opened {
+                            Ok(()) => true,
+                            Err(ServiceError::NotFound(_)) => false,
+                            Err(other) => panic!("{other}"),
+                        };
+                        prop_assert_eq!(
+                            found,
+                            expected.contains(id),
+                            "{:?} opening {}",
+                            caller.role,
+                            id
+                        );
+                    }
                 }
                 Ok(())
             })

@@ -161,6 +161,7 @@ impl Rows {
         let files: HashMap<i64, i64> = attachment_counts(&self.db, &ids)
             .await?
             .into_iter()
+            .map(|count| (count.completion_id, count.attachment_count))
             .collect();
         let comments = self.comment_counts(&ids).await?;
         let verifiers = self

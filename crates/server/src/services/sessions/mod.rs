@@ -20,11 +20,12 @@ use lectern_api_types::schedule::{CompletionStatus, LateReason, Review};
 use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, FromQueryResult, Iterable as _,
-    JoinType, QueryFilter as _, QuerySelect as _, RelationTrait as _, Select,
+    ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, FromQueryResult,
+    Iterable as _, JoinType, QueryFilter as _, QuerySelect as _, RelationTrait as _, Select,
 };
 
 use super::{ServiceError, ServiceResult};
+use crate::db::{FromSqliteRow, SqliteRow};
 use crate::domain::lifecycle::{self, Action, SessionState, Standing};
 use crate::domain::times::Sitting;
 use crate::domain::{AuthUser, BranchTimezone, Scope};
@@ -66,6 +67,46 @@ pub struct SessionRow {
     pub location: Option<String>,
     pub user_name: String,
     pub timezone: String,
+}
+
+impl FromSqliteRow for SessionRow {
+    fn from_row(row: &mut SqliteRow<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.get("id")?,
+            occurrence_id: row.get("occurrence_id")?,
+            batch_id: row.get("batch_id")?,
+            branch_id: row.get("branch_id")?,
+            user_id: row.get("user_id")?,
+            title: row.get("title")?,
+            scheduled_start: row.get("scheduled_start")?,
+            scheduled_end: row.get("scheduled_end")?,
+            actual_start: row.get("actual_start")?,
+            actual_end: row.get("actual_end")?,
+            completion_code: row.get("completion_code")?,
+            notes: row.get("notes")?,
+            status: row.enumerated("status")?,
+            cancel_reason: row.get("cancel_reason")?,
+            completed_at: row.get("completed_at")?,
+            cancelled_at: row.get("cancelled_at")?,
+            review: row.enumerated_or_null("review")?,
+            recorded_by: row.get("recorded_by")?,
+            return_reason: row.get("return_reason")?,
+            late_minutes: row.get("late_minutes")?,
+            late_reason: row.enumerated_or_null("late_reason")?,
+            verified_at: row.get("verified_at")?,
+            verified_by: row.get("verified_by")?,
+            delivered_by: row.get("delivered_by")?,
+            location_override: row.get("location_override")?,
+            version: row.get("version")?,
+            created_at: row.get("created_at")?,
+            updated_at: row.get("updated_at")?,
+            batch_code: row.get("batch_code")?,
+            batch_name: row.get("batch_name")?,
+            location: row.get("location")?,
+            user_name: row.get("user_name")?,
+            timezone: row.get("timezone")?,
+        })
+    }
 }
 
 impl SessionRow {
@@ -185,36 +226,65 @@ pub fn in_scope(caller: &AuthUser) -> Condition {
     }
 }
 
+/// The session `id` if the caller reaches it: a select of one row or none.
+pub fn visible(caller: &AuthUser, id: i64) -> Select<completion::Entity> {
+    select_rows()
+        .filter(completion::Column::Id.eq(id))
+        .filter(in_scope(caller))
+}
+
 /// The session, if the caller reaches it; otherwise it does not exist.
 pub async fn find_visible<C: ConnectionTrait>(
     db: &C,
     caller: &AuthUser,
     id: i64,
 ) -> ServiceResult<SessionRow> {
-    select_rows()
-        .filter(completion::Column::Id.eq(id))
-        .filter(in_scope(caller))
+    visible(caller, id)
         .into_model::<SessionRow>()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("session"))
 }
 
+/// How many files a session has.
+#[derive(Debug, FromQueryResult)]
+pub struct AttachmentCount {
+    pub completion_id: i64,
+    pub attachment_count: i64,
+}
+
+impl FromSqliteRow for AttachmentCount {
+    fn from_row(row: &mut SqliteRow<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            completion_id: row.get("completion_id")?,
+            attachment_count: row.get("attachment_count")?,
+        })
+    }
+}
+
+/// The attachment counts of `ids`, one row for each that has files.
+pub fn counts_of(ids: &[i64]) -> Select<attachment::Entity> {
+    attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::CompletionId)
+        .expr_as(
+            Expr::col(attachment::Column::Id).count(),
+            "attachment_count",
+        )
+        .filter(attachment::Column::CompletionId.is_in(ids.iter().copied()))
+        .group_by(attachment::Column::CompletionId)
+}
+
 /// How many files each of `ids` has.
 pub async fn attachment_counts<C: ConnectionTrait>(
     db: &C,
     ids: &[i64],
-) -> ServiceResult<Vec<(i64, i64)>> {
+) -> ServiceResult<Vec<AttachmentCount>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(attachment::Entity::find()
-        .select_only()
-        .column(attachment::Column::CompletionId)
-        .expr(Expr::col(attachment::Column::Id).count())
-        .filter(attachment::Column::CompletionId.is_in(ids.iter().copied()))
-        .group_by(attachment::Column::CompletionId)
-        .into_tuple::<(i64, i64)>()
+    Ok(counts_of(ids)
+        .into_model::<AttachmentCount>()
         .all(db)
         .await?)
 }
@@ -226,16 +296,20 @@ pub async fn to_completions<C: ConnectionTrait>(
 ) -> ServiceResult<Vec<Completion>> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let counts = attachment_counts(db, &ids).await?;
-    Ok(rows
-        .into_iter()
+    Ok(with_counts(rows, &counts))
+}
+
+/// Rows as responses, each with its count from `counts` (none means 0).
+pub fn with_counts(rows: Vec<SessionRow>, counts: &[AttachmentCount]) -> Vec<Completion> {
+    rows.into_iter()
         .map(|row| {
             let count = counts
                 .iter()
-                .find(|(id, _)| *id == row.id)
-                .map_or(0, |(_, n)| *n);
+                .find(|count| count.completion_id == row.id)
+                .map_or(0, |count| count.attachment_count);
             row.into_completion(count)
         })
-        .collect())
+        .collect()
 }
 
 /// The session as it now stands, for answering a change.

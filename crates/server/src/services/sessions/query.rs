@@ -11,16 +11,17 @@ use lectern_api_types::sessions::{
 use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, Order, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, Select,
+    ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, FromQueryResult,
+    Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
 };
 
 use super::position::Position;
-use super::{SessionRow, find_visible, in_scope, search, select_rows, to_completions};
+use super::{SessionRow, counts_of, in_scope, search, select_rows, visible, with_counts};
+use crate::db::{FromSqliteRow, Reads, SqliteRow};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{attachment, branch, completion, note, user};
-use crate::services::{ServiceResult, notes};
+use crate::services::{ServiceError, ServiceResult, notes};
 use crate::{clock, pagination};
 
 /// The timezone a bare date in a filter is read in: the filtered branch's,
@@ -175,7 +176,7 @@ pub async fn filtered(
 }
 
 pub async fn list(
-    db: &DatabaseConnection,
+    reads: &Reads,
     caller: &AuthUser,
     filter: &CompletionFilter,
     page: &SessionPage,
@@ -187,15 +188,22 @@ pub async fn list(
         .map(|cursor| Position::resume(sort, cursor))
         .transpose()?;
     let limit = pagination::limit(page.limit);
-    let rows = ordered(db, caller, filter, after)
-        .await?
-        .limit(limit + 1)
-        .into_model::<SessionRow>()
-        .all(db)
+    let rows: Vec<SessionRow> = reads
+        .all(
+            &ordered(reads.db(), caller, filter, after)
+                .await?
+                .limit(limit + 1),
+        )
         .await?;
     let page = pagination::page(rows, limit, |row| Position::of(sort, row), |row| row);
+    let ids: Vec<i64> = page.items.iter().map(|row| row.id).collect();
+    let counts = if ids.is_empty() {
+        Vec::new()
+    } else {
+        reads.all(&counts_of(&ids)).await?
+    };
     Ok(Page {
-        items: to_completions(db, page.items).await?,
+        items: with_counts(page.items, &counts),
         next_cursor: page.next_cursor,
     })
 }
@@ -229,6 +237,25 @@ pub async fn ordered(
         .order_by(completion::Column::Id, order))
 }
 
+impl FromSqliteRow for attachment::Model {
+    fn from_row(row: &mut SqliteRow<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.get("id")?,
+            completion_id: row.get("completion_id")?,
+            file_name: row.get("file_name")?,
+            storage_key: row.get("storage_key")?,
+            mime_type: row.get("mime_type")?,
+            size_bytes: row.get("size_bytes")?,
+            sha256: row.get("sha256")?,
+            description: row.get("description")?,
+            uploaded_by: row.get("uploaded_by")?,
+            download_count: row.get("download_count")?,
+            created_at: row.get("created_at")?,
+            updated_at: row.get("updated_at")?,
+        })
+    }
+}
+
 impl From<attachment::Model> for Attachment {
     fn from(model: attachment::Model) -> Self {
         Attachment {
@@ -246,24 +273,41 @@ impl From<attachment::Model> for Attachment {
     }
 }
 
-pub async fn get(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<CompletionDetail> {
-    let row = find_visible(db, caller, id).await?;
-    let attachments: Vec<Attachment> = attachment::Entity::find()
-        .filter(attachment::Column::CompletionId.eq(id))
-        .order_by_asc(attachment::Column::Id)
-        .all(db)
+/// A name, for the substitute who delivered a session.
+#[derive(FromQueryResult)]
+struct Name {
+    name: String,
+}
+
+impl FromSqliteRow for Name {
+    fn from_row(row: &mut SqliteRow<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            name: row.get("name")?,
+        })
+    }
+}
+
+pub async fn get(reads: &Reads, caller: &AuthUser, id: i64) -> ServiceResult<CompletionDetail> {
+    let row: SessionRow = reads
+        .one(visible(caller, id))
         .await?
-        .into_iter()
-        .map(Attachment::from)
-        .collect();
-    let session_notes = notes::all_of(db, id).await?;
+        .ok_or(ServiceError::NotFound("session"))?;
+    let attachments: Vec<attachment::Model> = reads
+        .all(
+            &attachment::Entity::find()
+                .filter(attachment::Column::CompletionId.eq(id))
+                .order_by_asc(attachment::Column::Id),
+        )
+        .await?;
+    let attachments: Vec<Attachment> = attachments.into_iter().map(Attachment::from).collect();
+    let session_notes = notes::all_of(reads, id).await?;
     let delivered_by_name = match row.delivered_by {
-        Some(substitute) => user::Entity::find_by_id(substitute)
-            .one(db)
+        Some(substitute) => reads
+            .one::<_, Name>(
+                user::Entity::find_by_id(substitute)
+                    .select_only()
+                    .column(user::Column::Name),
+            )
             .await?
             .map(|found| found.name),
         None => None,

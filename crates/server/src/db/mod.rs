@@ -1,10 +1,17 @@
-//! Connecting to the database and bringing its schema up to date.
+//! Connecting to the database, bringing its schema up to date, and the
+//! fast path for the hottest reads.
+
+mod reads;
+mod sqlite_direct;
 
 use std::time::Duration;
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+pub use reads::Reads;
+pub use sqlite_direct::{FromSqliteRow, SqliteRow};
 
 use crate::config::Config;
 use crate::data_dir;
