@@ -125,8 +125,8 @@ impl Direct {
 /// `sql` with a bound `LIMIT ?` at its end written in as a number.
 /// SQLite's planner reads the value of a LIMIT parameter, so it re-prepares
 /// the statement whenever that parameter is bound again: every time a
-/// cached statement is reused. Seen in a profile as a third of SQLite's
-/// time; one cached statement per page size costs nothing like it.
+/// cached statement is reused. A profile of the get put 28% of all its
+/// samples there; one cached statement per page size costs nothing like it.
 fn inline_limit<'a>(sql: &'a str, params: &mut Vec<SqlValue>) -> Cow<'a, str> {
     match (sql.strip_suffix(" LIMIT ?"), params.last()) {
         (Some(head), Some(&SqlValue::Integer(limit))) => {
