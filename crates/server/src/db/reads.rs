@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use sea_orm::{
-    ConnectionTrait as _, DatabaseConnection, DbErr, FromQueryResult, QuerySelect, QueryTrait,
+    ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QuerySelect,
+    QueryTrait,
 };
 
 use super::sqlite_direct::{Direct, DirectError, FromSqliteRow};
@@ -18,10 +19,10 @@ pub struct Reads {
 }
 
 impl Reads {
-    /// Reads through `db`, and directly when `url` names a SQLite file.
+    /// Reads through `db`, and directly when it is SQLite in the file `url`
+    /// names.
     pub fn new(db: DatabaseConnection, url: &str) -> Self {
-        let direct = url
-            .starts_with("sqlite:")
+        let direct = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Direct::for_url(url))
             .flatten()
             .map(Arc::new);

@@ -263,12 +263,6 @@ impl Decode for i32 {
     }
 }
 
-impl Decode for bool {
-    fn decode(value: ValueRef<'_>) -> Result<Self, String> {
-        Ok(i64::decode(value)? != 0)
-    }
-}
-
 impl Decode for String {
     fn decode(value: ValueRef<'_>) -> Result<Self, String> {
         match value {
