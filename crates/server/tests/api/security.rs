@@ -159,7 +159,14 @@ async fn credentials_in_a_failed_requests_url_never_reach_the_log() {
     assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
 
     let logged = wait_for_line(&log, "request failed").await;
+    // The line closing the failed request says how it was answered.
+    let answered = wait_for_line(&log, "Error encountered while processing").await;
     server.kill().unwrap();
+    assert!(
+        answered.contains(r#""http.status_code":500"#)
+            && answered.contains(r#""http.route":"/api/v1/"#),
+        "the failed request's status and route: {answered}"
+    );
     let _ = server.wait();
     assert!(
         logged.contains("sig=[redacted]") && logged.contains("access_token=[redacted]"),
