@@ -104,6 +104,9 @@ impl Application {
         let metrics = Metrics::new().context("setting up metrics")?;
         let document = openapi::document();
         let methods = web::Data::new(routes::methods::MethodTable::from_document(&document));
+        let document = web::Data::new(
+            openapi::Served::new(&document).context("writing the OpenAPI document")?,
+        );
         let static_dir = state.config.static_dir.clone();
         let header_timeout = Duration::from_secs(state.config.header_timeout_seconds);
         let metrics_server = state
@@ -197,7 +200,7 @@ fn app(
     state: web::Data<AppState>,
     metrics: Metrics,
     metrics_beside_app: bool,
-    document: utoipa::openapi::OpenApi,
+    document: web::Data<openapi::Served>,
     methods: web::Data<routes::methods::MethodTable>,
     spa: impl FnOnce(&mut web::ServiceConfig),
 ) -> App<
@@ -237,6 +240,7 @@ fn app(
         })
         .app_data(state)
         .app_data(methods)
+        .app_data(document)
         .app_data(web::Data::new(metrics))
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .service(routes::system::healthz)
@@ -248,10 +252,15 @@ fn app(
         })
         // Before the API scope, whose default service would answer its JSON.
         .service(web::redirect("/api/docs", "/api/docs/"))
+        .route(
+            &format!("{API_PREFIX}/openapi.json"),
+            web::get().to(routes::system::openapi),
+        )
         .service(
-            SwaggerUi::new("/api/docs/{_:.*}")
-                .url(format!("{API_PREFIX}/openapi.json"), document)
-                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+            SwaggerUi::new("/api/docs/{_:.*}").config(
+                utoipa_swagger_ui::Config::new([format!("{API_PREFIX}/openapi.json")])
+                    .validator_url("none"),
+            ),
         )
         .service(
             web::scope(API_PREFIX)

@@ -273,6 +273,19 @@ fn declare_common_failures(operation: &mut Operation) {
 
 /// The document as committed in `openapi/openapi.json`: pretty, with a
 /// trailing newline.
+/// The document as `/api/v1/openapi.json` sends it, written once at start.
+/// Only these bytes are kept: each worker held a copy of the document
+/// itself, and those copies were most of an idle server's heap
+/// (docs/benchmarks.md, table 6).
+#[derive(Clone, Debug)]
+pub struct Served(pub bytes::Bytes);
+
+impl Served {
+    pub fn new(document: &OpenApiDoc) -> serde_json::Result<Self> {
+        serde_json::to_vec(document).map(|json| Self(json.into()))
+    }
+}
+
 pub fn document_json() -> String {
     let mut json = document().to_pretty_json().unwrap_or_default();
     json.push('\n');

@@ -7,6 +7,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error::ApiError;
 use crate::middleware::metrics::Metrics;
+use crate::openapi::Served;
 use crate::state::AppState;
 
 /// The process is up and serving.
@@ -29,6 +30,13 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         return Err(ApiError::Unavailable("The file store does not take files."));
     }
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
+}
+
+/// The OpenAPI document of this version's API.
+pub async fn openapi(document: web::Data<Served>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(header::ContentType::json())
+        .body(document.0.clone())
 }
 
 /// Prometheus metrics; with `metrics_token` set, only for a scraper that
