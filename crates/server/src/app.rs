@@ -212,6 +212,7 @@ fn app(
         InitError = (),
     >,
 > {
+    let openapi_path = format!("{API_PREFIX}/openapi.json");
     App::new()
         // Outermost, so problems and the SPA's wasm (a third of its size
         // gzipped) are compressed too; routes that must not be compressed
@@ -252,15 +253,10 @@ fn app(
         })
         // Before the API scope, whose default service would answer its JSON.
         .service(web::redirect("/api/docs", "/api/docs/"))
-        .route(
-            &format!("{API_PREFIX}/openapi.json"),
-            web::get().to(routes::system::openapi),
-        )
+        .route(&openapi_path, web::get().to(routes::system::openapi))
         .service(
-            SwaggerUi::new("/api/docs/{_:.*}").config(
-                utoipa_swagger_ui::Config::new([format!("{API_PREFIX}/openapi.json")])
-                    .validator_url("none"),
-            ),
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::new([openapi_path]).validator_url("none")),
         )
         .service(
             web::scope(API_PREFIX)

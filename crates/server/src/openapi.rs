@@ -271,8 +271,6 @@ fn declare_common_failures(operation: &mut Operation) {
     }
 }
 
-/// The document as committed in `openapi/openapi.json`: pretty, with a
-/// trailing newline.
 /// The document as `/api/v1/openapi.json` sends it, written once at start.
 /// Only these bytes are kept: each worker held a copy of the document
 /// itself, and those copies were most of an idle server's heap
@@ -286,6 +284,8 @@ impl Served {
     }
 }
 
+/// The document as committed in `openapi/openapi.json`: pretty, with a
+/// trailing newline.
 pub fn document_json() -> String {
     let mut json = document().to_pretty_json().unwrap_or_default();
     json.push('\n');
