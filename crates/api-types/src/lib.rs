@@ -42,6 +42,7 @@ pub mod branches;
 pub mod calendar;
 pub mod codes;
 pub mod holidays;
+mod instant;
 pub mod outbox;
 pub mod page;
 pub mod problem;

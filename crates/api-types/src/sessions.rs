@@ -43,15 +43,21 @@ pub struct Completion {
     /// The branch's IANA timezone, in which the session's local times are read.
     pub timezone: String,
     pub location: Option<String>,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub scheduled_start: DateTime<Utc>,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub scheduled_end: DateTime<Utc>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub actual_start: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub actual_end: Option<DateTime<Utc>>,
     pub completion_code: Option<String>,
     pub notes: Option<String>,
     pub status: CompletionStatus,
     pub cancel_reason: Option<String>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub completed_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub cancelled_at: Option<DateTime<Utc>>,
     /// Where the record stands in review; `null` until the session is completed.
     pub review: Option<Review>,
@@ -65,6 +71,7 @@ pub struct Completion {
     /// Why it began late, when it began more than [`ON_TIME_MINUTES`] late
     /// and its teacher said.
     pub late_reason: Option<LateReason>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<i64>,
     /// The colleague who taught it in `user_id`'s place; the session is in
@@ -73,7 +80,9 @@ pub struct Completion {
     /// Send it back with a PATCH; a change made meanwhile makes the PATCH fail with 409.
     pub version: i32,
     pub attachment_count: i64,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -105,6 +114,7 @@ pub struct Attachment {
     pub description: Option<String>,
     pub uploaded_by: i64,
     pub download_count: i64,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -126,7 +136,9 @@ pub struct SessionNote {
     pub author_name: String,
     pub note_type: NoteType,
     pub note_text: String,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::instant::serialize_option")]
     pub edited_at: Option<DateTime<Utc>>,
 }
 
@@ -539,7 +551,9 @@ pub struct Occurrence {
     pub batch_name: String,
     /// The local date in the branch's timezone.
     pub date: NaiveDate,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub scheduled_start: DateTime<Utc>,
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub scheduled_end: DateTime<Utc>,
     pub status: CompletionStatus,
     /// The session to complete or cancel.
