@@ -185,8 +185,8 @@ fn encode(value: &Value) -> Option<SqlValue> {
 }
 
 /// A row being read, its columns found by name. Readers ask for columns in
-/// the order the statement selects them, so each lookup starts after the
-/// last one found and is usually a single comparison.
+/// the order the statement selects them, so the column after the last one
+/// found is tried first, and is usually the one.
 pub struct SqliteRow<'a> {
     row: &'a rusqlite::Row<'a>,
     names: &'a [String],
@@ -203,11 +203,14 @@ impl<'a> SqliteRow<'a> {
     }
 
     fn value(&mut self, name: &str) -> Result<ValueRef<'a>, DbErr> {
-        let count = self.names.len();
-        let index = (0..count)
-            .map(|offset| (self.next + offset) % count)
-            .find(|&index| self.names[index] == name)
-            .ok_or_else(|| failed(format!("no column {name:?} in the row")))?;
+        let index = if self.names.get(self.next).is_some_and(|next| next == name) {
+            self.next
+        } else {
+            self.names
+                .iter()
+                .position(|column| column == name)
+                .ok_or_else(|| failed(format!("no column {name:?} in the row")))?
+        };
         self.next = index + 1;
         self.row.get_ref(index).map_err(failed)
     }

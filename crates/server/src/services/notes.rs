@@ -1,6 +1,8 @@
 //! Notes on a session: typed remarks by its owner or by admins. Authors
 //! and admins may edit or delete them; edits are stamped.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use lectern_api_types::Page;
 use lectern_api_types::page::PageQuery;
@@ -65,11 +67,17 @@ impl From<NoteRow> for SessionNote {
 }
 
 fn select_notes(completion_id: i64) -> Select<note::Entity> {
-    note::Entity::find()
-        .select_only()
-        .columns(note::Column::iter())
-        .column_as(user::Column::Name, "author_name")
-        .join(JoinType::InnerJoin, note::Relation::Author.def())
+    // Built once and copied, as sessions' own select is: every session's
+    // detail view reads its notes.
+    static NOTES: LazyLock<Select<note::Entity>> = LazyLock::new(|| {
+        note::Entity::find()
+            .select_only()
+            .columns(note::Column::iter())
+            .column_as(user::Column::Name, "author_name")
+            .join(JoinType::InnerJoin, note::Relation::Author.def())
+    });
+    NOTES
+        .clone()
         .filter(note::Column::CompletionId.eq(completion_id))
         .order_by_asc(note::Column::Id)
 }
