@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-pub use reads::Reads;
+pub use reads::{Reads, Snapshot};
 pub use sqlite_direct::{FromSqliteRow, SqliteRow};
 
 use crate::config::Config;

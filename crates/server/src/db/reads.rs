@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use sea_orm::{
     ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QuerySelect,
-    QueryTrait,
+    QueryTrait, Statement,
 };
 
-use super::sqlite_direct::{Direct, DirectError, FromSqliteRow};
+use super::sqlite_direct::{self, Direct, DirectError, FromSqliteRow};
 
 /// Rows for read-only statements outside any transaction.
 #[derive(Clone, Debug)]
@@ -38,6 +38,30 @@ impl Reads {
         &self.db
     }
 
+    /// Reads that belong together, such as one response's. On the direct
+    /// path they share one read transaction, so they see one state of the
+    /// database and take SQLite's locks once; through the pool each runs on
+    /// its own.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, DbErr> {
+        let direct = self.direct.as_deref().map(Direct::snapshot).transpose()?;
+        Ok(Snapshot {
+            db: &self.db,
+            direct,
+        })
+    }
+}
+
+/// Reads from [`Reads::snapshot`].
+pub struct Snapshot<'a> {
+    db: &'a DatabaseConnection,
+    direct: Option<sqlite_direct::Snapshot<'a>>,
+}
+
+impl Snapshot<'_> {
+    pub fn db(&self) -> &DatabaseConnection {
+        self.db
+    }
+
     /// Every row `query` selects, as `T`.
     pub async fn all<Q, T>(&self, query: &Q) -> Result<Vec<T>, DbErr>
     where
@@ -45,22 +69,8 @@ impl Reads {
         T: FromQueryResult + FromSqliteRow,
     {
         let statement = query.build(self.db.get_database_backend());
-        if let Some(direct) = &self.direct {
-            match direct.query(&statement) {
-                Ok(rows) => return Ok(rows),
-                Err(DirectError::Failed(err)) => return Err(err),
-                Err(DirectError::Unsupported) => {
-                    tracing::debug!(
-                        sql = statement.sql,
-                        "a bound value sent this read to the pool"
-                    );
-                }
-            }
-        }
-        let rows = self.db.query_all_raw(statement).await?;
-        rows.iter()
-            .map(|row| T::from_query_result(row, ""))
-            .collect()
+        let direct = self.direct.as_ref().map(|direct| direct.query(&statement));
+        finish(self.db, statement, direct).await
     }
 
     /// The first row `query` selects, as `T`.
@@ -71,6 +81,33 @@ impl Reads {
     {
         Ok(self.all(&query.limit(1)).await?.into_iter().next())
     }
+}
+
+/// The rows the direct path read, or the statement's rows from the pool
+/// where there is no direct path or it could not bind a value.
+async fn finish<T>(
+    db: &DatabaseConnection,
+    statement: Statement,
+    direct: Option<Result<Vec<T>, DirectError>>,
+) -> Result<Vec<T>, DbErr>
+where
+    T: FromQueryResult,
+{
+    match direct {
+        Some(Ok(rows)) => return Ok(rows),
+        Some(Err(DirectError::Failed(err))) => return Err(err),
+        Some(Err(DirectError::Unsupported)) => {
+            tracing::debug!(
+                sql = statement.sql,
+                "a bound value sent this read to the pool"
+            );
+        }
+        None => {}
+    }
+    let rows = db.query_all_raw(statement).await?;
+    rows.iter()
+        .map(|row| T::from_query_result(row, ""))
+        .collect()
 }
 
 #[cfg(test)]
@@ -97,35 +134,68 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn sqlite_reads_run_without_the_pool_and_fall_back_to_it() {
+    async fn migrated() -> (tempfile::TempDir, Config, DatabaseConnection) {
         let dir = tempfile::tempdir().unwrap();
         let config = Config {
             data_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
         let db = crate::db::connect_migrated(&config).await.unwrap();
+        (dir, config, db)
+    }
+
+    async fn add_branch(db: &DatabaseConnection, code: &str) {
         let now = chrono::Utc::now();
         branch::ActiveModel {
-            name: Set("Pune".into()),
-            code: Set("PUNE".into()),
+            name: Set(code.to_lowercase()),
+            code: Set(code.into()),
             timezone: Set("Asia/Kolkata".into()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&db)
+        .insert(db)
         .await
         .unwrap();
+    }
+
+    #[tokio::test]
+    async fn sqlite_reads_run_without_the_pool_and_fall_back_to_it() {
+        let (_dir, config, db) = migrated().await;
+        add_branch(&db, "PUNE").await;
         let reads = Reads::new(db.clone(), &config.database_url());
         let by_code = branch::Entity::find().filter(branch::Column::Code.eq("PUNE"));
         db.close().await.unwrap();
 
-        let direct: Vec<Code> = reads.all(&by_code).await.unwrap();
+        let snapshot = reads.snapshot().unwrap();
+        let direct: Vec<Code> = snapshot.all(&by_code).await.unwrap();
         assert_eq!(direct.len(), 1);
         assert_eq!(direct[0].code, "PUNE");
         // A value the direct path does not bind goes to the pool, closed now.
         let by_float = branch::Entity::find().filter(branch::Column::Id.eq(1.5_f64));
-        assert!(reads.all::<_, Code>(&by_float).await.is_err());
+        assert!(snapshot.all::<_, Code>(&by_float).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_reads_the_database_as_its_first_read_found_it() {
+        let (_dir, config, db) = migrated().await;
+        add_branch(&db, "PUNE").await;
+        let reads = Reads::new(db.clone(), &config.database_url());
+        let every_branch = branch::Entity::find();
+
+        let snapshot = reads.snapshot().unwrap();
+        let before: Vec<Code> = snapshot.all(&every_branch).await.unwrap();
+        add_branch(&db, "GOA").await;
+        let during: Vec<Code> = snapshot.all(&every_branch).await.unwrap();
+        assert_eq!(before.len(), during.len());
+        let fresh: Vec<Code> = reads.snapshot().unwrap().all(&every_branch).await.unwrap();
+        assert_eq!(fresh.len(), before.len() + 1);
+
+        // Ended, its connection goes back to be reused, out of the old state.
+        drop(snapshot);
+        for _ in 0..3 {
+            let again: Vec<Code> = reads.snapshot().unwrap().all(&every_branch).await.unwrap();
+            assert_eq!(again.len(), before.len() + 1);
+        }
     }
 }

@@ -76,25 +76,21 @@ impl Direct {
         })
     }
 
-    /// Every row `statement` returns, each read by `T`.
-    pub fn query<T: FromSqliteRow>(&self, statement: &Statement) -> Result<Vec<T>, DirectError> {
-        let mut params = match &statement.values {
-            Some(values) => values
-                .0
-                .iter()
-                .map(encode)
-                .collect::<Option<Vec<_>>>()
-                .ok_or(DirectError::Unsupported)?,
-            None => Vec::new(),
-        };
-        let sql = inline_limit(&statement.sql, &mut params);
-        let connection = self.checkout()?;
-        let read = read_rows(&connection, &sql, params);
-        self.checkin(connection);
-        read
+    /// A read transaction on a connection of its own, for several
+    /// statements that should see one state of the database.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, DbErr> {
+        let connection = self.checkout().map_err(failed)?;
+        connection
+            .prepare_cached("BEGIN")
+            .and_then(|mut begin| begin.execute([]))
+            .map_err(failed)?;
+        Ok(Snapshot {
+            direct: self,
+            connection: Some(connection),
+        })
     }
 
-    fn checkout(&self) -> Result<Connection, DirectError> {
+    fn checkout(&self) -> rusqlite::Result<Connection> {
         if let Some(connection) = self.lock().pop() {
             return Ok(connection);
         }
@@ -120,6 +116,61 @@ impl Direct {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Statements run in one read transaction. Each statement on its own is a
+/// transaction of its own, and beginning and ending one takes and drops a
+/// WAL read lock with `fcntl`: a tenth of a get's profile when its three
+/// statements paid for three (docs/benchmarks.md). Here they pay once, and
+/// what a writer commits meanwhile is not half seen.
+pub struct Snapshot<'a> {
+    direct: &'a Direct,
+    /// Always there until the snapshot drops and hands it back.
+    connection: Option<Connection>,
+}
+
+impl Snapshot<'_> {
+    /// Every row `statement` returns, each read by `T`.
+    pub fn query<T: FromSqliteRow>(&self, statement: &Statement) -> Result<Vec<T>, DirectError> {
+        let connection = self
+            .connection
+            .as_ref()
+            .ok_or_else(|| DirectError::Failed(failed("the snapshot has ended")))?;
+        run(connection, statement)
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            // Ending a read changes nothing; a connection that cannot end
+            // its transaction is closed rather than reused inside it.
+            let ended = connection
+                .prepare_cached("COMMIT")
+                .and_then(|mut commit| commit.execute([]));
+            if ended.is_ok() {
+                self.direct.checkin(connection);
+            }
+        }
+    }
+}
+
+/// Every row `statement` returns on `connection`, each read by `T`.
+fn run<T: FromSqliteRow>(
+    connection: &Connection,
+    statement: &Statement,
+) -> Result<Vec<T>, DirectError> {
+    let mut params = match &statement.values {
+        Some(values) => values
+            .0
+            .iter()
+            .map(encode)
+            .collect::<Option<Vec<_>>>()
+            .ok_or(DirectError::Unsupported)?,
+        None => Vec::new(),
+    };
+    let sql = inline_limit(&statement.sql, &mut params);
+    read_rows(connection, &sql, params)
 }
 
 /// `sql` with a bound `LIMIT ?` at its end written in as a number.

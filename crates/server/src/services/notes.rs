@@ -19,7 +19,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::db::{FromSqliteRow, Reads, SqliteRow};
+use crate::db::{FromSqliteRow, Snapshot, SqliteRow};
 use crate::domain::AuthUser;
 use crate::entities::{note, user};
 use crate::{clock, pagination};
@@ -83,7 +83,7 @@ fn select_notes(completion_id: i64) -> Select<note::Entity> {
 }
 
 /// Every note of a session, oldest first, for its detail view.
-pub async fn all_of(reads: &Reads, completion_id: i64) -> ServiceResult<Vec<SessionNote>> {
+pub async fn all_of(reads: &Snapshot<'_>, completion_id: i64) -> ServiceResult<Vec<SessionNote>> {
     let rows: Vec<NoteRow> = reads.all(&select_notes(completion_id)).await?;
     Ok(rows.into_iter().map(SessionNote::from).collect())
 }

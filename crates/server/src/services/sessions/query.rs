@@ -188,13 +188,12 @@ pub async fn list(
         .map(|cursor| Position::resume(sort, cursor))
         .transpose()?;
     let limit = pagination::limit(page.limit);
-    let rows: Vec<SessionRow> = reads
-        .all(
-            &ordered(reads.db(), caller, filter, after)
-                .await?
-                .limit(limit + 1),
-        )
-        .await?;
+    let select = ordered(reads.db(), caller, filter, after)
+        .await?
+        .limit(limit + 1);
+    // The page and its attachment counts, as of one moment.
+    let reads = reads.snapshot()?;
+    let rows: Vec<SessionRow> = reads.all(&select).await?;
     let page = pagination::page(rows, limit, |row| Position::of(sort, row), |row| row);
     let ids: Vec<i64> = page.items.iter().map(|row| row.id).collect();
     let counts = if ids.is_empty() {
@@ -288,6 +287,8 @@ impl FromSqliteRow for Name {
 }
 
 pub async fn get(reads: &Reads, caller: &AuthUser, id: i64) -> ServiceResult<CompletionDetail> {
+    // The session, its files, notes and substitute as of one moment.
+    let reads = reads.snapshot()?;
     let row: SessionRow = reads
         .one(visible(caller, id))
         .await?
@@ -300,7 +301,7 @@ pub async fn get(reads: &Reads, caller: &AuthUser, id: i64) -> ServiceResult<Com
         )
         .await?;
     let attachments: Vec<Attachment> = attachments.into_iter().map(Attachment::from).collect();
-    let session_notes = notes::all_of(reads, id).await?;
+    let session_notes = notes::all_of(&reads, id).await?;
     let delivered_by_name = match row.delivered_by {
         Some(substitute) => reads
             .one::<_, Name>(
