@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use sea_orm::{
     ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QuerySelect,
-    QueryTrait, Statement,
+    QueryTrait,
 };
 
 use super::sqlite_direct::{self, Direct, DirectError, FromSqliteRow};
 
-/// Rows for read-only statements outside any transaction.
+/// Where read-only statements outside any write transaction run, through
+/// [`Reads::snapshot`].
 #[derive(Clone, Debug)]
 pub struct Reads {
     db: DatabaseConnection,
@@ -69,8 +70,22 @@ impl Snapshot<'_> {
         T: FromQueryResult + FromSqliteRow,
     {
         let statement = query.build(self.db.get_database_backend());
-        let direct = self.direct.as_ref().map(|direct| direct.query(&statement));
-        finish(self.db, statement, direct).await
+        if let Some(direct) = &self.direct {
+            match direct.query(&statement) {
+                Ok(rows) => return Ok(rows),
+                Err(DirectError::Failed(err)) => return Err(err),
+                Err(DirectError::Unsupported) => {
+                    tracing::debug!(
+                        sql = statement.sql,
+                        "a bound value sent this read to the pool"
+                    );
+                }
+            }
+        }
+        let rows = self.db.query_all_raw(statement).await?;
+        rows.iter()
+            .map(|row| T::from_query_result(row, ""))
+            .collect()
     }
 
     /// The first row `query` selects, as `T`.
@@ -81,33 +96,6 @@ impl Snapshot<'_> {
     {
         Ok(self.all(&query.limit(1)).await?.into_iter().next())
     }
-}
-
-/// The rows the direct path read, or the statement's rows from the pool
-/// where there is no direct path or it could not bind a value.
-async fn finish<T>(
-    db: &DatabaseConnection,
-    statement: Statement,
-    direct: Option<Result<Vec<T>, DirectError>>,
-) -> Result<Vec<T>, DbErr>
-where
-    T: FromQueryResult,
-{
-    match direct {
-        Some(Ok(rows)) => return Ok(rows),
-        Some(Err(DirectError::Failed(err))) => return Err(err),
-        Some(Err(DirectError::Unsupported)) => {
-            tracing::debug!(
-                sql = statement.sql,
-                "a bound value sent this read to the pool"
-            );
-        }
-        None => {}
-    }
-    let rows = db.query_all_raw(statement).await?;
-    rows.iter()
-        .map(|row| T::from_query_result(row, ""))
-        .collect()
 }
 
 #[cfg(test)]
