@@ -280,14 +280,18 @@ pub async fn content(
                     "This download link is not valid or has expired.".into(),
                 ));
             }
-            let file = service::find_of_session(&state.db, completion_id, attachment_id).await?;
+            let file = service::find_linked(&state.reads, completion_id, attachment_id).await?;
             (file, (user_id, DownloadVia::Link))
         }
         _ => {
             let caller = AuthUser::extract(&req).await?;
-            let file =
-                service::find_visible_attachment(&state.db, &caller, completion_id, attachment_id)
-                    .await?;
+            let file = service::find_visible_attachment(
+                &state.reads,
+                &caller,
+                completion_id,
+                attachment_id,
+            )
+            .await?;
             (file, (caller.id(), DownloadVia::Direct))
         }
     };
@@ -442,7 +446,7 @@ pub async fn link(
 ) -> Result<web::Json<AttachmentLink>, ApiError> {
     Ok(web::Json(
         service::link(
-            &state.db,
+            &state.reads,
             &state.links,
             &caller,
             completion_id,
@@ -604,7 +608,7 @@ pub async fn downloads_of(
     ValidQuery(page): ValidQuery<DownloadPage>,
 ) -> Result<web::Json<Page<Download>>, ApiError> {
     Ok(web::Json(
-        downloads::list(&state.db, &caller, completion_id, attachment_id, &page).await?,
+        downloads::list(&state.reads, &caller, completion_id, attachment_id, &page).await?,
     ))
 }
 

@@ -1,8 +1,10 @@
 //! Attachments in a folder of the data folder, outside anything served.
 
-use std::io::{self, Read as _, Seek as _, SeekFrom};
+use std::io;
 use std::ops::Range;
+use std::os::unix::fs::FileExt as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::BytesMut;
@@ -45,26 +47,59 @@ async fn sync_dir(dir: &Path) -> io::Result<()> {
 /// faster and held almost three times the memory under 64 downloads.
 const BLOCK: usize = 256 * 1024;
 
-/// `length` bytes of `file` from where it stands, each block read on the
-/// blocking pool straight into the buffer that is sent. A file shorter
-/// than promised ends the stream with an error, not with silence.
-fn blocks(file: std::fs::File, length: u64) -> ByteStream {
-    futures_util::stream::try_unfold((file, length), |(mut file, left)| async move {
+/// `length` bytes of `file` from `offset`, a block at a time. What the page
+/// cache holds is read on the calling thread, which cannot wait on the
+/// disk for it; the rest is read on the blocking pool. Each block is read
+/// straight into the buffer that is sent. A file shorter than promised
+/// ends the stream with an error, not with silence.
+fn blocks(file: std::fs::File, offset: u64, length: u64) -> ByteStream {
+    let file = Arc::new(file);
+    futures_util::stream::try_unfold((file, offset, length), |(file, at, left)| async move {
         if left == 0 {
             return Ok(None);
         }
         let want = usize::try_from(left).map_or(BLOCK, |left| left.min(BLOCK));
-        let (file, block) = tokio::task::spawn_blocking(move || -> io::Result<_> {
-            let mut block = BytesMut::zeroed(want);
-            file.read_exact(&mut block)?;
-            Ok((file, block.freeze()))
-        })
-        .await
-        .map_err(io::Error::other)??;
-        let left = left - block.len() as u64;
-        Ok(Some((block, (file, left))))
+        let mut block = BytesMut::zeroed(want);
+        let cached = read_cached(&file, &mut block, at);
+        let block = if cached == want {
+            block
+        } else {
+            let file = file.clone();
+            tokio::task::spawn_blocking(move || -> io::Result<_> {
+                file.read_exact_at(&mut block[cached..], at + cached as u64)?;
+                Ok(block)
+            })
+            .await
+            .map_err(io::Error::other)??
+        };
+        Ok(Some((
+            block.freeze(),
+            (file, at + want as u64, left - want as u64),
+        )))
     })
     .boxed()
+}
+
+/// Reads into `buf` from `offset` what the page cache holds, without
+/// waiting for the disk; how much it read.
+#[cfg(target_os = "linux")]
+fn read_cached(file: &std::fs::File, buf: &mut [u8], offset: u64) -> usize {
+    use rustix::io::{ReadWriteFlags, preadv2};
+    let mut read = 0;
+    while read < buf.len() {
+        let slices = &mut [io::IoSliceMut::new(&mut buf[read..])];
+        match preadv2(file, slices, offset + read as u64, ReadWriteFlags::NOWAIT) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    read
+}
+
+/// Elsewhere every read goes to the blocking pool.
+#[cfg(not(target_os = "linux"))]
+fn read_cached(_: &std::fs::File, _: &mut [u8], _: u64) -> usize {
+    0
 }
 
 #[async_trait]
@@ -92,21 +127,18 @@ impl Storage for LocalStorage {
 
     async fn get(&self, key: &str, range: Option<Range<u64>>) -> Result<ByteStream, StorageError> {
         let path = self.path(key)?;
-        let opened = tokio::task::spawn_blocking(move || -> io::Result<(std::fs::File, u64)> {
-            let mut file = std::fs::File::open(&path)?;
-            let length = match range {
-                Some(range) => {
-                    file.seek(SeekFrom::Start(range.start))?;
-                    range.end.saturating_sub(range.start)
-                }
-                None => file.metadata()?.len(),
+        let opened = tokio::task::spawn_blocking(move || -> io::Result<_> {
+            let file = std::fs::File::open(&path)?;
+            let (offset, length) = match range {
+                Some(range) => (range.start, range.end.saturating_sub(range.start)),
+                None => (0, file.metadata()?.len()),
             };
-            Ok((file, length))
+            Ok((file, offset, length))
         })
         .await
         .map_err(io::Error::other)?;
         match opened {
-            Ok((file, length)) => Ok(blocks(file, length)),
+            Ok((file, offset, length)) => Ok(blocks(file, offset, length)),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 Err(StorageError::NotFound(key.to_owned()))
             }
@@ -252,6 +284,41 @@ mod tests {
         let stream = store.get(&key, Some(5..20)).await.unwrap();
         let read: Result<Vec<_>, _> = stream.try_collect().await;
         assert!(read.is_err(), "a truncated file must not look complete");
+    }
+
+    /// A file the page cache no longer holds is read on the blocking pool.
+    /// Its folder is on the checkout's disk: tmpfs would hold it in memory.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_file_out_of_the_page_cache_reads_back_whole_and_by_range() {
+        use rustix::fs::{Advice, fadvise};
+
+        let bytes: Vec<u8> = (0..BLOCK * 2 + 123).map(|i| (i % 253) as u8).collect();
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let store = LocalStorage::new(dir.path().join("attachments"));
+        let temp = dir.path().join("upload.part");
+        std::fs::write(&temp, &bytes).unwrap();
+        let key = new_key();
+        store.put_file(&key, &temp).await.unwrap();
+        let evict = || {
+            let file = std::fs::File::open(store.path(&key).unwrap()).unwrap();
+            file.sync_all().unwrap();
+            fadvise(&file, 0, None, Advice::DontNeed).unwrap();
+            let mut probe = vec![0; bytes.len()];
+            assert!(
+                read_cached(&file, &mut probe, 0) < bytes.len(),
+                "the file is still in the page cache"
+            );
+        };
+
+        evict();
+        assert_eq!(read(store.get(&key, None).await.unwrap()).await, bytes);
+        evict();
+        let range = 7..BLOCK as u64 + 9;
+        assert_eq!(
+            read(store.get(&key, Some(range.clone())).await.unwrap()).await,
+            bytes[range.start as usize..range.end as usize]
+        );
     }
 
     #[tokio::test]

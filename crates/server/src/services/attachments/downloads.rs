@@ -14,6 +14,7 @@ use sea_orm::{
 
 use super::find_visible_attachment;
 use crate::clock;
+use crate::db::Reads;
 use crate::domain::AuthUser;
 use crate::entities::{attachment, download, user};
 use crate::pagination;
@@ -65,13 +66,14 @@ struct Row {
 
 /// Who downloaded one attachment, newest first; admins only.
 pub async fn list(
-    db: &DatabaseConnection,
+    reads: &Reads,
     caller: &AuthUser,
     completion_id: i64,
     attachment_id: i64,
     page: &DownloadPage,
 ) -> ServiceResult<Page<Download>> {
-    find_visible_attachment(db, caller, completion_id, attachment_id).await?;
+    find_visible_attachment(reads, caller, completion_id, attachment_id).await?;
+    let db = reads.db();
     if !caller.is_admin() {
         return Err(ServiceError::forbidden(
             "Only admins see who downloaded a file.",

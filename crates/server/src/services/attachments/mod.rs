@@ -13,17 +13,18 @@ use lectern_api_types::sessions::{Attachment, AttachmentLink, AttachmentTotals, 
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Set,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Select, Set,
     TransactionTrait as _,
 };
 use serde_json::json;
 
 use self::links::{LINK_SECONDS, Link, LinkSigner};
 use self::receive::Received;
-use super::sessions::{SessionRow, find_visible, hold, select_rows};
+use super::sessions::{SessionRow, find_visible, hold, select_rows, visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
+use crate::db::Reads;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
@@ -133,40 +134,55 @@ pub async fn attach(
     }
 }
 
+/// The attachment `attachment_id`, if it belongs to session `completion_id`.
+fn of_session(completion_id: i64, attachment_id: i64) -> Select<attachment::Entity> {
+    attachment::Entity::find_by_id(attachment_id)
+        .filter(attachment::Column::CompletionId.eq(completion_id))
+}
+
 /// The attachment, if it belongs to the session and the caller reaches it.
+/// Every download asks, so it reads as the session page does: both rows
+/// in one snapshot, straight from SQLite where it can.
 pub async fn find_visible_attachment(
-    db: &DatabaseConnection,
+    reads: &Reads,
     caller: &AuthUser,
     completion_id: i64,
     attachment_id: i64,
 ) -> ServiceResult<attachment::Model> {
-    find_visible(db, caller, completion_id).await?;
-    find_of_session(db, completion_id, attachment_id).await
+    let reads = reads.snapshot()?;
+    reads
+        .one::<_, SessionRow>(visible(caller, completion_id))
+        .await?
+        .ok_or(ServiceError::NotFound("session"))?;
+    reads
+        .one(of_session(completion_id, attachment_id))
+        .await?
+        .ok_or(ServiceError::NotFound("attachment"))
 }
 
 /// The attachment, if it belongs to the session; for signed links, whose
 /// signature already names both.
-pub async fn find_of_session(
-    db: &DatabaseConnection,
+pub async fn find_linked(
+    reads: &Reads,
     completion_id: i64,
     attachment_id: i64,
 ) -> ServiceResult<attachment::Model> {
-    attachment::Entity::find_by_id(attachment_id)
-        .filter(attachment::Column::CompletionId.eq(completion_id))
-        .one(db)
+    reads
+        .snapshot()?
+        .one(of_session(completion_id, attachment_id))
         .await?
         .ok_or(ServiceError::NotFound("attachment"))
 }
 
 /// A signed link to one attachment, for the page's `<video>` and `<a>`.
 pub async fn link(
-    db: &DatabaseConnection,
+    reads: &Reads,
     signer: &LinkSigner,
     caller: &AuthUser,
     completion_id: i64,
     attachment_id: i64,
 ) -> ServiceResult<AttachmentLink> {
-    find_visible_attachment(db, caller, completion_id, attachment_id).await?;
+    find_visible_attachment(reads, caller, completion_id, attachment_id).await?;
     let expires = clock::now().timestamp() + LINK_SECONDS;
     let link = Link {
         completion_id,
@@ -195,7 +211,10 @@ pub async fn remove(
 ) -> ServiceResult<()> {
     let session = find_visible(db, caller, completion_id).await?;
     session.decide(caller, SessionAction::RemoveFile)?;
-    let found = find_of_session(db, completion_id, attachment_id).await?;
+    let found = of_session(completion_id, attachment_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("attachment"))?;
     let txn = db.begin().await?;
     if !hold(&txn, &session).await? {
         txn.rollback().await?;
