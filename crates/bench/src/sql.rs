@@ -210,7 +210,7 @@ fn rusqlite_rows(
 }
 
 fn rusqlite_list(db: &rusqlite::Connection, statements: &Statements) -> anyhow::Result<()> {
-    let ids = rusqlite_rows(db, &statements.list, [(PAGE + 1) as i64])?;
+    let ids = rusqlite_rows(db, &statements.list, [])?;
     let ids = &ids[..ids.len().min(PAGE)];
     rusqlite_rows(db, &counts(ids.len()), rusqlite::params_from_iter(ids))?;
     Ok(())
@@ -235,7 +235,7 @@ impl Statements {
     fn sqlite() -> Self {
         let with_id = |sql: &str| sql.replace("$ID", "?");
         Statements {
-            list: format!("{SESSION_COLUMNS}{LIST_TAIL}?"),
+            list: format!("{SESSION_COLUMNS}{LIST_TAIL}{}", PAGE + 1),
             get: with_id(&format!("{SESSION_COLUMNS}{GET_TAIL}")),
             attachments: with_id(ATTACHMENTS),
             notes: with_id(NOTES),
@@ -251,7 +251,6 @@ fn counts(ids: usize) -> String {
 
 async fn list(db: &sqlx::SqlitePool, statements: &Statements) -> anyhow::Result<()> {
     let rows = sqlx::query(AssertSqlSafe(statements.list.as_str()))
-        .bind((PAGE + 1) as i64)
         .fetch_all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().take(PAGE).map(|row| row.get(0)).collect();

@@ -9,7 +9,6 @@
 //! and scope stay written once; only the bytes' trip differs. Writes, and
 //! reads inside transactions, keep going through SeaORM's pool.
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -160,7 +159,7 @@ fn run<T: FromSqliteRow>(
     connection: &Connection,
     statement: &Statement,
 ) -> Result<Vec<T>, DirectError> {
-    let mut params = match &statement.values {
+    let params = match &statement.values {
         Some(values) => values
             .0
             .iter()
@@ -169,23 +168,7 @@ fn run<T: FromSqliteRow>(
             .ok_or(DirectError::Unsupported)?,
         None => Vec::new(),
     };
-    let sql = inline_limit(&statement.sql, &mut params);
-    read_rows(connection, &sql, params)
-}
-
-/// `sql` with a bound `LIMIT ?` at its end written in as a number.
-/// SQLite's planner reads the value of a LIMIT parameter, so it re-prepares
-/// the statement whenever that parameter is bound again: every time a
-/// cached statement is reused. A profile of the get put 28% of all its
-/// samples there; one cached statement per page size costs nothing like it.
-fn inline_limit<'a>(sql: &'a str, params: &mut Vec<SqlValue>) -> Cow<'a, str> {
-    match (sql.strip_suffix(" LIMIT ?"), params.last()) {
-        (Some(head), Some(&SqlValue::Integer(limit))) => {
-            params.pop();
-            Cow::Owned(format!("{head} LIMIT {limit}"))
-        }
-        _ => Cow::Borrowed(sql),
-    }
+    read_rows(connection, &statement.sql, params)
 }
 
 fn read_rows<T: FromSqliteRow>(
@@ -420,18 +403,6 @@ mod tests {
         );
         assert_eq!(encode(&Value::BigUnsigned(Some(u64::MAX))), None);
         assert_eq!(encode(&Value::Double(Some(1.5))), None);
-    }
-
-    #[test]
-    fn a_bound_limit_is_written_into_the_statement() {
-        let mut params = vec![SqlValue::Integer(7), SqlValue::Integer(21)];
-        let sql = inline_limit("SELECT a FROM t WHERE b = ? LIMIT ?", &mut params);
-        assert_eq!(sql, "SELECT a FROM t WHERE b = ? LIMIT 21");
-        assert_eq!(params, vec![SqlValue::Integer(7)]);
-        let mut params = vec![SqlValue::Integer(7)];
-        let sql = inline_limit("SELECT a FROM t WHERE b = ?", &mut params);
-        assert_eq!(sql, "SELECT a FROM t WHERE b = ?");
-        assert_eq!(params.len(), 1);
     }
 
     #[test]
