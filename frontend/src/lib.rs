@@ -9,6 +9,7 @@ mod components;
 mod download;
 mod filters;
 mod format;
+mod lazy_pages;
 mod pages;
 mod session;
 mod tabs;
@@ -16,15 +17,13 @@ mod upload;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
-use crate::pages::admin::{
-    AdminSessions, AuditLog, Batches, Branches, Holidays, Outbox, Staff, Webhooks,
+use crate::lazy_pages::{
+    AdminSessionsRoute, AuditRoute, BatchesRoute, BranchesRoute, DashboardRoute, HolidaysRoute,
+    OutboxRoute, SessionRoute, SessionsRoute, SettingsRoute, StaffRoute, WebhooksRoute,
 };
-use crate::pages::{
-    ChangePassword, Dashboard, Home, Login, NotFound, SessionView, Settings, Shell,
-    sessions::MySessions,
-};
+use crate::pages::{ChangePassword, Home, Login, NotFound, Shell};
 use crate::session::Session;
 
 /// Bumped after every change, so every list showing sessions reloads.
@@ -83,18 +82,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=Login/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=Home/>
-                    <Route path=path!("dashboard") view=Dashboard/>
-                    <Route path=path!("sessions") view=MySessions/>
-                    <Route path=path!("sessions/:id") view=SessionView/>
-                    <Route path=path!("admin/sessions") view=AdminSessions/>
-                    <Route path=path!("admin/batches") view=Batches/>
-                    <Route path=path!("admin/staff") view=Staff/>
-                    <Route path=path!("admin/audit") view=AuditLog/>
-                    <Route path=path!("admin/branches") view=Branches/>
-                    <Route path=path!("admin/branches/:id/holidays") view=Holidays/>
-                    <Route path=path!("admin/outbox") view=Outbox/>
-                    <Route path=path!("admin/webhooks") view=Webhooks/>
-                    <Route path=path!("account/settings") view=Settings/>
+                    <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()}/>
+                    <Route path=path!("sessions") view={Lazy::<SessionsRoute>::new()}/>
+                    <Route path=path!("sessions/:id") view={Lazy::<SessionRoute>::new()}/>
+                    <Route path=path!("admin/sessions") view={Lazy::<AdminSessionsRoute>::new()}/>
+                    <Route path=path!("admin/batches") view={Lazy::<BatchesRoute>::new()}/>
+                    <Route path=path!("admin/staff") view={Lazy::<StaffRoute>::new()}/>
+                    <Route path=path!("admin/audit") view={Lazy::<AuditRoute>::new()}/>
+                    <Route path=path!("admin/branches") view={Lazy::<BranchesRoute>::new()}/>
+                    <Route path=path!("admin/branches/:id/holidays") view={Lazy::<HolidaysRoute>::new()}/>
+                    <Route path=path!("admin/outbox") view={Lazy::<OutboxRoute>::new()}/>
+                    <Route path=path!("admin/webhooks") view={Lazy::<WebhooksRoute>::new()}/>
+                    <Route path=path!("account/settings") view={Lazy::<SettingsRoute>::new()}/>
                     <Route path=path!("account/password") view=|| view! { <ChangePassword/> }/>
                 </ParentRoute>
             </Routes>

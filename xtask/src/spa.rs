@@ -41,21 +41,29 @@ pub(crate) fn build() -> Result<PathBuf> {
         std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
     std::fs::create_dir_all(&pkg)?;
+    let main = wasm.with_extension("main.wasm");
+    let parts = split(&wasm, &main, &pkg)?;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main)
         .out_name("lectern_frontend")
         .web(true)?
         .typescript(false)
+        // The loader reaches the main part's function table through these.
+        .keep_lld_exports(true)
         // Function names only help debuggers; they are a third of the file.
         .remove_name_section(true)
         .remove_producers_section(true)
         .generate(&pkg)
         .context("generating the JavaScript glue")?;
     optimise(&pkg.join("lectern_frontend_bg.wasm"))?;
+    for part in &parts {
+        optimise(part)?;
+    }
     copy_dir(&root().join("frontend").join("public"), &dist)?;
     if !dist.join("index.html").is_file() {
         bail!("frontend/public has no index.html");
     }
+    fingerprint_parts(&dist, &parts)?;
     fingerprint(&dist)?;
     precompress(&dist)?;
     println!("xtask: the SPA is in {}", dist.display());
@@ -68,28 +76,193 @@ pub(crate) fn build() -> Result<PathBuf> {
 /// The files index.html names, which get a content hash in their names so
 /// the server can let browsers keep them for a year. `boot.js` names the
 /// app's files itself, so it is renamed last, after their new names are in it.
-const FINGERPRINTED: [&str; 5] = [
+/// The glue script is named with the split parts ([`fingerprint_parts`]).
+const FINGERPRINTED: [&str; 4] = [
     "style.css",
     "favicon.svg",
-    "pkg/lectern_frontend.js",
     "pkg/lectern_frontend_bg.wasm",
     "boot.js",
 ];
+
+/// wasm-bindgen's script, which starts the app.
+const GLUE: &str = "lectern_frontend.js";
+
+/// The name the splitter gives the script that loads the parts. The main
+/// wasm imports from it by this name, so its fingerprinted name must be
+/// as long: a string of the same length keeps the module valid.
+const LOADER: &str = "__wasm_split.________________.js";
+const LOADER_HASH: &str = "________________";
 
 /// The files that name others: the page, and the script that starts the
 /// app (a file of its own, so the content security policy need allow no
 /// inline script).
 const REFERRERS: [&str; 2] = ["index.html", "boot.js"];
 
-/// `name.ext` → `name.<16 hex of its SHA-256>.ext`.
-fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
+/// The first 16 hex digits of `bytes`' SHA-256.
+fn content_hash(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(bytes);
-    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `name.ext` → `name.<16 hex of its SHA-256>.ext`.
+fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
+    let hash = content_hash(bytes);
     match file.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{file}.{hash}"),
     }
+}
+
+/// Cuts the pages loaded on first use (frontend/src/lazy_pages.rs) out of
+/// `wasm`: the main part goes to `main` for wasm-bindgen, the others and
+/// the script that loads them into `pkg`. Returns the parts' paths.
+fn split(wasm: &Path, main: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
+    let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let link_name = format!("./{LOADER}");
+    let main_module = format!("./{GLUE}");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = pkg;
+    options.main_out_path = main;
+    options.link_name = &link_name;
+    options.main_module = &main_module;
+    let split = wasm_split_cli_support::transform(options)
+        // eyre's report is not a std error; its debug form has the causes.
+        .map_err(|err| anyhow::anyhow!("splitting the wasm: {err:?}"))?;
+    Ok(split.split_modules)
+}
+
+/// The loader and the glue, and the parts' new names, once every file of
+/// the split is named after its content.
+#[derive(Debug)]
+struct NamedParts {
+    loader: (String, String),
+    glue: (String, String),
+    /// Each part's new name, or `None` for a part the loader never fetches.
+    parts: Vec<Option<String>>,
+}
+
+/// Names the split's scripts and parts after their content. The loader
+/// names the parts and the glue; the glue names the loader. One hash of
+/// both scripts, taken while each still holds the other's old name, names
+/// both, so a change to either renames both.
+fn name_parts(loader: &str, glue: &str, parts: &[(&str, &[u8])]) -> Result<NamedParts> {
+    let mut loader = loader.to_owned();
+    let mut names = Vec::new();
+    for (part, bytes) in parts {
+        let old = format!("\"./{part}\"");
+        match loader.matches(&old).count() {
+            0 => names.push(None),
+            1 => {
+                let named = fingerprinted_name(part, bytes);
+                loader = loader.replace(&old, &format!("\"./{named}\""));
+                names.push(Some(named));
+            }
+            n => bail!("the loader fetches {part} {n} times"),
+        }
+    }
+    let mut both = loader.clone().into_bytes();
+    both.push(0);
+    both.extend_from_slice(glue.as_bytes());
+    let hash = content_hash(&both);
+    let loader_name = LOADER.replace(LOADER_HASH, &hash);
+    let glue_name = fingerprinted_name(GLUE, &both);
+    let old_glue = format!("\"./{GLUE}\"");
+    if loader.matches(&old_glue).count() != 1 {
+        bail!("the loader does not import {GLUE} once");
+    }
+    if !glue.contains(LOADER) {
+        bail!("{GLUE} does not import the loader");
+    }
+    Ok(NamedParts {
+        loader: (
+            loader_name.clone(),
+            loader.replace(&old_glue, &format!("\"./{glue_name}\"")),
+        ),
+        glue: (glue_name, glue.replace(LOADER, &loader_name)),
+        parts: names,
+    })
+}
+
+/// `bytes` with every `from` replaced by `to`, as long: the import names
+/// inside a wasm module, whose lengths are written before them.
+fn replace_same_length(bytes: &[u8], from: &str, to: &str) -> Result<Vec<u8>> {
+    if from.len() != to.len() {
+        bail!("{to} is not as long as {from}");
+    }
+    let (from, to) = (from.as_bytes(), to.as_bytes());
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut found = false;
+    while let Some(at) = rest.windows(from.len()).position(|window| window == from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+        found = true;
+    }
+    if !found {
+        bail!(
+            "the main wasm does not name {}",
+            String::from_utf8_lossy(from)
+        );
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+/// Renames the split's files after their content ([`name_parts`]), points
+/// the main wasm at the loader's new name, and names the glue and the
+/// loader in index.html, which preloads both.
+fn fingerprint_parts(dist: &Path, parts: &[PathBuf]) -> Result<()> {
+    let pkg = dist.join("pkg");
+    let loader = std::fs::read_to_string(pkg.join(LOADER)).context("reading the split's loader")?;
+    let glue = std::fs::read_to_string(pkg.join(GLUE))?;
+    let mut contents = Vec::new();
+    for part in parts {
+        let name = part
+            .file_name()
+            .and_then(|name| name.to_str())
+            .context("a split part has no name")?;
+        contents.push((name.to_owned(), std::fs::read(part)?));
+    }
+    let borrowed: Vec<(&str, &[u8])> = contents
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    let named = name_parts(&loader, &glue, &borrowed)?;
+    for ((name, _), new) in contents.iter().zip(&named.parts) {
+        match new {
+            Some(new) => std::fs::rename(pkg.join(name), pkg.join(new))?,
+            None => std::fs::remove_file(pkg.join(name))?,
+        }
+    }
+    std::fs::remove_file(pkg.join(LOADER))?;
+    std::fs::remove_file(pkg.join(GLUE))?;
+    std::fs::write(pkg.join(&named.loader.0), &named.loader.1)?;
+    std::fs::write(pkg.join(&named.glue.0), &named.glue.1)?;
+    let main = pkg.join("lectern_frontend_bg.wasm");
+    let patched = replace_same_length(&std::fs::read(&main)?, LOADER, &named.loader.0)?;
+    std::fs::write(&main, patched)?;
+
+    let old_glue = format!("\"/pkg/{GLUE}\"");
+    let new_glue = format!("\"/pkg/{}\"", named.glue.0);
+    for referrer in REFERRERS {
+        let path = dist.join(referrer);
+        let text = std::fs::read_to_string(&path)?;
+        if !text.contains(&old_glue) {
+            bail!("{referrer} does not name /pkg/{GLUE}");
+        }
+        let mut text = text.replace(&old_glue, &new_glue);
+        if referrer == "index.html" {
+            let preload = format!(
+                "<link rel=\"modulepreload\" href=\"/pkg/{}\">\n  </head>",
+                named.loader.0
+            );
+            text = text.replacen("</head>", &preload, 1);
+        }
+        std::fs::write(&path, text)?;
+    }
+    Ok(())
 }
 
 /// Renames each of [`FINGERPRINTED`] after its content and points the
@@ -168,17 +341,44 @@ pub(crate) fn first_load(dist: &Path) -> Result<Vec<String>> {
     Ok(files)
 }
 
-/// The first load's files: raw, and as the server sends them (gzip, brotli).
+/// The parts of the app that load when a page needs them
+/// (frontend/src/lazy_pages.rs), as paths inside the built folder.
+pub(crate) fn later_parts(dist: &Path) -> Result<Vec<String>> {
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dist.join("pkg"))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if (name.starts_with("split_") || name.starts_with("chunk_")) && name.ends_with(".wasm") {
+            parts.push(format!("pkg/{name}"));
+        }
+    }
+    parts.sort();
+    Ok(parts)
+}
+
+/// The first load's files, then the parts loaded later: raw, and as the
+/// server sends them (gzip, brotli).
 pub(crate) fn first_load_report(dist: &Path) -> Result<String> {
-    let mut report = String::from("first load (raw → gzip → brotli):\n");
+    let mut report = String::new();
+    for (title, files) in [
+        ("first load", first_load(dist)?),
+        ("loaded when a page needs them", later_parts(dist)?),
+    ] {
+        report.push_str(&format!("{title} (raw → gzip → brotli):\n"));
+        report.push_str(&sizes_report(dist, &files)?);
+    }
+    Ok(report)
+}
+
+fn sizes_report(dist: &Path, files: &[String]) -> Result<String> {
     let size = |path: PathBuf| -> Result<u64> {
         Ok(std::fs::metadata(&path)
             .with_context(|| format!("reading {}", path.display()))?
             .len())
     };
+    let mut report = String::new();
     let mut totals = [0; 3];
-    for file in first_load(dist)? {
-        let path = dist.join(&file);
+    for file in files {
+        let path = dist.join(file);
         let sizes = [
             size(path.clone())?,
             size(with_suffix(&path, "gz"))?,
@@ -300,5 +500,83 @@ mod tests {
             files,
             ["index.html", "style.1.css", "pkg/a.2.js", "pkg/b.3.wasm"]
         );
+    }
+
+    const LOADER_TEXT: &str = r#"import { initSync } from "./lectern_frontend.js";
+const __chunk_0 = makeLoad(() => fetch(new URL("./chunk_1.wasm", import.meta.url)), []);
+const __chunk_1 = makeLoad(() => fetch(new URL("./chunk_12.wasm", import.meta.url)), []);
+"#;
+    const GLUE_TEXT: &str = r#"import * as import1 from "./__wasm_split.________________.js";
+imports["./__wasm_split.________________.js"] = import1;
+"#;
+
+    fn named(loader: &str, glue: &str, parts: &[(&str, &[u8])]) -> NamedParts {
+        name_parts(loader, glue, parts).unwrap()
+    }
+
+    #[test]
+    fn split_scripts_and_parts_name_each_other_by_content() {
+        let parts: [(&str, &[u8]); 2] = [("chunk_1.wasm", b"one"), ("chunk_12.wasm", b"twelve")];
+        let first = named(LOADER_TEXT, GLUE_TEXT, &parts);
+
+        let one = fingerprinted_name("chunk_1.wasm", b"one");
+        let twelve = fingerprinted_name("chunk_12.wasm", b"twelve");
+        assert_eq!(first.parts, [Some(one.clone()), Some(twelve.clone())]);
+        // A name that begins another's is replaced on its own.
+        assert!(first.loader.1.contains(&format!("\"./{one}\"")));
+        assert!(first.loader.1.contains(&format!("\"./{twelve}\"")));
+        assert!(
+            first
+                .loader
+                .1
+                .contains(&format!("from \"./{}\"", first.glue.0))
+        );
+        assert_eq!(first.glue.1.matches(&first.loader.0).count(), 2);
+        assert!(!first.glue.1.contains(LOADER));
+        assert_eq!(first.loader.0.len(), LOADER.len());
+        let hash = &first.loader.0["__wasm_split.".len()..][..16];
+        assert_eq!(first.glue.0, format!("lectern_frontend.{hash}.js"));
+
+        // Any file changing renames both scripts, so no browser keeps a
+        // loader that fetches parts which are gone, or glue of another build.
+        let changed_part = named(
+            LOADER_TEXT,
+            GLUE_TEXT,
+            &[parts[0], ("chunk_12.wasm", b"13")],
+        );
+        let changed_glue = named(LOADER_TEXT, &format!("{GLUE_TEXT}//\n"), &parts);
+        for other in [&changed_part, &changed_glue] {
+            assert_ne!(other.loader.0, first.loader.0);
+            assert_ne!(other.glue.0, first.glue.0);
+        }
+        assert_eq!(named(LOADER_TEXT, GLUE_TEXT, &parts).glue, first.glue);
+    }
+
+    #[test]
+    fn a_part_the_loader_never_fetches_is_left_out() {
+        let parts: [(&str, &[u8]); 2] = [("chunk_1.wasm", b"one"), ("chunk_7.wasm", b"")];
+        assert_eq!(named(LOADER_TEXT, GLUE_TEXT, &parts).parts[1], None);
+        assert!(name_parts(LOADER_TEXT, "import nothing;", &parts).is_err());
+    }
+
+    #[test]
+    fn the_main_wasm_names_the_loader_in_as_many_bytes() {
+        let wasm =
+            b"\x20./__wasm_split.________________.js\x01\x20./__wasm_split.________________.js";
+        let to = "./__wasm_split.0123456789abcdef.js";
+        let patched = replace_same_length(wasm, "./__wasm_split.________________.js", to).unwrap();
+        assert_eq!(patched.len(), wasm.len());
+        assert_eq!(
+            patched,
+            [
+                b"\x20".as_slice(),
+                to.as_bytes(),
+                b"\x01\x20",
+                to.as_bytes()
+            ]
+            .concat()
+        );
+        assert!(replace_same_length(wasm, "./__wasm_split.________________.js", "./x.js").is_err());
+        assert!(replace_same_length(b"nothing", "abc", "def").is_err());
     }
 }

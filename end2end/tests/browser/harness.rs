@@ -123,11 +123,20 @@ pub struct World {
     _data_dir: tempfile::TempDir,
 }
 
-pub async fn world() -> World {
-    let spa = PathBuf::from(
+/// The built SPA that `cargo xtask test` names.
+pub fn spa_dir() -> PathBuf {
+    PathBuf::from(
         std::env::var("LECTERN_SPA_DIR")
             .expect("LECTERN_SPA_DIR: run the browser tests with `cargo xtask test`"),
-    );
+    )
+}
+
+pub async fn world() -> World {
+    world_serving(spa_dir()).await
+}
+
+/// [`world`], serving the SPA in `spa`.
+pub async fn world_serving(spa: PathBuf) -> World {
     assert!(
         spa.join("index.html").is_file(),
         "no built SPA in {}",

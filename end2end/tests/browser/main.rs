@@ -11,6 +11,7 @@ mod faculty;
 mod harness;
 mod integrations;
 mod keyboard;
+mod lazy_pages;
 mod loading;
 mod review;
 mod screens;
