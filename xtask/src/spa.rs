@@ -559,6 +559,18 @@ imports["./__wasm_split.________________.js"] = import1;
         assert!(name_parts(LOADER_TEXT, "import nothing;", &parts).is_err());
     }
 
+    /// A splitter that writes its loader differently fails the build rather
+    /// than shipping names that point nowhere.
+    #[test]
+    fn a_loader_unlike_the_one_the_splitter_writes_is_refused() {
+        let parts: [(&str, &[u8]); 1] = [("chunk_1.wasm", b"one")];
+        let twice = format!("{LOADER_TEXT}const again = fetch(\"./chunk_1.wasm\");\n");
+        assert!(name_parts(&twice, GLUE_TEXT, &parts).is_err());
+        let elsewhere = LOADER_TEXT.replace("./lectern_frontend.js", "./other.js");
+        assert!(name_parts(&elsewhere, GLUE_TEXT, &parts).is_err());
+        assert!(name_parts(LOADER_TEXT, GLUE_TEXT, &parts).is_ok());
+    }
+
     #[test]
     fn the_main_wasm_names_the_loader_in_as_many_bytes() {
         let wasm =
