@@ -429,10 +429,21 @@ impl TestApp {
 
     /// A pending ad-hoc session of `owner`, an hour long from `start`.
     pub async fn ad_hoc_session(&self, owner: &TestUser, start: DateTime<Utc>) -> Completion {
+        self.ad_hoc_session_until(owner, start, start + Duration::hours(1))
+            .await
+    }
+
+    /// A pending ad-hoc session of `owner` from `start` to `end`.
+    pub async fn ad_hoc_session_until(
+        &self,
+        owner: &TestUser,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Completion {
         let new = NewCompletion {
             title: "Extra class".parse().expect("a title"),
             scheduled_start: start,
-            scheduled_end: start + Duration::hours(1),
+            scheduled_end: end,
             user_id: Some(owner.id),
             notes: None,
         };

@@ -201,6 +201,38 @@ async fn mail_an_overdue_session_is_told_once_however_many_servers_look() {
 
 #[tokio::test]
 #[ignore = "needs aiosmtpd: cargo xtask test runs it"]
+async fn mail_a_day_long_session_is_told_until_a_week_after_it_became_overdue() {
+    let sink = SmtpSink::start();
+    let first = app_with(&sink).await;
+    let pune = branch(&first, "PUNE").await;
+    // Overdue 24 hours after its end; told of for a week after that.
+    let edge = Utc::now() - Duration::hours(24) - Duration::days(7);
+    let inside_end = edge + Duration::hours(2);
+    let inside = first
+        .ad_hoc_session_until(&pune.faculty, inside_end - Duration::hours(23), inside_end)
+        .await;
+    let outside_end = edge - Duration::hours(2);
+    first
+        .ad_hoc_session_until(&pune.faculty, outside_end - Duration::hours(1), outside_end)
+        .await;
+    // A server looks for overdue sessions when it starts.
+    let second = first.spawn_sibling().await;
+    sink.wait_for(1).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "only the session inside the week");
+    assert!(
+        messages[0]
+            .text
+            .contains(&format!("/sessions/{}", inside.id)),
+        "{}",
+        messages[0].text
+    );
+    drop(second);
+}
+
+#[tokio::test]
+#[ignore = "needs aiosmtpd: cargo xtask test runs it"]
 async fn mail_twenty_records_on_two_servers_send_twenty_emails_none_twice() {
     let sink = SmtpSink::start();
     let first = app_with(&sink).await;
