@@ -107,7 +107,11 @@ fn content_hash(bytes: &[u8]) -> String {
 
 /// `name.ext` → `name.<16 hex of its SHA-256>.ext`.
 fn fingerprinted_name(file: &str, bytes: &[u8]) -> String {
-    let hash = content_hash(bytes);
+    hashed_name(file, &content_hash(bytes))
+}
+
+/// `name.ext` → `name.<hash>.ext`.
+fn hashed_name(file: &str, hash: &str) -> String {
     match file.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{file}.{hash}"),
@@ -166,7 +170,7 @@ fn name_parts(loader: &str, glue: &str, parts: &[(&str, &[u8])]) -> Result<Named
     both.extend_from_slice(glue.as_bytes());
     let hash = content_hash(&both);
     let loader_name = LOADER.replace(LOADER_HASH, &hash);
-    let glue_name = fingerprinted_name(GLUE, &both);
+    let glue_name = hashed_name(GLUE, &hash);
     let old_glue = format!("\"./{GLUE}\"");
     if loader.matches(&old_glue).count() != 1 {
         bail!("the loader does not import {GLUE} once");
