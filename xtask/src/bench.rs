@@ -78,6 +78,7 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
     let mut scale = Vec::new();
     let mut accounts = Vec::new();
     let mut dashboards = Vec::new();
+    let mut codings = None;
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let small = Dataset::prepare(&binaries, "bench", backend, SMALL, settings.reseed)?;
         let large = Dataset::prepare(&binaries, "bench", backend, settings.large, settings.reseed)?;
@@ -96,6 +97,9 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
                     ],
                 )
             })?;
+            if backend == Backend::Sqlite {
+                codings = Some((list, coded_lists(settings, &server)?));
+            }
             (list, get)
         };
         // The same list when every request reads the account afresh,
@@ -149,6 +153,9 @@ pub(crate) fn run(settings: &Settings) -> Result<()> {
     out.account_reads(&accounts);
     out.dashboards(&dashboards);
     export(&binaries, settings, &mut out)?;
+    if let Some((plain, coded)) = codings {
+        out.codings(&plain, &coded);
+    }
 
     let files = Dataset::prepare(&binaries, "files", Backend::Sqlite, 0, true)?;
     no_database_route(settings, &binaries, &files, &mut out)?;
@@ -170,6 +177,32 @@ fn list_load(settings: &Settings, server: &LocalServer) -> Result<Load> {
             &[],
         )
     })
+}
+
+/// The `Accept-Encoding` headers of table 2d, each with the coding it gets
+/// and who sends it.
+const CODINGS: [(&str, &str); 3] = [
+    ("gzip, deflate, br, zstd", "zstd (Chromium, Firefox)"),
+    ("gzip, deflate, br", "gzip (Safari)"),
+    ("br", "br (a client taking only it)"),
+];
+
+/// [`list_load`] as clients that accept compression ask for it.
+fn coded_lists(settings: &Settings, server: &LocalServer) -> Result<Vec<(&'static str, Load)>> {
+    let token = server.login(DIRECTOR)?;
+    CODINGS
+        .iter()
+        .map(|&(accept, coding)| {
+            let headers = [
+                format!("Authorization: Bearer {token}"),
+                format!("Accept-Encoding: {accept}"),
+            ];
+            let load = median(settings, || {
+                wrk_with(settings.seconds, &server.url_of(LIST), &headers, &[])
+            })?;
+            Ok((coding, load))
+        })
+        .collect()
 }
 
 /// The table rows of Lectern against the PHP module it replaces.
@@ -234,7 +267,12 @@ fn against_php(
     let load = |email: &str, path: &str, env: &[(&str, String)]| {
         let cookie = php.login(email, server::DEMO_PASSWORD)?;
         median(settings, || {
-            wrk_with(settings.seconds, &php.url_of(path), Some(&cookie), env)
+            wrk_with(
+                settings.seconds,
+                &php.url_of(path),
+                std::slice::from_ref(&cookie),
+                env,
+            )
         })
     };
     out.reads(PHP, "list", ours.0, &load(DIRECTOR, LIST, &[])?);
@@ -650,14 +688,14 @@ fn median(settings: &Settings, mut once: impl FnMut() -> Result<Load>) -> Result
 /// include errors.
 fn wrk(seconds: u64, url: &str, token: &str, env: &[(&str, String)]) -> Result<Load> {
     let authorization = (!token.is_empty()).then(|| format!("Authorization: Bearer {token}"));
-    wrk_with(seconds, url, authorization.as_deref(), env)
+    wrk_with(seconds, url, authorization.as_slice(), env)
 }
 
-/// [`wrk`] sending `header` (`Name: value`) with every request.
+/// [`wrk`] sending `headers` (`Name: value`) with every request.
 pub(crate) fn wrk_with(
     seconds: u64,
     url: &str,
-    header: Option<&str>,
+    headers: &[String],
     env: &[(&str, String)],
 ) -> Result<Load> {
     let script = root()
@@ -672,7 +710,7 @@ pub(crate) fn wrk_with(
         .args(["-d", &format!("{seconds}s"), "--timeout", "60s"])
         .arg("-s")
         .arg(&script);
-    if let Some(header) = header {
+    for header in headers {
         command.args(["-H", header]);
     }
     for (key, value) in env {

@@ -166,6 +166,36 @@ impl Section {
         self.rest.push(table);
     }
 
+    /// The list as clients that accept compression ask for it, against
+    /// the same list sent as it is.
+    pub(crate) fn codings(&mut self, plain: &Load, coded: &[(&str, Load)]) {
+        let bytes = |load: &Load| load.bytes_per_s / load.rps;
+        let mut table = format!(
+            "### 2e. The list as a browser asks for it
+
+             SQLite, 10,000 sessions, the super admin's list of table 1 asked for              with each `Accept-Encoding`, against the same list sent as it is.              Bytes are wrk's count per answer, head included.
+
+             | coding | req/s | ratio | p99 (ms) | bytes per answer |
+             |---|---:|---:|---:|---:|
+             | none | {:.0} | 1.00 | {:.1} | {:.0} |
+",
+            plain.rps,
+            plain.p99_ms,
+            bytes(plain),
+        );
+        for (coding, load) in coded {
+            table.push_str(&format!(
+                "| {coding} | {:.0} | **{}** | {:.1} | {:.0} |
+",
+                load.rps,
+                ratio(load.rps, plain.rps),
+                load.p99_ms,
+                bytes(load),
+            ));
+        }
+        self.rest.push(table);
+    }
+
     /// The dashboard's reads beside the list page at the same size.
     pub(crate) fn dashboards(&mut self, rows: &[Dashboard]) {
         let mut table = String::from(

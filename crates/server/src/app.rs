@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -21,7 +21,7 @@ use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::extract::JSON_LIMIT_BYTES;
 use crate::mail::Mailer;
 use crate::middleware::metrics::Metrics;
-use crate::middleware::{head, security};
+use crate::middleware::{compress, head, security};
 use crate::outbox::worker::{self, Worker};
 use crate::routes::{self, API_PREFIX};
 use crate::services::attachments::links::LinkSigner;
@@ -214,10 +214,10 @@ fn app(
 > {
     let openapi_path = format!("{API_PREFIX}/openapi.json");
     App::new()
-        // Outermost, so problems and the SPA's wasm (a third of its size
-        // gzipped) are compressed too; routes that must not be compressed
-        // say so with `Content-Encoding: identity`.
-        .wrap(Compress::default())
+        // Innermost (actix runs the last registered first), so it sees each
+        // route's own answer, problems included; routes that must not be
+        // compressed say so with `Content-Encoding: identity`.
+        .wrap_fn(compress::negotiate)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap_fn(security::add)
         .wrap_fn(head::as_get)

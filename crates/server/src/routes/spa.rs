@@ -13,6 +13,8 @@ use actix_web::http::Method;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentEncoding, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::middleware::compress;
+
 /// Serves `dir` at `/` when it holds a built SPA; otherwise every page says
 /// how to build one.
 pub fn configure(dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) + use<> {
@@ -57,34 +59,16 @@ fn fingerprinted(file: &Path) -> bool {
     }
 }
 
-/// The encodings the client accepts, best first: brotli, then gzip.
-fn accepted(req: &HttpRequest) -> Vec<(ContentEncoding, &'static str)> {
-    let header = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let takes = |coding: &str| {
-        header.split(',').any(|item| {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|param| {
-                param
-                    .trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            name.eq_ignore_ascii_case(coding) && !refused
-        })
-    };
+/// The precompressed copies the client accepts, best first: brotli, then
+/// gzip (the build makes no zstd copies: brotli at its highest level is
+/// smaller).
+fn accepted(req: &HttpRequest) -> impl Iterator<Item = (ContentEncoding, &'static str)> {
     [
         (ContentEncoding::Brotli, "br"),
         (ContentEncoding::Gzip, "gz"),
     ]
     .into_iter()
-    .filter(|(encoding, _)| takes(encoding.as_str()))
-    .collect()
+    .filter(|(encoding, _)| compress::accepts(req.headers(), encoding.as_str()))
 }
 
 async fn serve(req: HttpRequest, dir: PathBuf) -> actix_web::Result<HttpResponse> {

@@ -11,6 +11,7 @@ mod branches;
 mod calendar;
 mod cli;
 mod cluster;
+mod compression;
 mod concurrency;
 mod downloads;
 mod errors;
