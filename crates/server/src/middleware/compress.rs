@@ -167,22 +167,30 @@ fn encode<B: MessageBody>(
     if !compressible(head) || size.is_some_and(|size| size < SMALLEST) {
         return as_is(head, body);
     }
-    // What goes out depends on the request's header from here on, for
-    // every client, whatever this one accepts.
-    head.headers_mut()
-        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     let Some(coding) = coding else {
+        vary(head);
         return as_is(head, body);
     };
     let body = if size.is_some_and(|size| size <= LARGEST_IN_PLACE) {
         match body.try_into_bytes() {
-            Ok(bytes) => return EitherBody::right(in_place(coding, head, bytes)),
+            Ok(bytes) => {
+                vary(head);
+                return EitherBody::right(in_place(coding, head, bytes));
+            }
             Err(body) => body,
         }
     } else {
         body
     };
+    // actix's encoder adds `Vary` itself.
     EitherBody::left(Encoder::response(coding.encoding(), head, body))
+}
+
+/// What goes out depends on the request's `Accept-Encoding`, for every
+/// client, whatever this one accepts.
+fn vary(head: &mut ResponseHead) {
+    head.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
 }
 
 fn in_place(coding: Coding, head: &mut ResponseHead, body: Bytes) -> Bytes {
@@ -222,17 +230,24 @@ fn compressible(head: &ResponseHead) -> bool {
     else {
         return false;
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence.starts_with("text/")
-        || essence.ends_with("json")
-        || essence.ends_with("xml")
-        || essence.ends_with("javascript")
-        || essence == "application/wasm"
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let bytes = essence.as_bytes();
+    let starts = |prefix: &str| {
+        bytes
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let ends = |suffix: &str| {
+        bytes
+            .len()
+            .checked_sub(suffix.len())
+            .is_some_and(|at| bytes[at..].eq_ignore_ascii_case(suffix.as_bytes()))
+    };
+    starts("text/")
+        || ends("json")
+        || ends("xml")
+        || ends("javascript")
+        || essence.eq_ignore_ascii_case("application/wasm")
 }
 
 #[cfg(test)]

@@ -21,6 +21,29 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// `sent` decoded by the `Content-Encoding` it came with.
+pub fn decoded(coding: Option<&str>, sent: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    match coding {
+        Some("zstd") => {
+            zstd::stream::copy_decode(sent, &mut body).expect("a body marked zstd is zstd");
+        }
+        Some("br") => {
+            brotli::Decompressor::new(sent, 4096)
+                .read_to_end(&mut body)
+                .expect("a body marked br is brotli");
+        }
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(sent)
+                .read_to_end(&mut body)
+                .expect("a body marked gzip is gzip");
+        }
+        None | Some("identity") => body.extend_from_slice(sent),
+        Some(other) => panic!("an unexpected coding {other}"),
+    }
+    body
+}
+
 /// `url` asked for with `accept`, its body decoded by the coding it came in.
 async fn fetch(app: &TestApp, url: &str, token: Option<&str>, accept: Option<&str>) -> Answer {
     let mut request = app.client.get(app.url(url));
@@ -44,24 +67,7 @@ async fn fetch(app: &TestApp, url: &str, token: Option<&str>, accept: Option<&st
     let coding = Some(header(CONTENT_ENCODING)).filter(|coding| !coding.is_empty());
     let vary = header(VARY);
     let sent = response.bytes().await.unwrap().to_vec();
-    let mut body = Vec::new();
-    match coding.as_deref() {
-        Some("zstd") => {
-            zstd::stream::copy_decode(&sent[..], &mut body).expect("a body marked zstd is zstd");
-        }
-        Some("br") => {
-            brotli::Decompressor::new(&sent[..], 4096)
-                .read_to_end(&mut body)
-                .expect("a body marked br is brotli");
-        }
-        Some("gzip") => {
-            flate2::read::GzDecoder::new(&sent[..])
-                .read_to_end(&mut body)
-                .expect("a body marked gzip is gzip");
-        }
-        None | Some("identity") => body.clone_from(&sent),
-        Some(other) => panic!("{url}: an unexpected coding {other}"),
-    }
+    let body = decoded(coding.as_deref(), &sent);
     Answer {
         status,
         coding,

@@ -169,7 +169,7 @@ async fn no_request_can_add_series_to_the_metrics() {
 
 #[tokio::test]
 async fn metrics_are_their_own_answer_compressed_as_asked() {
-    use std::io::Read as _;
+    use crate::compression::decoded;
 
     // With the web app built, every unknown path is its index.html; the
     // metrics must not come out wearing its headers.
@@ -199,24 +199,7 @@ async fn metrics_are_their_own_answer_compressed_as_asked() {
             .get(reqwest::header::CONTENT_ENCODING)
             .map(|value| value.to_str().unwrap().to_owned());
         let body = response.bytes().await.unwrap();
-        let text = match sent.as_deref() {
-            Some("gzip") => {
-                let mut text = String::new();
-                flate2::read::GzDecoder::new(&body[..])
-                    .read_to_string(&mut text)
-                    .expect("a body marked gzip is gzip");
-                text
-            }
-            Some("br") => {
-                let mut text = String::new();
-                brotli::Decompressor::new(&body[..], 4096)
-                    .read_to_string(&mut text)
-                    .expect("a body marked br is brotli");
-                text
-            }
-            None | Some("identity") => String::from_utf8(body.to_vec()).unwrap(),
-            Some(other) => panic!("{encoding}: an unexpected coding {other}"),
-        };
+        let text = String::from_utf8(decoded(sent.as_deref(), &body)).unwrap();
         let expected = (encoding != "identity").then_some(encoding);
         assert_eq!(sent.as_deref(), expected, "{headers:?}");
         assert!(
