@@ -13,12 +13,11 @@
 //! then brotli. A page of sessions, 14 KB as it is, comes to about 0.8 KB in
 //! zstd or brotli and 1.2 KB in gzip: one packet, one round trip, either
 //! way. Brotli's few hundred bytes fewer than gzip cost the server about
-//! twice gzip's instructions, so it is used only when it is all a client
-//! takes. A client's `q` values only refuse a coding (`q=0`); browsers send
+//! four times gzip's instructions, so it is used only when it is all a
+//! client takes. A client's `q` values only refuse a coding (`q=0`); browsers send
 //! none, and honouring their order would cost a sort per request for no one.
 
 use std::cell::RefCell;
-use std::io::Write as _;
 
 use actix_http::encoding::Encoder;
 use actix_web::body::{BodySize, EitherBody, MessageBody};
@@ -89,14 +88,28 @@ impl Coding {
                 brotli::BrotliCompress(&mut &body[..], &mut out, &params)?;
                 Ok(out)
             }
-            Coding::Gzip => {
-                let mut encoder = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(room),
-                    flate2::Compression::fast(),
-                );
-                encoder.write_all(body)?;
-                encoder.finish()
-            }
+            Coding::Gzip => GZIP.with_borrow_mut(|kept| {
+                let deflate = match kept {
+                    Some(deflate) => {
+                        deflate.reset();
+                        deflate
+                    }
+                    None => {
+                        kept.insert(flate2::Compress::new_gzip(flate2::Compression::fast(), 15))
+                    }
+                };
+                let mut out = Vec::with_capacity(room);
+                loop {
+                    let read = usize::try_from(deflate.total_in()).unwrap_or(body.len());
+                    let status = deflate
+                        .compress_vec(&body[read..], &mut out, flate2::FlushCompress::Finish)
+                        .map_err(std::io::Error::other)?;
+                    if status == flate2::Status::StreamEnd {
+                        return Ok(out);
+                    }
+                    out.reserve(out.capacity().max(64));
+                }
+            }),
         }
     }
 }
@@ -106,6 +119,11 @@ thread_local! {
     /// per answer took a third of the time of compressing a page of
     /// sessions.
     static ZSTD: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+
+    /// gzip's, likewise: making one allocated and cleared its window and
+    /// tables, about half of what a gzip list cost beyond an uncompressed
+    /// one (docs/benchmarks.md, "What a browser's list costs").
+    static GZIP: RefCell<Option<flate2::Compress>> = const { RefCell::new(None) };
 }
 
 /// The smallest brotli window (`lgwin`, 10 to 24) that holds `len` bytes.
@@ -302,11 +320,16 @@ mod tests {
         assert_eq!(window_bits(usize::MAX), 24);
     }
 
+    /// Twice per coding, with bodies of different sizes, because zstd's and
+    /// gzip's contexts are kept for the thread's next answer.
     #[test]
-    fn each_coding_gives_back_the_body() {
-        let body =
-            br#"{"id":1,"title":"Python for data analysis","notes":"pivot tables"}"#.repeat(100);
-        for coding in Coding::PREFERRED {
+    fn each_coding_gives_back_the_body_each_time() {
+        let session = br#"{"id":1,"title":"Python for data analysis","notes":"pivot tables"}"#;
+        for (coding, times) in Coding::PREFERRED
+            .into_iter()
+            .flat_map(|coding| [(coding, 100), (coding, 30)])
+        {
+            let body = session.repeat(times);
             let compressed = coding.compress(&body).unwrap();
             assert!(compressed.len() * 10 < body.len(), "{coding:?}");
             let mut back = Vec::new();
