@@ -96,6 +96,7 @@ pub(crate) struct Dashboard {
     pub(crate) search: Load,
 }
 
+#[derive(Default)]
 pub(crate) struct Section {
     heading: String,
     reads: Vec<String>,
@@ -365,11 +366,7 @@ mod tests {
             p50_ms,
             ..Load::default()
         };
-        let mut section = Section {
-            heading: String::new(),
-            reads: Vec::new(),
-            rest: Vec::new(),
-        };
+        let mut section = Section::default();
         section.dashboards(&[Dashboard {
             backend: "SQLite",
             sessions: 10_000,
@@ -396,11 +393,7 @@ mod tests {
             bytes_per_s,
             ..Load::default()
         };
-        let mut section = Section {
-            heading: String::new(),
-            reads: Vec::new(),
-            rest: Vec::new(),
-        };
+        let mut section = Section::default();
         section.codings(&[
             ("none", load(5000.0, 70_000_000.0)),
             ("zstd", load(4500.0, 4_500_000.0)),

@@ -14,8 +14,9 @@
 //! zstd or brotli and 1.2 KB in gzip: one packet, one round trip, either
 //! way. Brotli's few hundred bytes fewer than gzip cost the server about
 //! four times gzip's instructions, so it is used only when it is all a
-//! client takes. A client's `q` values only refuse a coding (`q=0`); browsers send
-//! none, and honouring their order would cost a sort per request for no one.
+//! client takes. A client's `q` values only refuse a coding (`q=0`);
+//! browsers send none, and honouring their order would cost a sort per
+//! request for no one.
 
 use std::cell::RefCell;
 
