@@ -118,6 +118,25 @@ fn hashed_name(file: &str, hash: &str) -> String {
     }
 }
 
+/// Builds the app twice from the same compiled wasm and fails if the
+/// second build names any file differently. Browsers keep the hashed files
+/// for a year, so a redeploy of one commit must not rename them; the steps
+/// after the compiler (splitting, glue, wasm-opt) are where a build has
+/// varied.
+pub(crate) fn build_twice_alike() -> Result<PathBuf> {
+    let names = |dist: &Path| -> Result<Vec<String>> {
+        Ok([first_load(dist)?, later_parts(dist)?].concat())
+    };
+    let dist = build()?;
+    let first = names(&dist)?;
+    build()?;
+    let second = names(&dist)?;
+    if first != second {
+        bail!("two builds of one commit named the SPA's files differently:\n{first:?}\n{second:?}");
+    }
+    Ok(dist)
+}
+
 /// Cuts the pages loaded on first use (frontend/src/lazy_pages.rs) out of
 /// `wasm`: the main part goes to `main` for wasm-bindgen, the others and
 /// the script that loads them into `pkg`. Returns the parts' paths.
@@ -151,7 +170,7 @@ struct NamedParts {
 /// both scripts, taken while each still holds the other's old name, names
 /// both, so a change to either renames both.
 fn name_parts(loader: &str, glue: &str, parts: &[(&str, &[u8])]) -> Result<NamedParts> {
-    let mut loader = loader.to_owned();
+    let mut loader = with_shared_exports_sorted(loader)?;
     let mut names = Vec::new();
     for (part, bytes) in parts {
         let old = format!("\"./{part}\"");
@@ -186,6 +205,31 @@ fn name_parts(loader: &str, glue: &str, parts: &[(&str, &[u8])]) -> Result<Named
         glue: (glue_name, glue.replace(LOADER, &loader_name)),
         parts: names,
     })
+}
+
+/// The loader takes the main module's shared exports (its memory, its
+/// function table) from `initSync`, listing them in the order of the
+/// splitter's hash set, which changes from build to build. Sorted, the same
+/// code gives the same loader, so the names hashed from it stay put and a
+/// redeploy of one commit leaves browsers' cached copies valid.
+fn with_shared_exports_sorted(loader: &str) -> Result<String> {
+    let list = loader
+        .split_once("const { ")
+        .and_then(|(_, rest)| rest.split_once("} = initSync("))
+        .map(|(list, _)| list)
+        .context("the loader does not take the main module's exports from initSync")?;
+    let mut names: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort_unstable();
+    // Taken and then assigned: the same list twice.
+    let listed = format!("{{ {list}}}");
+    if loader.matches(&listed).count() != 2 {
+        bail!("the loader does not list the main module's exports twice");
+    }
+    Ok(loader.replace(&listed, &format!("{{ {} }}", names.join(", "))))
 }
 
 /// `bytes` with every `from` replaced by `to`, as long: the import names
@@ -507,6 +551,9 @@ mod tests {
     }
 
     const LOADER_TEXT: &str = r#"import { initSync } from "./lectern_frontend.js";
+        sharedImports = { __wasm_split: {  } };
+        const { memory, __indirect_function_table, __wasm_split_shared0,  } = initSync(undefined, undefined);
+        Object.assign(sharedImports.__wasm_split, { memory, __indirect_function_table, __wasm_split_shared0,  });
 const __chunk_0 = makeLoad(() => fetch(new URL("./chunk_1.wasm", import.meta.url)), []);
 const __chunk_1 = makeLoad(() => fetch(new URL("./chunk_12.wasm", import.meta.url)), []);
 "#;
@@ -554,6 +601,38 @@ imports["./__wasm_split.________________.js"] = import1;
             assert_ne!(other.glue.0, first.glue.0);
         }
         assert_eq!(named(LOADER_TEXT, GLUE_TEXT, &parts).glue, first.glue);
+    }
+
+    /// The splitter lists the shared exports in any order; one build's
+    /// names must be the next one's, or every deploy empties caches.
+    #[test]
+    fn the_shared_exports_order_changes_no_name() {
+        let parts: [(&str, &[u8]); 1] = [("chunk_1.wasm", b"one")];
+        let first = named(LOADER_TEXT, GLUE_TEXT, &parts);
+        let reordered = LOADER_TEXT.replace(
+            "memory, __indirect_function_table, __wasm_split_shared0,",
+            "__wasm_split_shared0, memory, __indirect_function_table,",
+        );
+        assert_ne!(reordered, LOADER_TEXT);
+        let second = named(&reordered, GLUE_TEXT, &parts);
+        assert_eq!(second.loader, first.loader);
+        assert_eq!(second.glue, first.glue);
+        let sorted = "{ __indirect_function_table, __wasm_split_shared0, memory }";
+        assert_eq!(
+            first.loader.1.matches(sorted).count(),
+            2,
+            "{}",
+            first.loader.1
+        );
+
+        // A splitter that writes the list otherwise fails the build.
+        let listed_once = LOADER_TEXT.replace(
+            "{ memory, __indirect_function_table, __wasm_split_shared0,  });",
+            "{});",
+        );
+        assert!(name_parts(&listed_once, GLUE_TEXT, &parts).is_err());
+        let unnamed = LOADER_TEXT.replace("initSync(undefined", "init(undefined");
+        assert!(name_parts(&unnamed, GLUE_TEXT, &parts).is_err());
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub(crate) fn run() -> Result<()> {
         std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
     });
     if browser_tools.iter().all(|tool| tool.is_file()) {
-        let dist = spa::build()?;
+        let dist = spa::build_twice_alike()?;
         let screenshots = cmd::target_dir().join("screenshots");
         let mut browser_tests = cmd::cargo(["test", "-p", "lectern-end2end"]);
         browser_tests
