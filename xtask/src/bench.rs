@@ -990,6 +990,7 @@ fn attachments(
 
     // Item 4: cached and evicted downloads, and random 1 MiB ranges.
     let pid = server.pid();
+    let before_downloads = proc_status_kib(pid, "VmRSS:")?;
     reset_peak(pid)?;
     let cached = median(settings, || {
         wrk(settings.seconds, &server.url_of(&content), &token, &[])
@@ -1080,7 +1081,7 @@ fn attachments(
         Ok(())
     })?;
     let peak = proc_status_kib(pid, "VmHWM:")?;
-    out.transfer_memory(before, peak, peak_downloads);
+    out.transfer_memory(before, peak, (before_downloads, peak_downloads));
     Ok(())
 }
 
