@@ -307,16 +307,15 @@ impl Section {
         peak_kib: u64,
         (downloads_before_kib, downloads_peak_kib): (u64, u64),
     ) {
-        let mib = |kib: u64| kib as f64 / 1024.0;
         self.rest.push(format!(
             "Resident memory of a freshly started server: {:.1} MiB before, **{:.1} MiB at its \
              peak** while 4 uploads and 4 downloads of 100 MB ran at once. During the 64 \
              concurrent downloads of table 4 the peak was **{:.1} MiB**, from {:.1} MiB before \
              them (after the uploads of table 5).\n",
-            mib(before_kib),
-            mib(peak_kib),
-            mib(downloads_peak_kib),
-            mib(downloads_before_kib)
+            before_kib as f64 / 1024.0,
+            peak_kib as f64 / 1024.0,
+            downloads_peak_kib as f64 / 1024.0,
+            downloads_before_kib as f64 / 1024.0
         ));
     }
 
