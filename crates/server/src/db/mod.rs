@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait as _,
+};
 
 pub use reads::{Reads, Snapshot};
 pub use sqlite_direct::{FromSqliteRow, SqliteRow};
@@ -40,6 +43,21 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database ({:?})", config.database_url))
+}
+
+/// Begins a transaction that writes. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a
+/// transaction begun the default way that reads before it writes fails at
+/// its first write, without waiting, when another connection has committed
+/// since the read (`SQLITE_BUSY_SNAPSHOT`), so which statement came first
+/// would decide whether a request survives a busy moment. PostgreSQL and
+/// MariaDB begin as ever; their row locks order the writers.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Applies every pending migration.

@@ -19,11 +19,11 @@ use sea_orm::sea_query::{Expr, ExprTrait as _, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    TransactionTrait as _,
 };
 
 use super::Job;
 use crate::clock;
+use crate::db::begin_write;
 use crate::entities::outbox::{self, Column, Entity};
 use crate::pagination;
 use crate::services::error::ConflictKind;
@@ -90,7 +90,7 @@ pub async fn claim(
     let condition = Condition::all()
         .add(due(now))
         .add(Column::Kind.is_in(Job::kinds()));
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut select = Entity::find()
         .select_only()
         .column(Column::Id)
@@ -240,7 +240,7 @@ pub async fn list(db: &DatabaseConnection, query: OutboxQuery) -> ServiceResult<
 /// answer is the job as the retry left it: read in the retry's own
 /// transaction, before a worker can claim it.
 pub async fn retry(db: &DatabaseConnection, id: i64) -> ServiceResult<OutboxJob> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let retried = Entity::update_many()
         .col_expr(Column::State, Expr::value(JobState::Pending))
         .col_expr(Column::Attempts, Expr::value(0))

@@ -9,7 +9,7 @@ use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, Set, TransactionTrait as _,
+    QueryFilter as _, Set,
 };
 
 use super::error::violates_unique;
@@ -18,6 +18,7 @@ use crate::audit::{Action, Change, Entity};
 use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, opaque, password};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::{AuthUser, Email};
 use crate::entities::{refresh_token, user};
 
@@ -218,7 +219,7 @@ async fn spend(
     client: &str,
     successor: String,
 ) -> Result<Option<(refresh_token::Model, String)>, AuthFailure> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let inserted = store_token(&txn, stored.user_id, stored.family.clone(), successor).await;
     let (new, token) = match inserted {
         Ok(new) => new,
@@ -338,7 +339,7 @@ pub async fn change_password(
     }
     let hash = password::hash(new).await.map_err(ServiceError::from)?;
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut model: user::ActiveModel = account.into();
     model.password_hash = Set(hash);
     model.must_change_password = Set(false);

@@ -12,7 +12,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
     EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
-    TransactionTrait as _,
 };
 use serde_json::json;
 
@@ -24,6 +23,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
+use crate::db::begin_write;
 use crate::domain::schedule::{Columns, Template, TemplateError, slots_of, stored_spec};
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, occurrence, user};
@@ -383,9 +383,7 @@ pub async fn create(
         ..Default::default()
     };
 
-    let txn = db.begin().await?;
-    // The insert first: on SQLite a transaction that reads before its
-    // first write fails when another connection writes in between.
+    let txn = begin_write(db).await?;
     let created = model.insert(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()
@@ -467,7 +465,7 @@ pub async fn update(
     model.location = Set(next.location.clone());
     model.updated_at = Set(next.updated_at);
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let updated = model.update(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()
@@ -503,7 +501,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
             "The batch has sessions with a record (completed, cancelled, or with notes or files); end it early instead by changing its end date.",
         )
     };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let sessions = completion::Entity::find()
         .filter(completion::Column::BatchId.eq(id))
         .all(&txn)

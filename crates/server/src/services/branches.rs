@@ -5,13 +5,14 @@ use lectern_api_types::branches::{Branch, BranchPatch, NewBranch};
 use lectern_api_types::page::PageQuery;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
 
 use super::error::{violates_foreign_key, violates_unique};
 use super::{FieldErrors, ServiceError, ServiceResult, batches};
 use crate::audit::{Action, Change, Entity};
+use crate::db::begin_write;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::branch;
 use crate::{clock, pagination};
@@ -109,7 +110,7 @@ pub async fn create_unchecked(
         return Err(ServiceError::Invalid(errors));
     };
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let created = branch::ActiveModel {
         name: Set(new.name.into()),
         code: Set(code.to_string()),
@@ -188,7 +189,7 @@ pub async fn update(
         return Ok(existing.into());
     }
     model.updated_at = Set(clock::now());
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let updated = model.update(&txn).await.map_err(|err| {
         if let (true, Some(code)) = (violates_unique(&err, "code"), &new_code) {
             code_taken(code.as_str())
@@ -218,7 +219,7 @@ pub async fn update(
 pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let existing = find_visible(db, caller, id).await?;
     require_super_admin(caller)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     branch::Entity::delete_by_id(id)
         .exec(&txn)
         .await

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use lectern_api_types::calendar::CalendarFeed;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 
 use super::sessions::{SessionRow, select_rows};
@@ -15,6 +15,7 @@ use super::{ServiceError, ServiceResult};
 use crate::auth::opaque;
 use crate::calendar::{self, Feed};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::AuthUser;
 use crate::entities::{branch, calendar_feed, completion, user};
 
@@ -36,7 +37,7 @@ async fn replace(
 ) -> ServiceResult<CalendarFeed> {
     let token = opaque::new_secret();
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     calendar_feed::Entity::delete_many()
         .filter(calendar_feed::Column::UserId.eq(caller.id()))
         .filter(match branch_id {

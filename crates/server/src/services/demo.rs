@@ -13,12 +13,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, Set, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, Set,
 };
 
 use super::sessions::search::documents::{self, Sessions};
 use super::{ServiceError, ServiceResult, branches, schedule, users};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::BranchTimezone;
 use crate::domain::completion_code;
 use crate::domain::schedule::Template;
@@ -230,7 +231,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()
 
     let mut rng = StdRng::seed_from_u64(2026);
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     for course in COURSES {
         let teacher = account(course.teacher).ok_or_else(|| {
             ServiceError::Internal(anyhow::anyhow!("demo teacher {} missing", course.teacher))

@@ -12,7 +12,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
-    TransactionTrait as _,
 };
 use serde_json::json;
 
@@ -22,6 +21,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, select_rows};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
+use crate::db::begin_write;
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{branch, completion, holiday};
@@ -114,7 +114,7 @@ pub async fn create(
     require_admin(caller)?;
     let timezone = timezone_of(&branch)?;
     // The unique index on branch and date refuses a second holiday.
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let (created, cancelled) = add(
         &txn,
         caller,
@@ -276,7 +276,7 @@ pub async fn delete(
         .await?
         .ok_or(ServiceError::NotFound("holiday"))?;
     require_admin(caller)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     holiday::Entity::delete_by_id(holiday_id).exec(&txn).await?;
     Change {
         actor: Some(caller.id()),
@@ -346,7 +346,7 @@ pub async fn import(
     require_admin(caller)?;
     let timezone = timezone_of(&branch)?;
     let days = days_of(ics)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     hold_branch(&txn, branch_id).await?;
     let existing: Vec<NaiveDate> = holiday::Entity::find()
         .select_only()

@@ -11,7 +11,7 @@ use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait as _, FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _, RelationTrait as _, Select, Set, TransactionTrait as _,
+    QuerySelect as _, RelationTrait as _, Select, Set,
 };
 use serde_json::json;
 
@@ -19,7 +19,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::db::{FromSqliteRow, Snapshot, SqliteRow};
+use crate::db::{FromSqliteRow, Snapshot, SqliteRow, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{note, user};
 use crate::{clock, pagination};
@@ -154,7 +154,7 @@ pub async fn add(
     let session = find_visible(db, caller, completion_id).await?;
     let now = clock::now();
     let text = String::from(new.note_text);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let created = note::ActiveModel {
         completion_id: Set(completion_id),
         author_id: Set(caller.id()),
@@ -232,7 +232,7 @@ pub async fn update(
     }
     model.edited_at = Set(Some(now));
     model.updated_at = Set(now);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     model.update(&txn).await?;
     documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     change(caller, &session, Action::Update, note_id, changes.into())
@@ -249,7 +249,7 @@ pub async fn delete(
     note_id: i64,
 ) -> ServiceResult<()> {
     let (session, existing) = editable(db, caller, completion_id, note_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     note::Entity::delete_by_id(note_id).exec(&txn).await?;
     documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     let details = json!({"completion_id": completion_id, "note_type": existing.note_type, "note_text": existing.note_text});

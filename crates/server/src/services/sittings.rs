@@ -9,7 +9,7 @@ use lectern_api_types::time::ClockTime;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _,
+    EntityTrait as _, QueryFilter as _, Set,
 };
 use serde_json::json;
 
@@ -20,6 +20,7 @@ use super::sessions::{SessionRow, in_scope, reload, select_rows};
 use super::{ServiceError, ServiceResult};
 use super::{batches, holidays};
 use crate::audit::{Action, Change, Entity};
+use crate::db::begin_write;
 use crate::domain::schedule::{Sitting, local_instant};
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{completion, occurrence};
@@ -94,7 +95,7 @@ pub async fn add_make_up(
     .await?;
     let now = clock::now();
     // The unique index on batch and date refuses a date the batch meets.
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let created = occurrence::ActiveModel {
         batch_id: Set(batch_id),
         date: Set(sitting.date),
@@ -200,7 +201,7 @@ pub async fn reschedule(
     .await?;
     let location = clean(request.location);
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let moved = completion::Entity::update_many()
         .col_expr(
             completion::Column::ScheduledStart,

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
     EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    Set, TransactionTrait as _,
+    Set,
 };
 use serde_json::json;
 
@@ -17,6 +17,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::{FieldErrors, ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
+use crate::db::begin_write;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::{branch, completion, refresh_token, user};
 use crate::{clock, pagination};
@@ -255,7 +256,7 @@ pub async fn create_as(
     let branch_id = place(db, caller, new.role, new.branch_id).await?;
     let password_hash = password::hash(new.password.into_inner()).await?;
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let created = user::ActiveModel {
         email: Set(email.to_string()),
         name: Set(new.name.into()),
@@ -399,7 +400,7 @@ pub async fn update(
     }
     model.updated_at = Set(clock::now());
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let updated = model.update(&txn).await.map_err(|err| match &email {
         Some(_) if violates_unique(&err, "email") => email_taken(),
         _ => err.into(),
@@ -444,7 +445,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
             "You cannot delete your own account.",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // `delivered_by` has no foreign key (SQLite cannot add one to a table
     // that exists), so the check is here.
     let covered = completion::Entity::find()

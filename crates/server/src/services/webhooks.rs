@@ -8,12 +8,13 @@ use lectern_api_types::webhooks::{
 use lectern_api_types::{Page, Role};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde_json::json;
 
 use super::{ServiceError, ServiceResult};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::AuthUser;
 use crate::entities::{branch, webhook, webhook_delivery};
 use crate::pagination;
@@ -181,7 +182,7 @@ pub async fn send_test(
     id: i64,
 ) -> ServiceResult<WebhookDelivery> {
     let hook = find_visible(db, caller, id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let data = json!({
         "webhook_id": hook.id,
         "message": "A test event from Lectern: this webhook is reached and its signature checks out.",

@@ -108,6 +108,52 @@ async fn two_hundred_simultaneous_generated_codes_are_all_different() {
     assert_eq!(codes.len(), 200);
 }
 
+/// A transaction that reads before it writes runs beside other writers:
+/// a batch's delete reads its sessions, then deletes them. On SQLite a
+/// transaction begun the default way fails at its first write, without
+/// waiting, once another connection has committed since its read; write
+/// transactions there take the write lock when they begin.
+#[tokio::test]
+async fn twenty_simultaneous_deletions_that_check_first_all_succeed() {
+    use chrono::NaiveDate;
+    use lectern_api_types::schedule::Weekday;
+
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let span = (
+        NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+        NaiveDate::from_ymd_opt(2027, 1, 29).unwrap(),
+    );
+    let mut paths = Vec::new();
+    for n in 0..20 {
+        let batch = app
+            .create_batch(
+                &admin,
+                &faculty,
+                &format!("RACE-{n}"),
+                &[Weekday::Mon, Weekday::Thu],
+                span,
+            )
+            .await;
+        paths.push(format!("/batches/{}", batch.id));
+    }
+    let token = app.login(&admin).await;
+
+    let responses = join_all(paths.iter().map(|path| app.delete(path, &token))).await;
+    let mut failures = Vec::new();
+    for response in responses {
+        if response.status() != StatusCode::NO_CONTENT {
+            failures.push((response.status(), response.text().await.unwrap()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+    for path in &paths {
+        assert_eq!(app.get(path, &token).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
 /// The session as the database holds it, read past the API.
 async fn stored(app: &TestApp, id: i64) -> lectern_server::entities::completion::Model {
     use sea_orm::EntityTrait as _;

@@ -9,12 +9,11 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, RelationTrait as _, Set,
-    TransactionTrait as _,
 };
 
 use super::find_visible_attachment;
 use crate::clock;
-use crate::db::Reads;
+use crate::db::{Reads, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{attachment, download, user};
 use crate::pagination;
@@ -28,7 +27,7 @@ pub async fn record(
     via: DownloadVia,
 ) -> ServiceResult<()> {
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // Bounded statements however many files a ZIP of a whole term holds.
     for chunk in attachments.chunks(500) {
         download::Entity::insert_many(chunk.iter().map(|&attachment_id| download::ActiveModel {

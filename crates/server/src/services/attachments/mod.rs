@@ -14,7 +14,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Select, Set,
-    TransactionTrait as _,
 };
 use serde_json::json;
 
@@ -24,7 +23,7 @@ use super::sessions::{SessionRow, find_visible, hold, select_rows, visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
-use crate::db::Reads;
+use crate::db::{Reads, begin_write};
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
@@ -101,7 +100,7 @@ pub async fn attach(
         ..Default::default()
     };
     let saved = async {
-        let txn = db.begin().await?;
+        let txn = begin_write(db).await?;
         if !hold(&txn, &session).await? {
             return Ok(None);
         }
@@ -215,7 +214,7 @@ pub async fn remove(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("attachment"))?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if !hold(&txn, &session).await? {
         txn.rollback().await?;
         return Err(moved_on(db, caller, completion_id, SessionAction::RemoveFile).await);

@@ -2,15 +2,14 @@
 
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{Completion, NewCompletion};
-use sea_orm::{
-    ActiveModelTrait as _, DatabaseConnection, EntityTrait as _, Set, TransactionTrait as _,
-};
+use sea_orm::{ActiveModelTrait as _, DatabaseConnection, EntityTrait as _, Set};
 use serde_json::json;
 
 use super::reload;
 use super::search::documents::{self, Sessions};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::times::check_span;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::{completion, user};
@@ -65,7 +64,7 @@ pub async fn create(
 
     let now = clock::now();
     let title = String::from(new.title);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let created = completion::ActiveModel {
         branch_id: Set(branch_id),
         user_id: Set(owner.id),

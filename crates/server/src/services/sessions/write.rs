@@ -9,7 +9,7 @@ use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, TransactionTrait as _, UpdateMany,
+    QueryFilter as _, UpdateMany,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -19,6 +19,7 @@ use super::search::documents::{self, Sessions};
 use super::{SessionRow, find_visible, reload};
 use crate::audit::{self, Change, Entity};
 use crate::clock;
+use crate::db::begin_write;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::SessionState;
 use crate::entities::completion;
@@ -155,7 +156,7 @@ async fn write_once(
         .filter(completion::Column::Id.eq(row.id))
         .filter(in_state(row.state()))
         .filter(completion::Column::Version.eq(row.version));
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     match update.exec(&txn).await {
         Err(err) if violates_unique(&err, "completion_code") && plan.code.is_some() => {
             txn.rollback().await?;
