@@ -81,6 +81,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Busy => {
                 ApiError::Unavailable("Other changes to the same data got in the way; try again.")
             }
+            ServiceError::LockTimeout => ApiError::Unavailable(
+                "The database is too busy with other changes to take this one now; try again shortly.",
+            ),
             ServiceError::Database(err) => ApiError::Internal(err.into()),
             ServiceError::Internal(err) => ApiError::Internal(err),
         }

@@ -108,6 +108,11 @@ pub enum ServiceError {
     /// serialization conflict, and the retries ran out. Nothing was written.
     #[error("the database broke a conflict between transactions")]
     Busy,
+    /// SQLite's one write lock stayed taken past the busy timeout: the
+    /// database has been that busy for that long. Nothing was written;
+    /// unlike `Busy`, trying again at once would only wait as long again.
+    #[error("the database stayed locked past its busy timeout")]
+    LockTimeout,
     #[error(transparent)]
     Database(DbErr),
     #[error(transparent)]
@@ -121,6 +126,7 @@ impl From<DbErr> for ServiceError {
             // between reading the object and writing it: it is gone.
             DbErr::RecordNotUpdated => ServiceError::NotFound("record"),
             err if is_transient(&err) => ServiceError::Busy,
+            err if waited_out_write_lock(&err) => ServiceError::LockTimeout,
             err => ServiceError::Database(err),
         }
     }
@@ -195,6 +201,28 @@ pub fn is_transient(err: &DbErr) -> bool {
         && let sea_orm::sqlx::Error::Database(err) = &**err
     {
         return matches!(err.code().as_deref(), Some("40001" | "40P01"));
+    }
+    false
+}
+
+/// Whether SQLite gave up waiting for its write lock: `SQLITE_BUSY`, in
+/// any of its extended codes, which a writer sees only once the busy
+/// timeout has run out (write transactions begin `IMMEDIATE`, so none
+/// fails on the lock without waiting).
+pub fn waited_out_write_lock(err: &DbErr) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    if let DbErr::Exec(RuntimeErr::SqlxError(err))
+    | DbErr::Query(RuntimeErr::SqlxError(err))
+    | DbErr::Conn(RuntimeErr::SqlxError(err)) = err
+        && let sea_orm::sqlx::Error::Database(err) = &**err
+        && err
+            .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+            .is_some()
+    {
+        return err
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == SQLITE_BUSY);
     }
     false
 }

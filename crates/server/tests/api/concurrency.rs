@@ -108,6 +108,39 @@ async fn two_hundred_simultaneous_generated_codes_are_all_different() {
     assert_eq!(codes.len(), 200);
 }
 
+/// On SQLite every writer queues on the one write lock. A write that waits
+/// past the busy timeout (10 s) is told to try again shortly (503 with
+/// Retry-After) rather than that something broke, and nothing of it is
+/// kept; the same request once the lock is free is taken.
+#[tokio::test]
+async fn a_write_that_waits_out_sqlites_lock_is_503_and_keeps_nothing() {
+    if crate::helpers::Backend::from_env() != crate::helpers::Backend::Sqlite {
+        return;
+    }
+    let Held {
+        app,
+        start,
+        session,
+        token,
+    } = Held::new().await;
+    let (path, body) = completion(&session, start);
+
+    let holder = lectern_server::db::begin_write(&app.db).await.unwrap();
+    let response = app.post(&path, &token, &body).await;
+    holder.rollback().await.unwrap();
+    assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "1");
+    let problem = crate::helpers::assert_problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("too busy"),
+        "{problem}"
+    );
+    let row = stored(&app, session.id).await;
+    assert_eq!(row.version, session.version, "nothing written");
+
+    let retried = app.post(&path, &token, &body).await;
+    assert_eq!(retried.status(), StatusCode::OK);
+}
+
 /// A transaction that reads before it writes runs beside other writers:
 /// a batch's delete reads its sessions, then deletes them. On SQLite a
 /// transaction begun the default way fails at its first write, without
