@@ -192,17 +192,25 @@ pub fn violates_unique(err: &DbErr, column: &str) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(message)) if message.contains(column))
 }
 
+/// The database's own error inside `err`, when the database answered one.
+fn database_error(err: &DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(err))
+        | DbErr::Query(RuntimeErr::SqlxError(err))
+        | DbErr::Conn(RuntimeErr::SqlxError(err)) => match &**err {
+            sea_orm::sqlx::Error::Database(err) => Some(&**err),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Whether the database gave up on a transaction to break a deadlock or
 /// a serialization conflict: SQLSTATE 40001 (MySQL's deadlock 1213 among
 /// them) or PostgreSQL's 40P01. Nothing of it was written, and running it
 /// again is the remedy the database itself prescribes.
 pub fn is_transient(err: &DbErr) -> bool {
-    if let DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) = err
-        && let sea_orm::sqlx::Error::Database(err) = &**err
-    {
-        return matches!(err.code().as_deref(), Some("40001" | "40P01"));
-    }
-    false
+    database_error(err).is_some_and(|err| matches!(err.code().as_deref(), Some("40001" | "40P01")))
 }
 
 /// Whether SQLite gave up waiting for its write lock: `SQLITE_BUSY`, in
@@ -211,20 +219,14 @@ pub fn is_transient(err: &DbErr) -> bool {
 /// fails on the lock without waiting).
 pub fn waited_out_write_lock(err: &DbErr) -> bool {
     const SQLITE_BUSY: i32 = 5;
-    if let DbErr::Exec(RuntimeErr::SqlxError(err))
-    | DbErr::Query(RuntimeErr::SqlxError(err))
-    | DbErr::Conn(RuntimeErr::SqlxError(err)) = err
-        && let sea_orm::sqlx::Error::Database(err) = &**err
-        && err
-            .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+    database_error(err).is_some_and(|err| {
+        err.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
             .is_some()
-    {
-        return err
-            .code()
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| code & 0xff == SQLITE_BUSY);
-    }
-    false
+            && err
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| code & 0xff == SQLITE_BUSY)
+    })
 }
 
 /// Whether `err` is a foreign key refusing a delete of something referenced.
