@@ -90,6 +90,20 @@ pub async fn claim(
     let condition = Condition::all()
         .add(due(now))
         .add(Column::Kind.is_in(Job::kinds()));
+    // A look first, outside any transaction: an idle worker then never
+    // takes SQLite's one write lock, which the claim holds from its first
+    // statement, so it neither queues behind writers nor holds them up.
+    let any_due = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(condition.clone())
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_some();
+    if !any_due {
+        return Ok(Vec::new());
+    }
     let txn = begin_write(db).await?;
     let mut select = Entity::find()
         .select_only()

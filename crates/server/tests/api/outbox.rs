@@ -409,3 +409,24 @@ async fn a_stopping_server_finishes_the_job_in_hand_and_gives_back_the_rest() {
         "the others were given back unattempted: {jobs:?}"
     );
 }
+
+/// An idle worker polls without taking SQLite's one write lock (the
+/// others have none to take), so a poll with nothing due neither waits
+/// behind a writer nor holds one up.
+#[tokio::test]
+async fn a_poll_with_nothing_due_passes_a_held_write_lock() {
+    let app = TestApp::spawn().await;
+    // A pool as the server's worker has: the test's own has one connection.
+    let worker = lectern_server::db::connect(&app.config).await.unwrap();
+    let holder = lectern_server::db::begin_write(&app.db).await.unwrap();
+    let claimed = tokio::time::timeout(
+        Duration::from_secs(3),
+        lectern_server::outbox::store::claim(&worker, "probe:1", Duration::from_secs(60), 10),
+    )
+    .await;
+    holder.rollback().await.unwrap();
+    let claimed = claimed
+        .expect("the poll waited for the write lock")
+        .unwrap();
+    assert!(claimed.is_empty(), "{claimed:?}");
+}
