@@ -415,7 +415,16 @@ pub async fn update(
     id: i64,
     patch: BatchPatch,
 ) -> ServiceResult<Batch> {
-    let existing = find_visible(db, caller, id).await?;
+    let txn = begin_write(db).await?;
+    // Read under the batch's lock, held to the commit: two changes of one
+    // batch take turns, and the second applies to what the first wrote
+    // rather than writing back the fields the first had changed.
+    let existing = batch::Entity::find_by_id(id)
+        .filter(in_scope(caller))
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("batch"))?;
     require_admin(caller)?;
     let spec = patched_spec(&existing, &patch).map_err(refused)?;
     let code = patch.code;
@@ -431,7 +440,7 @@ pub async fn update(
     }
     next.start_date = patch.start_date.unwrap_or(next.start_date);
     next.end_date = patch.end_date.unwrap_or(next.end_date);
-    let timezone = branch_timezone(db, next.branch_id).await?;
+    let timezone = branch_timezone(&txn, next.branch_id).await?;
     let columns = Template::new(next.start_date, next.end_date, spec, timezone)?.columns();
     next.weekdays = columns.weekdays;
     next.start_time = columns.start_time;
@@ -445,7 +454,7 @@ pub async fn update(
         return Ok(existing.into());
     }
     if next.faculty_id != existing.faculty_id {
-        teacher(db, next.faculty_id, next.branch_id).await?;
+        teacher(&txn, next.faculty_id, next.branch_id).await?;
     }
     next.updated_at = clock::now();
 
@@ -465,7 +474,6 @@ pub async fn update(
     model.location = Set(next.location.clone());
     model.updated_at = Set(next.updated_at);
 
-    let txn = begin_write(db).await?;
     let updated = model.update(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()

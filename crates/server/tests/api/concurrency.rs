@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use futures_util::future::join_all;
 use lectern_api_types::Role;
+use lectern_api_types::schedule::Weekday;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, TestUser};
 
 /// A faculty member's session that began three hours ago, and their token.
 struct Held {
@@ -141,6 +142,34 @@ async fn a_write_that_waits_out_sqlites_lock_is_503_and_keeps_nothing() {
     assert_eq!(retried.status(), StatusCode::OK);
 }
 
+/// A branch's admin and faculty member, and four weeks of January 2027 for
+/// the batches they run.
+struct Staffed {
+    app: TestApp,
+    admin: TestUser,
+    faculty: TestUser,
+    span: (NaiveDate, NaiveDate),
+}
+
+impl Staffed {
+    async fn new() -> Self {
+        let app = TestApp::spawn().await;
+        let branch = app.create_branch("HQ", "UTC").await;
+        let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+        let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+        let span = (
+            NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+            NaiveDate::from_ymd_opt(2027, 1, 29).unwrap(),
+        );
+        Staffed {
+            app,
+            admin,
+            faculty,
+            span,
+        }
+    }
+}
+
 /// A transaction that reads before it writes runs beside other writers:
 /// a batch's delete reads its sessions, then deletes them. On SQLite a
 /// transaction begun the default way fails at its first write, without
@@ -148,17 +177,12 @@ async fn a_write_that_waits_out_sqlites_lock_is_503_and_keeps_nothing() {
 /// transactions there take the write lock when they begin.
 #[tokio::test]
 async fn twenty_simultaneous_deletions_that_check_first_all_succeed() {
-    use chrono::NaiveDate;
-    use lectern_api_types::schedule::Weekday;
-
-    let app = TestApp::spawn().await;
-    let branch = app.create_branch("HQ", "UTC").await;
-    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
-    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
-    let span = (
-        NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
-        NaiveDate::from_ymd_opt(2027, 1, 29).unwrap(),
-    );
+    let Staffed {
+        app,
+        admin,
+        faculty,
+        span,
+    } = Staffed::new().await;
     let mut paths = Vec::new();
     for n in 0..20 {
         let batch = app
@@ -350,4 +374,39 @@ async fn a_conflict_the_database_breaks_every_time_is_503_and_keeps_nothing() {
     // The same request once the database lets it through is taken.
     let retried = app.post(&path, &token, &body).await;
     assert_eq!(retried.status(), StatusCode::OK);
+}
+
+/// Two admins changing different things of one batch at the same moment
+/// both keep their change: each reads the batch under its lock, so the
+/// second applies its change to what the first wrote.
+#[tokio::test]
+async fn simultaneous_changes_to_one_batch_keep_both() {
+    let Staffed {
+        app,
+        admin,
+        faculty,
+        span,
+    } = Staffed::new().await;
+    let batch = app
+        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
+        .await;
+    let token = app.login(&admin).await;
+    let path = format!("/batches/{}", batch.id);
+
+    for round in 0..10 {
+        let (name, location) = (format!("Name {round}"), format!("Room {round}"));
+        let (rename, relocate) = (json!({ "name": name }), json!({ "location": location }));
+        let (renamed, moved) = tokio::join!(
+            app.patch(&path, &token, &rename),
+            app.patch(&path, &token, &relocate),
+        );
+        assert_eq!(renamed.status(), StatusCode::OK);
+        assert_eq!(moved.status(), StatusCode::OK);
+        let now: Value = crate::helpers::json(app.get(&path, &token).await, StatusCode::OK).await;
+        assert_eq!(
+            (now["name"].as_str(), now["location"].as_str()),
+            (Some(name.as_str()), Some(location.as_str())),
+            "round {round}"
+        );
+    }
 }
