@@ -10,6 +10,18 @@ use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::web::Bytes;
+use actix_web::{HttpMessage as _, HttpRequest};
+
+/// Left on a request that came as `HEAD`, for the few handlers whose `GET`
+/// does more than answer: a download is recorded only when its bytes go
+/// out, and a ZIP is written only to be sent.
+#[derive(Clone, Copy)]
+struct AskedHead;
+
+/// Whether `request` came as a `HEAD`, routed here as a `GET`.
+pub fn asked(request: &HttpRequest) -> bool {
+    request.extensions().contains::<AskedHead>()
+}
 
 pub fn as_get<S, B>(
     mut request: ServiceRequest,
@@ -22,6 +34,7 @@ where
     let head = request.method() == Method::HEAD;
     if head {
         request.head_mut().method = Method::GET;
+        request.extensions_mut().insert(AskedHead);
     }
     let response = service.call(request);
     async move {

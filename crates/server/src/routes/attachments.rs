@@ -5,7 +5,7 @@ use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
-use futures_util::TryStreamExt as _;
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use lectern_api_types::Page;
 use lectern_api_types::sessions::{
     Attachment, AttachmentLink, AttachmentTotals, CompletionFilter, Download, DownloadPage,
@@ -20,6 +20,7 @@ use crate::domain::lifecycle::Action;
 use crate::entities::attachment;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidQuery};
+use crate::middleware::head;
 use crate::services::attachments::links::Link;
 use crate::services::attachments::receive::{ReceiveError, Received, receive};
 use crate::services::attachments::{self as service, downloads, zip};
@@ -406,7 +407,9 @@ async fn serve(
             (Some(range), length)
         }
         Ranged::Whole => {
-            downloads::record(&state.db, &[file.id], reader, via).await?;
+            if !head::asked(req) {
+                downloads::record(&state.db, &[file.id], reader, via).await?;
+            }
             (None, size)
         }
     };
@@ -488,15 +491,22 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A ZIP of `entries`, each member recorded as downloaded by `caller`.
+/// A ZIP of `entries`, each member recorded as downloaded by `caller`;
+/// for a `HEAD`, its headers alone, with nothing written or recorded.
 async fn zip_response(
+    req: &HttpRequest,
     name: &str,
     entries: Vec<zip::Entry>,
     state: &AppState,
     caller: &AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let ids: Vec<i64> = entries.iter().map(|entry| entry.attachment_id).collect();
-    downloads::record(&state.db, &ids, caller.id(), DownloadVia::Zip).await?;
+    let body = if head::asked(req) {
+        futures_util::stream::empty().boxed()
+    } else {
+        let ids: Vec<i64> = entries.iter().map(|entry| entry.attachment_id).collect();
+        downloads::record(&state.db, &ids, caller.id(), DownloadVia::Zip).await?;
+        zip::stream(state.storage.clone(), entries)
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/zip"))
         .insert_header((header::CONTENT_DISPOSITION, disposition(name, false)))
@@ -504,7 +514,7 @@ async fn zip_response(
             header::CONTENT_ENCODING,
             HeaderValue::from_static("identity"),
         ))
-        .streaming(zip::stream(state.storage.clone(), entries)))
+        .streaming(body))
 }
 
 /// Every attachment of a session as one ZIP, streamed as it is written.
@@ -520,12 +530,14 @@ async fn zip_response(
 )]
 #[get("/completions/{id}/attachments.zip")]
 pub async fn session_zip(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: AuthUser,
     PathParams(id): PathParams<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let entries = service::entries_of_session(&state.db, &caller, id).await?;
     zip_response(
+        &req,
         &service::zip_name(&format!("session-{id}")),
         entries,
         &state,
@@ -549,12 +561,20 @@ pub async fn session_zip(
 )]
 #[get("/attachments.zip")]
 pub async fn filtered_zip(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: AuthUser,
     ValidQuery(filter): ValidQuery<CompletionFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let entries = service::entries_of_query(&state.db, &caller, &filter).await?;
-    zip_response(&service::zip_name("sessions"), entries, &state, &caller).await
+    zip_response(
+        &req,
+        &service::zip_name("sessions"),
+        entries,
+        &state,
+        &caller,
+    )
+    .await
 }
 
 /// How many files `GET /attachments.zip` would send for the same filters,

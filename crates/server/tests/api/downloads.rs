@@ -66,6 +66,20 @@ async fn every_whole_download_by_token_link_or_zip_is_recorded_for_admins_to_rea
         .await,
         StatusCode::PARTIAL_CONTENT
     );
+    // Asking for the headers alone is not a download either.
+    for url in [
+        format!("{base}/content"),
+        format!("/api/v1/completions/{}/attachments.zip", session.id),
+    ] {
+        let response = app
+            .client
+            .head(app.url(&url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+    }
     // The admin opens a signed link, which carries no token.
     let link: Value = json(
         app.post(
