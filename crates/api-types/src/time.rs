@@ -4,8 +4,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The years dates and times may fall in: RFC 3339's four-digit years.
+/// Within them every day, week and month the server works out from a date
+/// exists; chrono itself reads years up to 262,142, near which adding a
+/// day has no answer.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// A wall-clock time of day, `HH:MM`, read in a branch's timezone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,11 +118,19 @@ impl FromStr for DateOrInstant {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Ok(DateOrInstant::Date(date));
+            return if YEARS.contains(&date.year()) {
+                Ok(DateOrInstant::Date(date))
+            } else {
+                Err(InvalidTime("expected a date in the years 1 to 9999"))
+            };
         }
-        DateTime::parse_from_rfc3339(text)
-            .map(DateOrInstant::Instant)
-            .map_err(|_| InvalidTime("expected a date (YYYY-MM-DD) or an RFC 3339 instant"))
+        let at = DateTime::parse_from_rfc3339(text)
+            .map_err(|_| InvalidTime("expected a date (YYYY-MM-DD) or an RFC 3339 instant"))?;
+        if YEARS.contains(&at.year()) {
+            Ok(DateOrInstant::Instant(at))
+        } else {
+            Err(InvalidTime("expected an instant in the years 1 to 9999"))
+        }
     }
 }
 
@@ -268,5 +282,9 @@ mod tests {
             Ok(DateOrInstant::Instant(_))
         ));
         assert!("yesterday".parse::<DateOrInstant>().is_err());
+        assert!("+262142-12-31".parse::<DateOrInstant>().is_err());
+        assert!("0000-12-31".parse::<DateOrInstant>().is_err());
+        assert!("9999-12-31".parse::<DateOrInstant>().is_ok());
+        assert!("0000-06-01T00:00:00Z".parse::<DateOrInstant>().is_err());
     }
 }

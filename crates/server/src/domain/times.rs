@@ -1,8 +1,8 @@
 //! When a session actually ran: the times people enter, read on the
 //! session's date in its branch's timezone, and the rules they must meet.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use lectern_api_types::time::TimeInput;
+use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
+use lectern_api_types::time::{TimeInput, YEARS};
 
 use super::BranchTimezone;
 use super::schedule::local_instant;
@@ -96,13 +96,18 @@ impl Sitting {
     }
 }
 
-/// End after start, at most [`MAX_SESSION`] later.
+/// Both in [`YEARS`], end after start, at most [`MAX_SESSION`] later.
 pub fn check_span(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     end_field: &'static str,
-    start_field: &str,
+    start_field: &'static str,
 ) -> Result<(), TimeError> {
+    for (at, field) in [(start, start_field), (end, end_field)] {
+        if !YEARS.contains(&at.year()) {
+            return Err(TimeError::new(field, "must fall in the years 1 to 9999"));
+        }
+    }
     if end <= start {
         return Err(TimeError::new(
             end_field,
@@ -233,6 +238,12 @@ mod tests {
                 "start"
             )
             .is_err()
+        );
+        let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 0, 0).unwrap();
+        let refused = check_span(last, last + Duration::hours(2), "end", "start").unwrap_err();
+        assert_eq!(
+            refused.field, "end",
+            "the year 10000 has no dates to work out"
         );
     }
 

@@ -289,3 +289,48 @@ async fn integral_numbers_count_as_integers_in_bodies_but_not_in_urls() {
         assert!(problem["errors"]["limit"].is_array(), "{query}: {problem}");
     }
 }
+
+/// Dates past the year 9999 (chrono reads years up to 262,142) are refused
+/// as the field they came in, never left to overflow the date arithmetic
+/// behind them, which dropped the connection without an answer.
+#[tokio::test]
+async fn dates_beyond_the_year_9999_are_refused_where_they_came_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+
+    let problem = assert_problem(
+        app.get(
+            "/stats/breakdown?group_by=week&from=%2B262142-12-25&to=%2B262142-12-31",
+            &token,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["from"].is_array(), "{problem}");
+
+    let holiday = serde_json::json!({"date": "+262142-12-31", "name": "The end"});
+    let problem = assert_problem(
+        app.post(&format!("/branches/{branch}/holidays"), &token, &holiday)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["date"].is_array(), "{problem}");
+
+    let session = serde_json::json!({
+        "title": "Extra class",
+        "user_id": faculty.id,
+        "scheduled_start": "+10000-01-01T09:00:00Z",
+        "scheduled_end": "+10000-01-01T10:00:00Z",
+    });
+    let problem = assert_problem(
+        app.post("/completions", &token, &session).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["scheduled_start"].is_array(), "{problem}");
+}
