@@ -486,7 +486,9 @@ pub struct AttachmentTotals {
 /// The paging of a session list: `cursor` is the sort key and id of the
 /// last session of the previous page, as `next_cursor` gave it
 /// (`<unix seconds>.<id>` of the scheduled start, or `c<unix seconds>.<id>`
-/// of the completion time); it resumes only a list in the same order.
+/// of the completion time, with `.<nanoseconds>` after the seconds for a
+/// time given to a fraction of one); it resumes only a list in the same
+/// order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -498,7 +500,7 @@ pub struct SessionPage {
     /// `next_cursor` of the previous page.
     #[cfg_attr(
         feature = "openapi",
-        param(pattern = r"^c?-?[0-9]{1,11}\.[0-9]{1,18}$")
+        param(pattern = r"^c?-?[0-9]{1,11}(\.[0-9]{1,9})?\.[0-9]{1,18}$")
     )]
     pub cursor: Option<String>,
 }
@@ -529,7 +531,10 @@ pub struct OccurrenceQuery {
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
-    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,11}\.[0-9]{1,18}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^-?[0-9]{1,11}(\.[0-9]{1,9})?\.[0-9]{1,18}$")
+    )]
     pub cursor: Option<String>,
 }
 

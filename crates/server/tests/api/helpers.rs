@@ -299,6 +299,29 @@ impl TestApp {
         lectern_server::db::Reads::new(self.db.clone(), &self.config.database_url())
     }
 
+    /// The ids of a list's items, page after page by its cursors, from
+    /// `list` (a path with its query). A list that never ends fails after
+    /// `max_pages` pages instead of hanging.
+    pub async fn ids_of_every_page(&self, list: &str, token: &str, max_pages: usize) -> Vec<i64> {
+        let mut path = list.to_owned();
+        let mut ids = Vec::new();
+        for _ in 0..max_pages {
+            let page: Value = json(self.get(&path, token).await, StatusCode::OK).await;
+            ids.extend(
+                page["items"]
+                    .as_array()
+                    .expect("a page of items")
+                    .iter()
+                    .map(|item| item["id"].as_i64().expect("an id")),
+            );
+            match page["next_cursor"].as_str() {
+                Some(cursor) => path = format!("{list}&cursor={cursor}"),
+                None => return ids,
+            }
+        }
+        panic!("{list} had more than {max_pages} pages: {ids:?}");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

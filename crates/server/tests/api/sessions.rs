@@ -483,6 +483,48 @@ async fn staff_create_their_own_ad_hoc_sessions_and_admins_create_them_for_staff
     assert!(problem["errors"]["scheduled_end"].is_array());
 }
 
+/// Starts given to a fraction of a second page like any other, one to a
+/// page, in both directions: none skipped, none served twice.
+#[tokio::test]
+async fn sessions_starting_within_one_second_page_without_gaps_or_repeats() {
+    let app = TestApp::spawn().await;
+    let people = kolkata(&app).await;
+    let token = app.login(&people.admin).await;
+    let mut created = Vec::new();
+    for start in [
+        "2026-03-07T04:30:00.500Z",
+        "2026-03-07T04:30:00.500Z",
+        "2026-03-07T04:30:00Z",
+        "2026-03-07T04:30:00.250Z",
+        "2026-03-07T04:30:01Z",
+    ] {
+        let body = json!({
+            "title": "Extra class",
+            "user_id": people.faculty.id,
+            "scheduled_start": start,
+            "scheduled_end": "2026-03-07T05:30:00Z",
+        });
+        let session: Value = json(
+            app.post("/completions", &token, &body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        created.push(session["id"].as_i64().unwrap());
+    }
+    created.sort_unstable();
+    for sort in ["-scheduled_start", "scheduled_start"] {
+        let list = format!(
+            "/completions?user_id={}&sort={sort}&limit=1",
+            people.faculty.id
+        );
+        let mut seen = app
+            .ids_of_every_page(&list, &token, created.len() + 1)
+            .await;
+        seen.sort_unstable();
+        assert_eq!(seen, created, "{sort}");
+    }
+}
+
 #[tokio::test]
 async fn the_list_filters_and_pages_newest_first_without_gaps() {
     let app = TestApp::spawn().await;

@@ -2,7 +2,10 @@
 //! and its id, so every order pages by an index range scan.
 //!
 //! The cursor names its key: `<unix seconds>.<id>` of the scheduled start,
-//! or `c<unix seconds>.<id>` of the completion time. A cursor of one order
+//! or `c<unix seconds>.<id>` of the completion time. A start given to a
+//! fraction of a second carries it, `<unix seconds>.<nanoseconds>.<id>`:
+//! rounded to the second, the cursor would sit before the sessions of that
+//! second, and a page would skip or repeat them. A cursor of one order
 //! handed to another is refused rather than read as the wrong column.
 
 use chrono::{DateTime, Utc};
@@ -18,6 +21,7 @@ use crate::services::{ServiceError, ServiceResult};
 pub struct Position {
     by_completion: bool,
     seconds: i64,
+    nanos: u32,
     id: i64,
 }
 
@@ -33,6 +37,7 @@ impl Position {
         Position {
             by_completion: sort.by_completion(),
             seconds: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
             id: row.id,
         }
     }
@@ -67,9 +72,10 @@ impl Position {
     }
 
     pub fn value(self) -> ServiceResult<Expr> {
-        let at: DateTime<Utc> = DateTime::from_timestamp(self.seconds, 0).ok_or_else(|| {
-            ServiceError::invalid("cursor", "is not a cursor this list handed out")
-        })?;
+        let at: DateTime<Utc> =
+            DateTime::from_timestamp(self.seconds, self.nanos).ok_or_else(|| {
+                ServiceError::invalid("cursor", "is not a cursor this list handed out")
+            })?;
         Ok(Expr::tuple([Expr::val(at), Expr::val(self.id)]))
     }
 }
@@ -77,7 +83,11 @@ impl Position {
 impl CursorKey for Position {
     fn encode(&self) -> String {
         let tag = if self.by_completion { "c" } else { "" };
-        format!("{tag}{}.{}", self.seconds, self.id)
+        if self.nanos == 0 {
+            format!("{tag}{}.{}", self.seconds, self.id)
+        } else {
+            format!("{tag}{}.{}.{}", self.seconds, self.nanos, self.id)
+        }
     }
 
     fn decode(text: &str) -> Option<Self> {
@@ -85,11 +95,16 @@ impl CursorKey for Position {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let (seconds, id) = <(i64, i64)>::decode(rest)?;
+        let (seconds, rest) = rest.split_once('.')?;
+        let (nanos, id) = match rest.split_once('.') {
+            Some((nanos, id)) => (nanos.parse().ok()?, id),
+            None => (0, rest),
+        };
         Some(Position {
             by_completion,
-            seconds,
-            id,
+            seconds: seconds.parse().ok()?,
+            nanos,
+            id: id.parse().ok()?,
         })
     }
 }
@@ -103,6 +118,7 @@ mod tests {
         let scheduled = Position {
             by_completion: false,
             seconds: 1_772_000_000,
+            nanos: 0,
             id: 7,
         };
         let completed = Position {
@@ -122,5 +138,26 @@ mod tests {
         assert!(Position::resume(SessionSort::CompletedAt, &scheduled.encode()).is_err());
         assert!(Position::resume(SessionSort::ScheduledStartDesc, &completed.encode()).is_err());
         assert!(Position::resume(SessionSort::ScheduledStart, "c").is_err());
+    }
+
+    #[test]
+    fn a_start_within_a_second_keeps_its_fraction() {
+        let at = Position {
+            by_completion: false,
+            seconds: 1_772_000_000,
+            nanos: 500_000_000,
+            id: 7,
+        };
+        assert_eq!(at.encode(), "1772000000.500000000.7");
+        assert_eq!(
+            Position::resume(SessionSort::ScheduledStart, &at.encode()).unwrap(),
+            at
+        );
+        let beyond = Position::resume(SessionSort::ScheduledStart, "1772000000.1000000000.7")
+            .expect("reads as a position");
+        assert!(
+            beyond.value().is_err(),
+            "no second has that many nanoseconds"
+        );
     }
 }
