@@ -1,6 +1,7 @@
 //! The signed-in person's own settings: which emails they get, their API
 //! tokens and their calendar feed.
 
+use lectern_api_types::Page;
 use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken};
 use lectern_api_types::calendar::CalendarFeed;
 use lectern_api_types::outbox::NotificationSettings;
@@ -29,8 +30,8 @@ pub async fn set_notifications(
     SET_NOTIFICATIONS.at(&[]).send(session, wanted).await
 }
 
-pub fn tokens() -> Fetch<Vec<ApiToken>> {
-    TOKENS.at(&[]).get()
+pub fn tokens() -> Fetch<Page<ApiToken>> {
+    TOKENS.at(&[]).param("limit", "100").get()
 }
 
 /// A new token, with its secret: the only time it is shown.

@@ -238,6 +238,20 @@ impl<T> Fetch<Page<T>> {
     }
 }
 
+impl<T: DeserializeOwned> Fetch<Page<T>> {
+    /// Every item of the list, page after page: for the short lists a page
+    /// shows whole (one's tokens, the webhooks), which have no "Load more".
+    pub async fn every(&self, session: Session) -> Result<Vec<T>, ApiError> {
+        let mut page = self.fetch(session).await?;
+        let mut items = std::mem::take(&mut page.items);
+        while let Some(cursor) = page.next_cursor.take() {
+            page = self.after(&cursor).fetch(session).await?;
+            items.append(&mut page.items);
+        }
+        Ok(items)
+    }
+}
+
 /// The answer of a download: a file, not JSON.
 pub struct FileBody;
 

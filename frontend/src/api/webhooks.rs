@@ -17,8 +17,8 @@ routes! {
     TEST = Post "/webhooks/{id}/test";
 }
 
-pub fn list() -> Fetch<Vec<Webhook>> {
-    LIST.at(&[]).get()
+pub fn list() -> Fetch<Page<Webhook>> {
+    LIST.at(&[]).param("limit", "100").get()
 }
 
 /// A new webhook, with its signing secret: the only time it is shown.

@@ -101,7 +101,7 @@ fn Tokens() -> impl IntoView {
     let changes = use_changes();
     let tokens = LocalResource::new(move || {
         changes.track();
-        async move { api::me::tokens().fetch(session).await }
+        async move { api::me::tokens().every(session).await }
     });
     let name = RwSignal::new(String::new());
     let scope = RwSignal::new(TokenScope::Read);

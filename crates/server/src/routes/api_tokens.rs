@@ -2,11 +2,13 @@
 //! while signed in (an API token cannot manage tokens).
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use lectern_api_types::Page;
 use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken};
+use lectern_api_types::page::PageQuery;
 
 use crate::domain::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{PathParams, ValidJson};
+use crate::extract::{PathParams, ValidJson, ValidQuery};
 use crate::services::api_tokens as service;
 use crate::state::AppState;
 
@@ -38,18 +40,21 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "list_api_tokens",
     tag = "tokens",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The tokens", body = Vec<ApiToken>),
+        (status = 200, description = "A page of tokens, newest first", body = Page<ApiToken>),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
     )
 )]
 #[get("/me/tokens")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: AuthUser,
-) -> Result<web::Json<Vec<ApiToken>>, ApiError> {
-    Ok(web::Json(service::list(&state.db, &caller).await?))
+    ValidQuery(query): ValidQuery<PageQuery>,
+) -> Result<web::Json<Page<ApiToken>>, ApiError> {
+    Ok(web::Json(service::list(&state.db, &caller, query).await?))
 }
 
 /// Revoke one of one's tokens: it is refused (401) from now on.

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use lectern_api_types::Page;
+use lectern_api_types::page::PageQuery;
 use lectern_api_types::webhooks::{
     CreatedWebhook, DeliveryQuery, NewWebhook, Webhook, WebhookDelivery,
 };
@@ -44,18 +45,21 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "list_webhooks",
     tag = "webhooks",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The webhooks", body = Vec<Webhook>),
+        (status = 200, description = "A page of webhooks, by id", body = Page<Webhook>),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::Unprocessable),
     )
 )]
 #[get("/webhooks")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: AuthUser,
-) -> Result<web::Json<Vec<Webhook>>, ApiError> {
-    Ok(web::Json(service::list(&state.db, &caller).await?))
+    ValidQuery(query): ValidQuery<PageQuery>,
+) -> Result<web::Json<Page<Webhook>>, ApiError> {
+    Ok(web::Json(service::list(&state.db, &caller, query).await?))
 }
 
 /// Remove a webhook and its delivery log; nothing more is sent to it.

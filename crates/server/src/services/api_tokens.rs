@@ -3,11 +3,13 @@
 //! stored only as its hash (`auth::opaque`).
 
 use chrono::{DateTime, Utc};
+use lectern_api_types::Page;
 use lectern_api_types::api_tokens::{ApiToken, CreatedApiToken, NewApiToken, TokenScope};
+use lectern_api_types::page::PageQuery;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 
 use super::{ServiceError, ServiceResult};
@@ -15,6 +17,7 @@ use crate::auth::opaque;
 use crate::clock;
 use crate::domain::AuthUser;
 use crate::entities::api_token::{self, Column, Entity};
+use crate::pagination;
 
 /// What every API token starts with, so it is told from an access token
 /// at a glance (and by secret scanners).
@@ -68,15 +71,21 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// The caller's own tokens, newest first.
-pub async fn list<C: ConnectionTrait>(db: &C, caller: &AuthUser) -> ServiceResult<Vec<ApiToken>> {
-    Ok(Entity::find()
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    caller: &AuthUser,
+    query: PageQuery,
+) -> ServiceResult<Page<ApiToken>> {
+    let limit = pagination::limit(query.limit);
+    let mut select = Entity::find()
         .filter(Column::UserId.eq(caller.id()))
-        .order_by_desc(Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(listed)
-        .collect())
+        .order_by_desc(Column::Id);
+    if let Some(cursor) = &query.cursor {
+        let before: i64 = pagination::decode(cursor)?;
+        select = select.filter(Column::Id.lt(before));
+    }
+    let rows = select.limit(limit + 1).all(db).await?;
+    Ok(pagination::page(rows, limit, |row| row.id, listed))
 }
 
 /// Revokes one of the caller's tokens; another's does not exist for them.

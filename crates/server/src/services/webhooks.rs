@@ -2,6 +2,7 @@
 //! (or of all), a branch admin's of their own branch only; anyone else
 //! has none. A webhook outside the caller's reach does not exist for them.
 
+use lectern_api_types::page::PageQuery;
 use lectern_api_types::webhooks::{
     CreatedWebhook, DeliveryQuery, NewWebhook, TEST_EVENT, Webhook, WebhookDelivery,
 };
@@ -131,16 +132,22 @@ pub async fn create(
 }
 
 /// The webhooks in reach, oldest first.
-pub async fn list(db: &DatabaseConnection, caller: &AuthUser) -> ServiceResult<Vec<Webhook>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    query: PageQuery,
+) -> ServiceResult<Page<Webhook>> {
     only_admins(caller)?;
-    Ok(webhook::Entity::find()
+    let limit = pagination::limit(query.limit);
+    let mut select = webhook::Entity::find()
         .filter(in_scope(caller))
-        .order_by_asc(webhook::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(shown)
-        .collect())
+        .order_by_asc(webhook::Column::Id);
+    if let Some(cursor) = &query.cursor {
+        let after: i64 = pagination::decode(cursor)?;
+        select = select.filter(webhook::Column::Id.gt(after));
+    }
+    let rows = select.limit(limit + 1).all(db).await?;
+    Ok(pagination::page(rows, limit, |row| row.id, shown))
 }
 
 /// Deletes a webhook and its delivery log; what was still to be sent is

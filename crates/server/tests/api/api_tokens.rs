@@ -135,8 +135,9 @@ async fn tokens_are_shown_once_kept_hashed_and_refused_once_revoked_or_expired()
         .unwrap();
     assert!(stored.last_used_at.is_some(), "the use was noted");
 
-    let listed: Value = json(app.get("/me/tokens", &signed_in).await, StatusCode::OK).await;
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let page: Value = json(app.get("/me/tokens", &signed_in).await, StatusCode::OK).await;
+    let listed = &page["items"];
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{page}");
     assert_eq!(listed[0]["name"], "Script");
     assert!(
         listed[0].get("token").is_none(),
@@ -147,7 +148,7 @@ async fn tokens_are_shown_once_kept_hashed_and_refused_once_revoked_or_expired()
     // Another person neither sees nor revokes it.
     let theirs = app.login(&other).await;
     let none: Value = json(app.get("/me/tokens", &theirs).await, StatusCode::OK).await;
-    assert_eq!(none, json!([]));
+    assert_eq!(none, json!({"items": []}));
     assert_problem(
         app.delete(&format!("/me/tokens/{id}"), &theirs).await,
         StatusCode::NOT_FOUND,
@@ -229,7 +230,27 @@ async fn bad_token_requests_name_the_field() {
         assert!(problem["errors"][field].is_array(), "{body}: {problem}");
     }
     let listed: Value = json(app.get("/me/tokens", &token).await, StatusCode::OK).await;
-    assert_eq!(listed, json!([]), "nothing was made");
+    assert_eq!(listed, json!({"items": []}), "nothing was made");
     let anonymous = app.client.get(app.api("/me/tokens")).send().await.unwrap();
     assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+
+/// One's tokens page like every list, newest first.
+#[tokio::test]
+async fn ones_tokens_page_newest_first() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("PUNE", "Asia/Kolkata").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let signed_in = app.login(&faculty).await;
+    let mut made = Vec::new();
+    for name in ["First", "Second", "Third"] {
+        let token = make(&app, &signed_in, json!({"name": name, "scope": "read"})).await;
+        made.push(token["id"].as_i64().unwrap());
+    }
+    made.reverse();
+    assert_eq!(
+        app.ids_of_every_page("/me/tokens?limit=2", &signed_in, 2)
+            .await,
+        made
+    );
 }

@@ -158,12 +158,13 @@ async fn a_completion_is_delivered_once_signed_as_standard_webhooks_says() {
     assert_eq!(logged["message_id"], message.id.as_str());
     assert_eq!(logged["event"], "session.completed");
     // The secret is shown once: never in the list.
-    let listed: Vec<Value> = json(
+    let page: Value = json(
         app.get("/webhooks", &pune.admin_token).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(listed.len(), 1);
+    let listed = page["items"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{page}");
     assert!(listed[0].get("secret").is_none(), "{}", listed[0]);
 
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -413,12 +414,12 @@ async fn targets_inside_the_network_are_refused_unless_the_operator_allows_them(
         .await;
     let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(problem["errors"]["events"].is_array(), "{problem}");
-    let listed: Vec<Value> = json(
+    let page: Value = json(
         app.get("/webhooks", &pune.admin_token).await,
         StatusCode::OK,
     )
     .await;
-    assert!(listed.is_empty());
+    assert_eq!(page, json!({"items": []}));
 }
 
 #[tokio::test]
@@ -465,11 +466,9 @@ async fn webhooks_are_admins_and_a_branch_admin_reaches_only_their_branchs() {
         .await;
     assert_problem(response, StatusCode::FORBIDDEN).await;
     // ...nor see, read the log of, test or delete one.
-    let listed: Vec<Value> = json(
-        app.get("/webhooks", &pune.admin_token).await,
-        StatusCode::OK,
-    )
-    .await;
+    let listed = app
+        .ids_of_every_page("/webhooks?limit=1", &pune.admin_token, 1)
+        .await;
     assert!(listed.is_empty(), "{listed:?}");
     for response in [
         app.get(
@@ -488,11 +487,14 @@ async fn webhooks_are_admins_and_a_branch_admin_reaches_only_their_branchs() {
     ] {
         assert_problem(response, StatusCode::NOT_FOUND).await;
     }
-    let listed: Vec<Value> =
-        json(app.get("/webhooks", &goa.admin_token).await, StatusCode::OK).await;
-    assert_eq!(listed.len(), 1, "still there: {listed:?}");
-    let listed: Vec<Value> = json(app.get("/webhooks", &root_token).await, StatusCode::OK).await;
-    assert_eq!(listed.len(), 2);
+    let listed = app
+        .ids_of_every_page("/webhooks?limit=1", &goa.admin_token, 2)
+        .await;
+    assert_eq!(listed, [goas_id], "still there");
+    let listed = app
+        .ids_of_every_page("/webhooks?limit=1", &root_token, 3)
+        .await;
+    assert_eq!(listed.len(), 2, "{listed:?}");
 
     // The super admin's hears of every branch, Goa's of Goa only.
     completed(&app, &pune, "PUNE-HOOK-0001").await;
@@ -511,6 +513,26 @@ async fn webhooks_are_admins_and_a_branch_admin_reaches_only_their_branchs() {
         StatusCode::NOT_FOUND,
     )
     .await;
-    let listed: Vec<Value> = json(app.get("/webhooks", &root_token).await, StatusCode::OK).await;
-    assert_eq!(listed.len(), 1);
+    let listed = app
+        .ids_of_every_page("/webhooks?limit=1", &root_token, 2)
+        .await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+}
+
+/// The webhooks page like every list, oldest first.
+#[tokio::test]
+async fn the_webhooks_page_by_id() {
+    let app = app().await;
+    let pune = branch(&app, "PUNE").await;
+    let mut made = Vec::new();
+    for n in 0..3 {
+        let url = format!("http://127.0.0.1:9/hook-{n}");
+        let hook = add_webhook(&app, &pune.admin_token, &url, &["session.completed"]).await;
+        made.push(hook["id"].as_i64().unwrap());
+    }
+    assert_eq!(
+        app.ids_of_every_page("/webhooks?limit=2", &pune.admin_token, 2)
+            .await,
+        made
+    );
 }

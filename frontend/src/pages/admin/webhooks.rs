@@ -22,7 +22,7 @@ pub fn Webhooks() -> impl IntoView {
     let changes = use_changes();
     let hooks = LocalResource::new(move || {
         changes.track();
-        async move { api::webhooks::list().fetch(session).await }
+        async move { api::webhooks::list().every(session).await }
     });
     // Whose deliveries are open below the table.
     let open = RwSignal::new(None::<Webhook>);
