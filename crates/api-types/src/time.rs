@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The years dates and times may fall in: RFC 3339's four-digit years.
@@ -12,6 +12,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// exists; chrono itself reads years up to 262,142, near which adding a
 /// day has no answer.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// Whether a date or an instant falls in [`YEARS`]; the error is what a
+/// field that holds one outside them is told.
+pub fn in_years(when: &impl Datelike) -> Result<(), &'static str> {
+    if YEARS.contains(&when.year()) {
+        Ok(())
+    } else {
+        Err("must fall in the years 1 to 9999")
+    }
+}
 
 /// A wall-clock time of day, `HH:MM`, read in a branch's timezone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,19 +128,15 @@ impl FromStr for DateOrInstant {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return if YEARS.contains(&date.year()) {
-                Ok(DateOrInstant::Date(date))
-            } else {
-                Err(InvalidTime("expected a date in the years 1 to 9999"))
-            };
+            return in_years(&date)
+                .map(|()| DateOrInstant::Date(date))
+                .map_err(|_| InvalidTime("expected a date in the years 1 to 9999"));
         }
         let at = DateTime::parse_from_rfc3339(text)
             .map_err(|_| InvalidTime("expected a date (YYYY-MM-DD) or an RFC 3339 instant"))?;
-        if YEARS.contains(&at.year()) {
-            Ok(DateOrInstant::Instant(at))
-        } else {
-            Err(InvalidTime("expected an instant in the years 1 to 9999"))
-        }
+        in_years(&at)
+            .map(|()| DateOrInstant::Instant(at))
+            .map_err(|_| InvalidTime("expected an instant in the years 1 to 9999"))
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike as _, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use lectern_api_types::batches::{MAX_SITTINGS, ScheduleSpec, Slot};
 use lectern_api_types::schedule::{Weekday, Weekdays};
-use lectern_api_types::time::{ClockTime, YEARS};
+use lectern_api_types::time::{ClockTime, in_years};
 use rrule::{Frequency, RRule, Unvalidated};
 
 use super::BranchTimezone;
@@ -86,12 +86,7 @@ impl Template {
         timezone: BranchTimezone,
     ) -> Result<Self, TemplateError> {
         for (date, field) in [(start_date, "start_date"), (end_date, "end_date")] {
-            if !YEARS.contains(&date.year()) {
-                return Err(TemplateError::new(
-                    field,
-                    "must fall in the years 1 to 9999",
-                ));
-            }
+            in_years(&date).map_err(|why| TemplateError::new(field, why))?;
         }
         if end_date < start_date {
             return Err(TemplateError::new(

@@ -1,8 +1,8 @@
 //! When a session actually ran: the times people enter, read on the
 //! session's date in its branch's timezone, and the rules they must meet.
 
-use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
-use lectern_api_types::time::{TimeInput, YEARS};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use lectern_api_types::time::{TimeInput, in_years};
 
 use super::BranchTimezone;
 use super::schedule::local_instant;
@@ -96,7 +96,7 @@ impl Sitting {
     }
 }
 
-/// Both in [`YEARS`], end after start, at most [`MAX_SESSION`] later.
+/// Both pass [`in_years`], end after start, at most [`MAX_SESSION`] later.
 pub fn check_span(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -104,9 +104,7 @@ pub fn check_span(
     start_field: &'static str,
 ) -> Result<(), TimeError> {
     for (at, field) in [(start, start_field), (end, end_field)] {
-        if !YEARS.contains(&at.year()) {
-            return Err(TimeError::new(field, "must fall in the years 1 to 9999"));
-        }
+        in_years(&at).map_err(|why| TimeError::new(field, why))?;
     }
     if end <= start {
         return Err(TimeError::new(

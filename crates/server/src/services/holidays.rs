@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike as _, Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use icalendar::{Calendar, CalendarComponent, Component as _, DatePerhapsTime};
 use lectern_api_types::Page;
 use lectern_api_types::holidays::{Holiday, HolidayImport, HolidayQuery, NewHoliday};
 use lectern_api_types::schedule::CompletionStatus;
-use lectern_api_types::time::YEARS;
+use lectern_api_types::time::in_years;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
@@ -156,12 +156,7 @@ async fn add<C: ConnectionTrait>(
     date: NaiveDate,
     name: &str,
 ) -> ServiceResult<(holiday::Model, u64)> {
-    if !YEARS.contains(&date.year()) {
-        return Err(ServiceError::invalid(
-            "date",
-            "must fall in the years 1 to 9999",
-        ));
-    }
+    in_years(&date).map_err(|why| ServiceError::invalid("date", why))?;
     let now = clock::now();
     let created = holiday::ActiveModel {
         branch_id: Set(branch_id),

@@ -1,11 +1,11 @@
 //! Single sittings outside a batch's pattern: one moved to another time or
 //! day, and a make-up sitting added to a batch.
 
-use chrono::{Datelike as _, NaiveDate};
+use chrono::NaiveDate;
 use lectern_api_types::batches::{NewSitting, RescheduleRequest};
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::Completion;
-use lectern_api_types::time::{ClockTime, YEARS};
+use lectern_api_types::time::{ClockTime, in_years};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
@@ -36,12 +36,7 @@ async fn sitting_on<C: ConnectionTrait>(
     start: ClockTime,
     end: ClockTime,
 ) -> ServiceResult<Sitting> {
-    if !YEARS.contains(&date.year()) {
-        return Err(ServiceError::invalid(
-            "date",
-            "must fall in the years 1 to 9999",
-        ));
-    }
+    in_years(&date).map_err(|why| ServiceError::invalid("date", why))?;
     if end <= start {
         return Err(ServiceError::invalid(
             "end_time",
