@@ -510,8 +510,12 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
         )
     };
     let txn = begin_write(db).await?;
+    // Locked to the commit: a note or file being added to one of them is
+    // waited for and then seen, and none can be added until the sessions
+    // are gone (the note is then told its session is not found).
     let sessions = completion::Entity::find()
         .filter(completion::Column::BatchId.eq(id))
+        .lock_exclusive()
         .all(&txn)
         .await?;
     if sessions

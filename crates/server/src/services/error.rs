@@ -229,7 +229,8 @@ pub fn waited_out_write_lock(err: &DbErr) -> bool {
     })
 }
 
-/// Whether `err` is a foreign key refusing a delete of something referenced.
+/// Whether `err` is a foreign key refusing a delete of something
+/// referenced, or a row that refers to something no longer there.
 pub fn violates_foreign_key(err: &DbErr) -> bool {
     matches!(
         err.sql_err(),

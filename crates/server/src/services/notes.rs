@@ -15,6 +15,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::error::violates_foreign_key;
 use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
@@ -166,7 +167,16 @@ pub async fn add(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|err| {
+        // The session was deleted (with its pending batch) since it was
+        // read: the foreign key waited for that delete, then refused.
+        if violates_foreign_key(&err) {
+            ServiceError::NotFound("session")
+        } else {
+            err.into()
+        }
+    })?;
     let details =
         json!({"completion_id": completion_id, "note_type": new.note_type, "note_text": text});
     documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;

@@ -42,6 +42,7 @@ pub async fn sync<C: ConnectionTrait>(
     let sessions: HashMap<i64, completion::Model> = completion::Entity::find()
         .filter(completion::Column::BatchId.eq(batch.id))
         .filter(completion::Column::OccurrenceId.is_not_null())
+        .lock_exclusive()
         .all(db)
         .await?
         .into_iter()
@@ -103,7 +104,13 @@ pub async fn sync<C: ConnectionTrait>(
     Ok(synced)
 }
 
-/// The sessions among `ids` that have notes or attachments.
+/// The sessions among `ids` that have notes or attachments, for a
+/// transaction that holds those sessions' locks and may delete the ones
+/// without. The reads lock too: on MariaDB only a locking read sees a note
+/// committed while this transaction waited for the sessions (a plain one
+/// reads the snapshot its first read took), and deleting a session under
+/// such a note fails on the foreign key. PostgreSQL refuses `DISTINCT`
+/// with a lock, hence the set.
 pub async fn with_content<C: ConnectionTrait>(
     db: &C,
     ids: Vec<i64>,
@@ -115,7 +122,7 @@ pub async fn with_content<C: ConnectionTrait>(
         .select_only()
         .column(note::Column::CompletionId)
         .filter(note::Column::CompletionId.is_in(ids.iter().copied()))
-        .distinct()
+        .lock_exclusive()
         .into_tuple()
         .all(db)
         .await?;
@@ -123,7 +130,7 @@ pub async fn with_content<C: ConnectionTrait>(
         .select_only()
         .column(attachment::Column::CompletionId)
         .filter(attachment::Column::CompletionId.is_in(ids))
-        .distinct()
+        .lock_exclusive()
         .into_tuple()
         .all(db)
         .await?;

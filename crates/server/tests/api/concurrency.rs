@@ -410,3 +410,198 @@ async fn simultaneous_changes_to_one_batch_keep_both() {
         );
     }
 }
+
+/// The sessions of `batch`, earliest first, read past the API.
+async fn sessions_of_batch(
+    app: &TestApp,
+    batch: i64,
+) -> Vec<lectern_server::entities::completion::Model> {
+    use lectern_server::entities::completion;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+
+    completion::Entity::find()
+        .filter(completion::Column::BatchId.eq(batch))
+        .order_by_asc(completion::Column::ScheduledStart)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// A transaction of another client that has written a note on `session`
+/// and not committed it yet.
+async fn note_in_flight(
+    app: &TestApp,
+    session: i64,
+    author: &TestUser,
+) -> sea_orm::DatabaseTransaction {
+    use lectern_api_types::schedule::NoteType;
+    use lectern_server::entities::note;
+    use sea_orm::{ActiveModelTrait as _, Set};
+
+    let writer = lectern_server::db::connect(&app.config).await.unwrap();
+    let txn = lectern_server::db::begin_write(&writer).await.unwrap();
+    let now = Utc::now();
+    note::ActiveModel {
+        completion_id: Set(session),
+        author_id: Set(author.id),
+        note_type: Set(NoteType::Issue),
+        note_text: Set("Projector missing".into()),
+        edited_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .unwrap();
+    txn
+}
+
+/// Returns once a statement of the test's database waits on a row lock,
+/// so what the test commits next lands while the server's request waits.
+/// SQLite shows no such thing: there the server's transaction waits at
+/// its `BEGIN` for the write lock, and a short pause lets it get there
+/// (on SQLite every order of the two gives the same answer).
+async fn until_a_statement_waits_on_a_lock(app: &TestApp) {
+    use sea_orm::{ConnectionTrait as _, Statement};
+
+    let waiting = match crate::helpers::Backend::from_env() {
+        crate::helpers::Backend::Sqlite => {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            return;
+        }
+        crate::helpers::Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        }
+        // MariaDB's `innodb_trx` did not list an insert waiting on its
+        // foreign key's lock; a statement running this long here does.
+        crate::helpers::Backend::MySql => {
+            "SELECT COUNT(*) FROM information_schema.processlist \
+             WHERE db = DATABASE() AND command <> 'Sleep' AND time_ms > 200 \
+             AND id <> CONNECTION_ID()"
+        }
+    };
+    let statement = Statement::from_string(app.db.get_database_backend(), waiting);
+    for _ in 0..500 {
+        let row = app
+            .db
+            .query_one_raw(statement.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        if row.try_get_by_index::<i64>(0).unwrap() > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no statement waited on a lock within 10 s");
+}
+
+/// A batch's delete that meets a note being written on one of its pending
+/// sessions waits for it, sees it and refuses: the batch has a record now.
+#[tokio::test]
+async fn a_note_committed_while_its_batch_is_deleted_keeps_the_batch() {
+    let Staffed {
+        app,
+        admin,
+        faculty,
+        span,
+    } = Staffed::new().await;
+    let batch = app
+        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
+        .await;
+    let session = sessions_of_batch(&app, batch.id).await[0].id;
+    let token = app.login(&admin).await;
+    let path = format!("/batches/{}", batch.id);
+
+    let note = note_in_flight(&app, session, &faculty).await;
+    let (deleted, ()) = tokio::join!(app.delete(&path, &token), async {
+        until_a_statement_waits_on_a_lock(&app).await;
+        note.commit().await.unwrap();
+    });
+    let problem = crate::helpers::assert_problem(deleted, StatusCode::CONFLICT).await;
+    assert_eq!(problem["type"], "urn:lectern:problem:in-use");
+
+    assert_eq!(app.get(&path, &token).await.status(), StatusCode::OK);
+    assert_eq!(sessions_of_batch(&app, batch.id).await.len(), 4);
+    let notes: Value = crate::helpers::json(
+        app.get(&format!("/completions/{session}/notes"), &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(notes["items"][0]["note_text"], "Projector missing");
+}
+
+/// A batch shortened while a note is written on a session it would drop
+/// keeps that session, as it keeps any pending session with a record.
+#[tokio::test]
+async fn a_note_committed_while_its_batch_is_shortened_keeps_its_session() {
+    let Staffed {
+        app,
+        admin,
+        faculty,
+        span,
+    } = Staffed::new().await;
+    let batch = app
+        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
+        .await;
+    let last = sessions_of_batch(&app, batch.id).await[3].id;
+    let token = app.login(&admin).await;
+    let path = format!("/batches/{}", batch.id);
+
+    let note = note_in_flight(&app, last, &faculty).await;
+    let shorten = json!({"end_date": "2027-01-20"});
+    let (changed, ()) = tokio::join!(app.patch(&path, &token, &shorten), async {
+        until_a_statement_waits_on_a_lock(&app).await;
+        note.commit().await.unwrap();
+    });
+    assert_eq!(changed.status(), StatusCode::OK);
+
+    let ids: Vec<i64> = sessions_of_batch(&app, batch.id)
+        .await
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids.len(), 4, "the noted session is kept");
+    assert!(ids.contains(&last));
+}
+
+/// A note posted on a session that another transaction is deleting (its
+/// batch's delete) waits for that delete and is told the session is gone,
+/// rather than that something broke; no note is left behind.
+#[tokio::test]
+async fn a_note_on_a_session_deleted_meanwhile_is_not_found() {
+    use lectern_server::entities::{completion, note};
+    use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+
+    let Staffed {
+        app,
+        admin,
+        faculty,
+        span,
+    } = Staffed::new().await;
+    let batch = app
+        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
+        .await;
+    let session = sessions_of_batch(&app, batch.id).await[0].id;
+    let token = app.login(&faculty).await;
+
+    let writer = lectern_server::db::connect(&app.config).await.unwrap();
+    let removal = lectern_server::db::begin_write(&writer).await.unwrap();
+    completion::Entity::delete_by_id(session)
+        .exec(&removal)
+        .await
+        .unwrap();
+    let (path, body) = (
+        format!("/completions/{session}/notes"),
+        json!({"note_type": "general", "note_text": "Went well"}),
+    );
+    let (posted, ()) = tokio::join!(app.post(&path, &token, &body), async {
+        until_a_statement_waits_on_a_lock(&app).await;
+        removal.commit().await.unwrap();
+    });
+    crate::helpers::assert_problem(posted, StatusCode::NOT_FOUND).await;
+    assert_eq!(note::Entity::find().count(&app.db).await.unwrap(), 0);
+}
