@@ -286,8 +286,15 @@ pub async fn entries_of_query(
             "Only admins download the files of many sessions at once.",
         ));
     }
+    // Only the sessions with files: a super admin's unfiltered ZIP would
+    // otherwise hold the row of every session there is while it streams.
+    let with_files = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::CompletionId)
+        .into_query();
     let sessions: Vec<SessionRow> = select_rows()
         .filter(filtered(db, caller, filter).await?)
+        .filter(completion::Column::Id.in_subquery(with_files))
         .order_by_asc(completion::Column::ScheduledStart)
         .order_by_asc(completion::Column::Id)
         .into_model()
