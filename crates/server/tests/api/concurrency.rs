@@ -427,6 +427,43 @@ async fn sessions_of_batch(
         .unwrap()
 }
 
+/// A batch meeting on the four Mondays of `Staffed`'s span, and its
+/// sessions, earliest first.
+struct Mondays {
+    app: TestApp,
+    admin: TestUser,
+    faculty: TestUser,
+    batch: i64,
+    sessions: Vec<i64>,
+}
+
+impl Mondays {
+    async fn new() -> Self {
+        let Staffed {
+            app,
+            admin,
+            faculty,
+            span,
+        } = Staffed::new().await;
+        let batch = app
+            .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
+            .await
+            .id;
+        let sessions = sessions_of_batch(&app, batch)
+            .await
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        Mondays {
+            app,
+            admin,
+            faculty,
+            batch,
+            sessions,
+        }
+    }
+}
+
 /// A transaction of another client that has written a note on `session`
 /// and not committed it yet.
 async fn note_in_flight(
@@ -457,8 +494,14 @@ async fn note_in_flight(
     txn
 }
 
-/// Returns once a statement of the test's database waits on a row lock,
-/// so what the test commits next lands while the server's request waits.
+/// Commits `txn` once a statement of the test's database waits on a row
+/// lock, so that it lands while the server's request waits for it.
+async fn commit_once_waited_on(app: &TestApp, txn: sea_orm::DatabaseTransaction) {
+    until_a_statement_waits_on_a_lock(app).await;
+    txn.commit().await.unwrap();
+}
+
+/// Returns once a statement of the test's database waits on a row lock.
 /// SQLite shows no such thing: there the server's transaction waits at
 /// its `BEGIN` for the write lock, and a short pause lets it get there
 /// (on SQLite every order of the two gives the same answer).
@@ -502,29 +545,24 @@ async fn until_a_statement_waits_on_a_lock(app: &TestApp) {
 /// sessions waits for it, sees it and refuses: the batch has a record now.
 #[tokio::test]
 async fn a_note_committed_while_its_batch_is_deleted_keeps_the_batch() {
-    let Staffed {
+    let Mondays {
         app,
         admin,
         faculty,
-        span,
-    } = Staffed::new().await;
-    let batch = app
-        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
-        .await;
-    let session = sessions_of_batch(&app, batch.id).await[0].id;
+        batch,
+        sessions,
+    } = Mondays::new().await;
+    let session = sessions[0];
     let token = app.login(&admin).await;
-    let path = format!("/batches/{}", batch.id);
+    let path = format!("/batches/{batch}");
 
     let note = note_in_flight(&app, session, &faculty).await;
-    let (deleted, ()) = tokio::join!(app.delete(&path, &token), async {
-        until_a_statement_waits_on_a_lock(&app).await;
-        note.commit().await.unwrap();
-    });
+    let (deleted, ()) = tokio::join!(app.delete(&path, &token), commit_once_waited_on(&app, note));
     let problem = crate::helpers::assert_problem(deleted, StatusCode::CONFLICT).await;
     assert_eq!(problem["type"], "urn:lectern:problem:in-use");
 
     assert_eq!(app.get(&path, &token).await.status(), StatusCode::OK);
-    assert_eq!(sessions_of_batch(&app, batch.id).await.len(), 4);
+    assert_eq!(sessions_of_batch(&app, batch).await.len(), 4);
     let notes: Value = crate::helpers::json(
         app.get(&format!("/completions/{session}/notes"), &token)
             .await,
@@ -538,28 +576,26 @@ async fn a_note_committed_while_its_batch_is_deleted_keeps_the_batch() {
 /// keeps that session, as it keeps any pending session with a record.
 #[tokio::test]
 async fn a_note_committed_while_its_batch_is_shortened_keeps_its_session() {
-    let Staffed {
+    let Mondays {
         app,
         admin,
         faculty,
-        span,
-    } = Staffed::new().await;
-    let batch = app
-        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
-        .await;
-    let last = sessions_of_batch(&app, batch.id).await[3].id;
+        batch,
+        sessions,
+    } = Mondays::new().await;
+    let last = sessions[3];
     let token = app.login(&admin).await;
-    let path = format!("/batches/{}", batch.id);
+    let path = format!("/batches/{batch}");
 
     let note = note_in_flight(&app, last, &faculty).await;
     let shorten = json!({"end_date": "2027-01-20"});
-    let (changed, ()) = tokio::join!(app.patch(&path, &token, &shorten), async {
-        until_a_statement_waits_on_a_lock(&app).await;
-        note.commit().await.unwrap();
-    });
+    let (changed, ()) = tokio::join!(
+        app.patch(&path, &token, &shorten),
+        commit_once_waited_on(&app, note)
+    );
     assert_eq!(changed.status(), StatusCode::OK);
 
-    let ids: Vec<i64> = sessions_of_batch(&app, batch.id)
+    let ids: Vec<i64> = sessions_of_batch(&app, batch)
         .await
         .iter()
         .map(|s| s.id)
@@ -576,16 +612,13 @@ async fn a_note_on_a_session_deleted_meanwhile_is_not_found() {
     use lectern_server::entities::{completion, note};
     use sea_orm::{EntityTrait as _, PaginatorTrait as _};
 
-    let Staffed {
+    let Mondays {
         app,
-        admin,
         faculty,
-        span,
-    } = Staffed::new().await;
-    let batch = app
-        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
-        .await;
-    let session = sessions_of_batch(&app, batch.id).await[0].id;
+        sessions,
+        ..
+    } = Mondays::new().await;
+    let session = sessions[0];
     let token = app.login(&faculty).await;
 
     let writer = lectern_server::db::connect(&app.config).await.unwrap();
@@ -598,10 +631,10 @@ async fn a_note_on_a_session_deleted_meanwhile_is_not_found() {
         format!("/completions/{session}/notes"),
         json!({"note_type": "general", "note_text": "Went well"}),
     );
-    let (posted, ()) = tokio::join!(app.post(&path, &token, &body), async {
-        until_a_statement_waits_on_a_lock(&app).await;
-        removal.commit().await.unwrap();
-    });
+    let (posted, ()) = tokio::join!(
+        app.post(&path, &token, &body),
+        commit_once_waited_on(&app, removal)
+    );
     crate::helpers::assert_problem(posted, StatusCode::NOT_FOUND).await;
     assert_eq!(note::Entity::find().count(&app.db).await.unwrap(), 0);
 }
