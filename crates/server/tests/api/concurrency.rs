@@ -381,17 +381,11 @@ async fn a_conflict_the_database_breaks_every_time_is_503_and_keeps_nothing() {
 /// second applies its change to what the first wrote.
 #[tokio::test]
 async fn simultaneous_changes_to_one_batch_keep_both() {
-    let Staffed {
-        app,
-        admin,
-        faculty,
-        span,
-    } = Staffed::new().await;
-    let batch = app
-        .create_batch(&admin, &faculty, "RACE-1", &[Weekday::Mon], span)
-        .await;
+    let Mondays {
+        app, admin, batch, ..
+    } = Mondays::new().await;
     let token = app.login(&admin).await;
-    let path = format!("/batches/{}", batch.id);
+    let path = format!("/batches/{batch}");
 
     for round in 0..10 {
         let (name, location) = (format!("Name {round}"), format!("Room {round}"));
