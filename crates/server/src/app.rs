@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
-use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::rotation::Rotation;
@@ -28,9 +27,8 @@ use crate::services::attachments::links::LinkSigner;
 use crate::services::attachments::sweep;
 use crate::services::users;
 use crate::state::AppState;
-use crate::telemetry::RequestSpan;
 use crate::webhooks::sender::Sender;
-use crate::{data_dir, db, openapi, storage};
+use crate::{data_dir, db, openapi, storage, telemetry};
 
 /// A bound, migrated, ready-to-run Lectern.
 pub struct Application {
@@ -221,20 +219,7 @@ fn app(
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap_fn(security::add)
         .wrap_fn(head::as_get)
-        .wrap_fn(|req, srv| {
-            let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-            let response = actix_web::dev::Service::call(srv, req);
-            async move {
-                let mut response = response.await?;
-                if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                    response
-                        .headers_mut()
-                        .insert(header::HeaderName::from_static("x-request-id"), id);
-                }
-                Ok(response)
-            }
-        })
-        .wrap(TracingLogger::<RequestSpan>::new())
+        .wrap_fn(telemetry::around)
         .wrap_fn({
             let metrics = metrics.clone();
             move |req, srv| metrics.record(req, srv)

@@ -157,21 +157,35 @@ async fn credentials_in_a_failed_requests_url_never_reach_the_log() {
         .await
         .unwrap();
     assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request_id = failed.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
 
     let logged = wait_for_line(&log, "request failed").await;
     // The line closing the failed request says how it was answered.
-    let answered = wait_for_line(&log, "Error encountered while processing").await;
+    let answered = wait_for_line(&log, "the request was answered with an error").await;
     server.kill().unwrap();
     assert!(
-        answered.contains(r#""http.status_code":500"#)
+        answered.contains(r#""level":"ERROR""#)
+            && answered.contains(r#""http.status_code":500"#)
             && answered.contains(r#""http.route":"/api/v1/"#),
-        "the failed request's status and route: {answered}"
+        "the failed request's level, status and route: {answered}"
     );
     let _ = server.wait();
     assert!(
         logged.contains("sig=[redacted]") && logged.contains("access_token=[redacted]"),
         "the failure names its request, credentials blanked: {logged}"
     );
+    // Both lines name the request by the id its client was answered with,
+    // so a user's report of a failure leads to its lines.
+    for line in [&logged, &answered] {
+        assert!(
+            line.contains(&format!(r#""request_id":"{request_id}""#))
+                && line.contains(r#""http.method":"GET""#),
+            "the request's id and method: {line}"
+        );
+    }
     let whole = log.lock().unwrap().join("\n");
     assert!(!whole.contains(&signature), "the signature was logged");
     assert!(!whole.contains(secret_token), "the token was logged");
