@@ -7,13 +7,14 @@ use anyhow::{Result, bail};
 
 use crate::{cmd, root};
 
-pub(crate) const TARGETS: [&str; 6] = [
+pub(crate) const TARGETS: [&str; 7] = [
     "completion_code",
     "times",
     "weekdays",
     "file_name",
     "byte_range",
     "upload_sniffing",
+    "multipart",
 ];
 
 /// Whether the nightly toolchain is installed.
