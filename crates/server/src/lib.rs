@@ -18,6 +18,7 @@ pub mod extract;
 pub mod healthcheck;
 pub mod mail;
 pub mod middleware;
+pub mod multipart;
 pub mod openapi;
 pub mod outbox;
 pub mod pagination;

@@ -1,11 +1,10 @@
 //! `/completions/{id}/attachments…`: uploads streamed to disk, downloads
 //! with ranges and signed links, and ZIPs of many files.
 
-use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
-use futures_util::{StreamExt as _, TryStreamExt as _};
+use futures_util::StreamExt as _;
 use lectern_api_types::Page;
 use lectern_api_types::sessions::{
     Attachment, AttachmentLink, AttachmentTotals, CompletionFilter, Download, DownloadPage,
@@ -21,6 +20,7 @@ use crate::entities::attachment;
 use crate::error::ApiError;
 use crate::extract::{PathParams, ValidQuery};
 use crate::middleware::head;
+use crate::multipart::{Multipart, MultipartError};
 use crate::services::attachments::links::Link;
 use crate::services::attachments::receive::{ReceiveError, Received, receive};
 use crate::services::attachments::{self as service, downloads, zip};
@@ -45,12 +45,13 @@ pub struct UploadForm {
     pub description: Option<String>,
 }
 
-fn bad_multipart(err: &MultipartError) -> ApiError {
+fn bad_form(err: MultipartError) -> ApiError {
     match err {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible => {
+        MultipartError::NotMultipart => {
             ApiError::UnsupportedMediaType("Send the upload as multipart/form-data.".into())
+        }
+        MultipartError::Interrupted(err) => {
+            ApiError::Malformed(format!("The upload broke off: {err}"))
         }
         other => ApiError::Malformed(format!("The upload could not be read: {other}")),
     }
@@ -73,21 +74,6 @@ fn received_error(err: ReceiveError) -> ApiError {
         ReceiveError::Stalled(_) => ApiError::RequestTimeout("The upload stopped arriving.".into()),
         ReceiveError::Io(err) => ApiError::Internal(err.into()),
     }
-}
-
-/// The name the client gave the file, preferring the UTF-8 `filename*`.
-fn client_file_name(field: &actix_multipart::Field) -> String {
-    let disposition = field.content_disposition();
-    let extended = disposition
-        .and_then(|cd| cd.get_filename_ext())
-        .map(|value| String::from_utf8_lossy(&value.value).into_owned());
-    extended
-        .or_else(|| {
-            disposition
-                .and_then(|cd| cd.get_filename())
-                .map(str::to_owned)
-        })
-        .unwrap_or_default()
 }
 
 /// Upload a file to a session (multipart: `file`, optional `description`).
@@ -118,7 +104,7 @@ pub async fn upload(
     state: web::Data<AppState>,
     caller: AuthUser,
     PathParams(id): PathParams<i64>,
-    mut payload: Multipart,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     // Nothing of the body is read for a session the caller cannot reach,
     // or whose record is locked.
@@ -135,19 +121,16 @@ pub async fn upload(
         return Err(too_large(limit));
     }
 
+    let mut form = Multipart::new(&req, body).map_err(bad_form)?;
     let mut received: Option<Received> = None;
     let mut description = None;
-    while let Some(mut field) = payload
-        .try_next()
-        .await
-        .map_err(|err| bad_multipart(&err))?
-    {
-        match field.name() {
-            Some("file") if received.is_none() => {
-                let name = client_file_name(&field);
+    while let Some(field) = form.next_field().await.map_err(bad_form)? {
+        match field.name.as_str() {
+            "file" if received.is_none() => {
+                let name = field.file_name.unwrap_or_default();
                 let patience = state.config.body_timeout();
                 let file = receive(
-                    &mut field,
+                    form.chunks(),
                     &name,
                     &state.config.upload_dir(),
                     limit,
@@ -157,13 +140,13 @@ pub async fn upload(
                 .map_err(received_error)?;
                 received = Some(file);
             }
-            Some("file") => return Err(ApiError::invalid("file", "send one file per request")),
-            Some("description") if description.is_some() => {
+            "file" => return Err(ApiError::invalid("file", "send one file per request")),
+            "description" if description.is_some() => {
                 return Err(ApiError::invalid("description", "send it once"));
             }
-            Some("description") => {
+            "description" => {
                 let mut text = Vec::new();
-                while let Some(chunk) = field.try_next().await.map_err(|err| bad_multipart(&err))? {
+                while let Some(chunk) = form.chunk().await.map_err(bad_form)? {
                     text.extend_from_slice(&chunk);
                     if text.len() > MAX_DESCRIPTION_BYTES {
                         return Err(ApiError::invalid(
@@ -177,9 +160,8 @@ pub async fn upload(
                 description = Some(text);
             }
             other => {
-                let name = other.unwrap_or_default().to_owned();
                 return Err(ApiError::invalid(
-                    &name,
+                    other,
                     "is not a field of this form (file, description)",
                 ));
             }

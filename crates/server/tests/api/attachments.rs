@@ -400,6 +400,62 @@ async fn a_form_that_sends_a_field_twice_is_refused_and_keeps_nothing() {
     assert_eq!(temporaries(&app), 0);
 }
 
+/// A form the server cannot frame says what is wrong with it, and nothing
+/// of it is kept: cut short before its closing boundary, a part that names
+/// no field, a boundary missing from its type.
+#[tokio::test]
+async fn a_broken_form_says_what_is_wrong_and_keeps_nothing() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let head = "--B0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n";
+    let mut cut_short = head.as_bytes().to_vec();
+    cut_short.extend(png(300_000));
+    let mut unnamed = b"--B0\r\nContent-Type: image/png\r\n\r\n".to_vec();
+    unnamed.extend(png(1000));
+    unnamed.extend_from_slice(b"\r\n--B0--\r\n");
+    let mut with_padding = head.replace("--B0\r\n", "--B0 \t\r\n").into_bytes();
+    with_padding.extend(png(1000));
+    with_padding.extend_from_slice(b"\r\n--B0--");
+
+    let post = |content_type: &str, body: Vec<u8>| {
+        app.client
+            .post(app.api(&format!("/completions/{}/attachments", session.id)))
+            .bearer_auth(&token)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+    };
+    for (body, reason) in [
+        (cut_short.clone(), "ended before its closing boundary"),
+        (unnamed, "not a form field with a name"),
+    ] {
+        let response = post("multipart/form-data; boundary=B0", body)
+            .await
+            .unwrap();
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(reason), "{detail}");
+    }
+    assert_problem(
+        post("multipart/form-data", cut_short).await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+    assert_eq!(attachment_count(&app, &token, session.id).await, 0);
+    assert!(stored_keys(&app).await.is_empty());
+    assert_eq!(temporaries(&app), 0);
+
+    // Quoted boundaries and transport padding are the standard's, and taken.
+    let response = post("multipart/form-data; boundary=\"B0\"", with_padding)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
 #[tokio::test]
 async fn ranges_serve_what_video_players_ask_for() {
     let Setup {
