@@ -153,6 +153,11 @@ impl Parser {
         }
     }
 
+    /// Whether a part has begun whose bytes have not all come out.
+    pub fn in_part(&self) -> bool {
+        self.state == State::Body
+    }
+
     /// The next event in what has been fed, or `None` when it takes more
     /// bytes to tell.
     pub fn next_event(&mut self) -> Result<Option<Event>, FormError> {

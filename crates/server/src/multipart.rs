@@ -41,8 +41,6 @@ pub struct Field {
 pub struct Multipart {
     body: web::Payload,
     parser: Parser,
-    /// Whether the last field's bytes have all been read.
-    field_done: bool,
 }
 
 impl Multipart {
@@ -59,21 +57,17 @@ impl Multipart {
         Ok(Self {
             body,
             parser: Parser::new(boundary.as_str())?,
-            field_done: true,
         })
     }
 
     /// The next field, skipping what is left of the one before; `None`
     /// after the last.
     pub async fn next_field(&mut self) -> Result<Option<Field>, MultipartError> {
-        while !self.field_done {
+        while self.parser.in_part() {
             self.chunk().await?;
         }
         match self.event().await? {
-            Event::Part(head) => {
-                self.field_done = false;
-                field(head.disposition.as_deref()).map(Some)
-            }
+            Event::Part(head) => field(head.disposition.as_deref()).map(Some),
             Event::End => Ok(None),
             // Only a part's bytes come between its start and its end.
             Event::Data(_) | Event::PartEnd => Err(FormError::Delimiter.into()),
@@ -82,15 +76,12 @@ impl Multipart {
 
     /// The next bytes of the current field; `None` once they are all read.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, MultipartError> {
-        if self.field_done {
+        if !self.parser.in_part() {
             return Ok(None);
         }
         match self.event().await? {
             Event::Data(bytes) => Ok(Some(bytes)),
-            Event::PartEnd => {
-                self.field_done = true;
-                Ok(None)
-            }
+            Event::PartEnd => Ok(None),
             Event::Part(_) | Event::End => Err(FormError::Delimiter.into()),
         }
     }
