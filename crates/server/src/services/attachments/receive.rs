@@ -144,42 +144,55 @@ where
 }
 
 /// Writes and hashes an upload on the blocking pool, one batch behind the
-/// one being received, so neither waits for the other. Each chunk is
-/// hashed and written as the multipart parser gave it, never copied into a
-/// buffer of ours first.
+/// one being received, so neither waits for the other. The hash and the
+/// write of a batch are separate tasks: with a second core, hashing (the
+/// larger part of an upload's work) runs beside the write and the network
+/// rather than taking turns with them. Each chunk is hashed and written as
+/// the multipart parser gave it, never copied into a buffer of ours first.
 struct Writer {
-    /// None once a write failed: the upload is lost, and says so.
-    state: Option<WriterState>,
+    file: Stage<std::fs::File>,
+    hasher: Stage<Sha256>,
     /// The sync of what was written up to some earlier batch, when one runs.
     syncing: Option<JoinHandle<io::Result<()>>>,
     unsynced: u64,
 }
 
-enum WriterState {
-    Idle(std::fs::File, Sha256),
-    Writing(JoinHandle<io::Result<(std::fs::File, Sha256)>>),
+/// A value some work on the blocking pool owns until it is done with it.
+enum Stage<T> {
+    Idle(T),
+    Busy(JoinHandle<io::Result<T>>),
+    /// An earlier step failed: the upload is lost, and says so.
+    Failed,
+}
+
+impl<T: Send + 'static> Stage<T> {
+    /// The value once the work before has finished with it.
+    async fn ready(&mut self) -> io::Result<T> {
+        match std::mem::replace(self, Self::Failed) {
+            Self::Idle(value) => Ok(value),
+            Self::Busy(task) => task.await.map_err(io::Error::other)?,
+            Self::Failed => Err(io::Error::other("an earlier write of this upload failed")),
+        }
+    }
+
+    fn start(&mut self, value: T, work: impl FnOnce(T) -> io::Result<T> + Send + 'static) {
+        *self = Self::Busy(tokio::task::spawn_blocking(move || work(value)));
+    }
 }
 
 impl Writer {
     fn new(file: std::fs::File) -> Self {
         Self {
-            state: Some(WriterState::Idle(file, Sha256::new())),
+            file: Stage::Idle(file),
+            hasher: Stage::Idle(Sha256::new()),
             syncing: None,
             unsynced: 0,
         }
     }
 
-    /// The file and hash once the batch before has been written.
-    async fn ready(&mut self) -> io::Result<(std::fs::File, Sha256)> {
-        match self.state.take() {
-            Some(WriterState::Idle(file, hasher)) => Ok((file, hasher)),
-            Some(WriterState::Writing(task)) => task.await.map_err(io::Error::other)?,
-            None => Err(io::Error::other("an earlier write of this upload failed")),
-        }
-    }
-
     async fn write(&mut self, batch: Vec<Bytes>) -> io::Result<()> {
-        let (mut file, mut hasher) = self.ready().await?;
+        let file = self.file.ready().await?;
+        let hasher = self.hasher.ready().await?;
         if self.unsynced >= SYNC_EVERY && self.syncing.as_ref().is_none_or(JoinHandle::is_finished)
         {
             if let Some(done) = self.syncing.take() {
@@ -190,22 +203,26 @@ impl Writer {
             self.unsynced = 0;
         }
         self.unsynced += batch.iter().map(|chunk| chunk.len() as u64).sum::<u64>();
-        self.state = Some(WriterState::Writing(tokio::task::spawn_blocking(
-            move || {
-                for chunk in &batch {
-                    hasher.update(chunk);
-                    file.write_all(chunk)?;
-                }
-                Ok((file, hasher))
-            },
-        )));
+        let batch = std::sync::Arc::new(batch);
+        let hashed = batch.clone();
+        self.hasher.start(hasher, move |mut hasher| {
+            hashed.iter().for_each(|chunk| hasher.update(chunk));
+            Ok(hasher)
+        });
+        self.file.start(file, move |mut file| {
+            for chunk in batch.iter() {
+                file.write_all(chunk)?;
+            }
+            Ok(file)
+        });
         Ok(())
     }
 
     /// Waits for every write, then for the whole file to reach the disk;
     /// answers the hash of what was written.
     async fn finish(mut self) -> io::Result<String> {
-        let (file, hasher) = self.ready().await?;
+        let file = self.file.ready().await?;
+        let hasher = self.hasher.ready().await?;
         if let Some(syncing) = self.syncing.take() {
             syncing.await.map_err(io::Error::other)??;
         }
