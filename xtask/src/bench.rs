@@ -1093,8 +1093,6 @@ fn attachments(
     Ok(())
 }
 
-/// Makes the kernel's record of a process's peak resident set start again
-/// from now (`VmHWM`).
 /// Moves every thread of process `pid` onto `cores` (a `taskset` list);
 /// threads it starts later inherit them.
 fn run_on(pid: u32, cores: &str) -> Result<()> {
@@ -1102,6 +1100,8 @@ fn run_on(pid: u32, cores: &str) -> Result<()> {
     Ok(())
 }
 
+/// Makes the kernel's record of a process's peak resident set start again
+/// from now (`VmHWM`).
 fn reset_peak(pid: u32) -> Result<()> {
     std::fs::write(format!("/proc/{pid}/clear_refs"), "5")
         .context("resetting the server's peak RSS")
