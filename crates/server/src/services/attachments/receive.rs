@@ -4,10 +4,12 @@
 use std::fmt::Display;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
 use sha2::{Digest as _, Sha256};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use lectern_files::file_name::sanitize;
@@ -99,7 +101,7 @@ where
 {
     let file_name = sanitize(raw_name);
     let (temp, file) = TempFile::create(dir).await?;
-    let mut writer = Writer::new(file);
+    let mut writer = Writer::new(file)?;
     let mut batch = Vec::new();
     let mut batched = 0;
     let mut size: u64 = 0;
@@ -143,86 +145,161 @@ where
     })
 }
 
-/// Writes and hashes an upload on the blocking pool, one batch behind the
-/// one being received, so neither waits for the other. The hash and the
-/// write of a batch are separate tasks: with a second core, hashing (the
-/// larger part of an upload's work) runs beside the write and the network
-/// rather than taking turns with them. Each chunk is hashed and written as
-/// the multipart parser gave it, never copied into a buffer of ours first.
+/// Writes and hashes an upload on the blocking pool, up to a few batches
+/// behind the one being received, so that none of the three waits on
+/// another's every step. The hash and the write are lanes of their own:
+/// with a second core, hashing (the largest part of an upload's work) runs
+/// beside the write and the network instead of taking turns with them.
+/// Each chunk is hashed and written as the multipart parser gave it, never
+/// copied into a buffer of ours first.
 struct Writer {
-    file: Stage<std::fs::File>,
-    hasher: Stage<Sha256>,
+    file: Lane<std::fs::File>,
+    hasher: Lane<Sha256>,
+    /// The same file, for the syncs started beside the writes.
+    for_sync: std::fs::File,
     /// The sync of what was written up to some earlier batch, when one runs.
     syncing: Option<JoinHandle<io::Result<()>>>,
     unsynced: u64,
 }
 
-/// A value some work on the blocking pool owns until it is done with it.
-enum Stage<T> {
-    Idle(T),
-    Busy(JoinHandle<io::Result<T>>),
-    /// An earlier step failed: the upload is lost, and says so.
+/// Batches queued for a lane before the reader waits for it. Hashing a
+/// batch takes about as long as receiving one, so with one batch in hand
+/// the reader waited on every hiccup of the hash; with four a 100 MB
+/// upload on two cores took about an eighth less time, for at most a few
+/// MiB more per upload (docs/benchmarks.md).
+const LANE_DEPTH: usize = 4;
+
+/// Chunks of an upload as they came, shared by the hash and the write.
+type Batch = Arc<Vec<Bytes>>;
+
+/// A value that work on the blocking pool applies batches to in order,
+/// through a bounded queue. A task drains the queue and ends when it finds
+/// it empty, so no thread waits on a slow network for the next batch.
+struct Lane<T> {
+    queue: mpsc::Sender<Batch>,
+    turn: Turn<T>,
+    work: fn(&mut T, &[Bytes]) -> io::Result<()>,
+}
+
+/// Who holds a lane's value.
+enum Turn<T> {
+    /// We do, with the queue's other end.
+    Idle(T, mpsc::Receiver<Batch>),
+    /// A task draining the queue does.
+    Busy(JoinHandle<io::Result<(T, mpsc::Receiver<Batch>)>>),
+    /// A batch failed: the upload is lost, and says so.
     Failed,
 }
 
-impl<T: Send + 'static> Stage<T> {
-    /// The value once the work before has finished with it.
-    async fn ready(&mut self) -> io::Result<T> {
-        match std::mem::replace(self, Self::Failed) {
-            Self::Idle(value) => Ok(value),
-            Self::Busy(task) => task.await.map_err(io::Error::other)?,
-            Self::Failed => Err(io::Error::other("an earlier write of this upload failed")),
+impl<T: Send + 'static> Lane<T> {
+    fn new(value: T, work: fn(&mut T, &[Bytes]) -> io::Result<()>) -> Self {
+        let (queue, batches) = mpsc::channel(LANE_DEPTH);
+        Self {
+            queue,
+            turn: Turn::Idle(value, batches),
+            work,
         }
     }
 
-    fn start(&mut self, value: T, work: impl FnOnce(T) -> io::Result<T> + Send + 'static) {
-        *self = Self::Busy(tokio::task::spawn_blocking(move || work(value)));
+    /// Queues `batch` and sees that a task works on it. A full queue is
+    /// waited out whole: waiting for one place could wait forever on a
+    /// task that had just found the queue empty and was ending.
+    async fn push(&mut self, batch: Batch) -> io::Result<()> {
+        match self.queue.try_send(batch) {
+            Ok(()) => {
+                if matches!(&self.turn, Turn::Busy(task) if !task.is_finished()) {
+                    // A batch sent as that task ends waits for the next
+                    // push or for `finish`, a batch later at most.
+                    return Ok(());
+                }
+            }
+            Err(mpsc::error::TrySendError::Full(batch)) => {
+                let (value, batches) = self.take().await?;
+                self.queue
+                    .try_send(batch)
+                    .map_err(|_| io::Error::other("an upload's queue stayed full"))?;
+                self.run(value, batches);
+                return Ok(());
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                self.take().await?;
+                return Err(io::Error::other("an upload's writer stopped early"));
+            }
+        }
+        let (value, batches) = self.take().await?;
+        self.run(value, batches);
+        Ok(())
+    }
+
+    /// The value once every batch queued is done.
+    async fn finish(mut self) -> io::Result<T> {
+        loop {
+            let (value, batches) = self.take().await?;
+            if batches.is_empty() {
+                return Ok(value);
+            }
+            self.run(value, batches);
+        }
+    }
+
+    fn run(&mut self, mut value: T, mut batches: mpsc::Receiver<Batch>) {
+        let work = self.work;
+        self.turn = Turn::Busy(tokio::task::spawn_blocking(move || {
+            while let Ok(batch) = batches.try_recv() {
+                work(&mut value, &batch)?;
+            }
+            Ok((value, batches))
+        }));
+    }
+
+    /// The value and the queue, once a task working on them is done.
+    async fn take(&mut self) -> io::Result<(T, mpsc::Receiver<Batch>)> {
+        match std::mem::replace(&mut self.turn, Turn::Failed) {
+            Turn::Idle(value, batches) => Ok((value, batches)),
+            Turn::Busy(task) => task.await.map_err(io::Error::other)?,
+            Turn::Failed => Err(io::Error::other("an earlier write of this upload failed")),
+        }
     }
 }
 
 impl Writer {
-    fn new(file: std::fs::File) -> Self {
-        Self {
-            file: Stage::Idle(file),
-            hasher: Stage::Idle(Sha256::new()),
+    fn new(file: std::fs::File) -> io::Result<Self> {
+        let for_sync = file.try_clone()?;
+        Ok(Self {
+            file: Lane::new(file, |file, batch| {
+                batch.iter().try_for_each(|chunk| file.write_all(chunk))
+            }),
+            hasher: Lane::new(Sha256::new(), |hasher, batch| {
+                batch.iter().for_each(|chunk| hasher.update(chunk));
+                Ok(())
+            }),
+            for_sync,
             syncing: None,
             unsynced: 0,
-        }
+        })
     }
 
     async fn write(&mut self, batch: Vec<Bytes>) -> io::Result<()> {
-        let file = self.file.ready().await?;
-        let hasher = self.hasher.ready().await?;
         if self.unsynced >= SYNC_EVERY && self.syncing.as_ref().is_none_or(JoinHandle::is_finished)
         {
             if let Some(done) = self.syncing.take() {
                 done.await.map_err(io::Error::other)??;
             }
-            let syncing = file.try_clone()?;
+            let syncing = self.for_sync.try_clone()?;
             self.syncing = Some(tokio::task::spawn_blocking(move || syncing.sync_data()));
             self.unsynced = 0;
         }
         self.unsynced += batch.iter().map(|chunk| chunk.len() as u64).sum::<u64>();
-        let batch = std::sync::Arc::new(batch);
-        let hashed = batch.clone();
-        self.hasher.start(hasher, move |mut hasher| {
-            hashed.iter().for_each(|chunk| hasher.update(chunk));
-            Ok(hasher)
-        });
-        self.file.start(file, move |mut file| {
-            for chunk in batch.iter() {
-                file.write_all(chunk)?;
-            }
-            Ok(file)
-        });
-        Ok(())
+        let batch = Arc::new(batch);
+        self.hasher.push(batch.clone()).await?;
+        self.file.push(batch).await
     }
 
     /// Waits for every write, then for the whole file to reach the disk;
     /// answers the hash of what was written.
     async fn finish(mut self) -> io::Result<String> {
-        let file = self.file.ready().await?;
-        let hasher = self.hasher.ready().await?;
+        let file = self.file.finish().await?;
+        let hasher = self.hasher.finish().await?;
         if let Some(syncing) = self.syncing.take() {
             syncing.await.map_err(io::Error::other)??;
         }
@@ -297,6 +374,30 @@ mod tests {
         assert_eq!(received.size, whole.len() as u64);
         assert_eq!(received.sha256, format!("{:x}", Sha256::digest(&whole)));
         assert!(std::fs::read(received.temp.path()).unwrap() == whole);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_fails_the_upload_wherever_it_surfaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("read-only");
+        std::fs::write(&path, b"").unwrap();
+        let open = || std::fs::File::open(&path).unwrap();
+
+        // The failure is seen at `finish` when nothing else follows.
+        let mut writer = Writer::new(open()).unwrap();
+        writer.write(vec![Bytes::from_static(PNG)]).await.unwrap();
+        assert!(writer.finish().await.is_err());
+
+        // Once the queue fills, the next batch is told at once.
+        let mut writer = Writer::new(open()).unwrap();
+        let mut refused = None;
+        for n in 0..=LANE_DEPTH + 1 {
+            if writer.write(vec![Bytes::from_static(PNG)]).await.is_err() {
+                refused = Some(n);
+                break;
+            }
+        }
+        assert!(refused.is_some(), "every batch was taken");
     }
 
     #[tokio::test]
