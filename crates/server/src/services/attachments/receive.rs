@@ -155,8 +155,8 @@ where
 struct Writer {
     file: Lane<std::fs::File>,
     hasher: Lane<Sha256>,
-    /// The same file, for the syncs started beside the writes.
-    for_sync: std::fs::File,
+    /// The same file, shared with the syncs started beside the writes.
+    for_sync: Arc<std::fs::File>,
     /// The sync of what was written up to some earlier batch, when one runs.
     syncing: Option<JoinHandle<io::Result<()>>>,
     unsynced: u64,
@@ -264,7 +264,7 @@ impl<T: Send + 'static> Lane<T> {
 
 impl Writer {
     fn new(file: std::fs::File) -> io::Result<Self> {
-        let for_sync = file.try_clone()?;
+        let for_sync = Arc::new(file.try_clone()?);
         Ok(Self {
             file: Lane::new(file, |file, batch| {
                 batch.iter().try_for_each(|chunk| file.write_all(chunk))
@@ -285,7 +285,7 @@ impl Writer {
             if let Some(done) = self.syncing.take() {
                 done.await.map_err(io::Error::other)??;
             }
-            let syncing = self.for_sync.try_clone()?;
+            let syncing = Arc::clone(&self.for_sync);
             self.syncing = Some(tokio::task::spawn_blocking(move || syncing.sync_data()));
             self.unsynced = 0;
         }
