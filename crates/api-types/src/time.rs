@@ -2,25 +2,57 @@
 //! filters that take either a local date or an instant.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The years dates and times may fall in: RFC 3339's four-digit years.
-/// Within them every day, week and month the server works out from a date
-/// exists; chrono itself reads years up to 262,142, near which adding a
-/// day has no answer.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+/// The years the server stores dates and instants in: RFC 3339's
+/// four-digit years, which every database holds and SQLite compares as
+/// text. chrono itself reads years up to 262,142, near which adding a day
+/// has no answer.
+pub const YEARS: RangeInclusive<i32> = 1..=9999;
 
-/// Whether a date or an instant falls in [`YEARS`]; the error is what a
-/// field that holds one outside them is told.
-pub fn in_years(when: &impl Datelike) -> Result<(), &'static str> {
-    if YEARS.contains(&when.year()) {
+/// The days a date or an instant sent to the API may fall on: [`YEARS`]
+/// less a day at each end. A UTC offset is less than a day, so a date
+/// taken here starts and ends inside [`YEARS`] in any time zone, and an
+/// instant taken here falls inside them on any zone's calendar: no
+/// branch's time zone carries what was accepted into a year the databases
+/// cannot hold.
+pub const DAYS: RangeInclusive<NaiveDate> = first_day()..=last_day();
+
+const fn first_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1, 1, 2).expect("a day of the year 1")
+}
+
+const fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 30).expect("a day of the year 9999")
+}
+
+/// What a field that holds a date or instant outside [`DAYS`] is told.
+pub const OUTSIDE_DAYS: &str = "must fall between 0001-01-02 and 9999-12-30";
+
+/// Whether `date` (a local date, in whichever time zone) falls in [`DAYS`].
+pub fn date_in_range(date: NaiveDate) -> Result<(), &'static str> {
+    if DAYS.contains(&date) {
         Ok(())
     } else {
-        Err("must fall in the years 1 to 9999")
+        Err(OUTSIDE_DAYS)
     }
+}
+
+/// Whether the instant `at` falls in [`DAYS`], read in UTC: what is stored
+/// and what every branch's calendar is worked out from.
+pub fn instant_in_range<Tz: TimeZone>(at: &DateTime<Tz>) -> Result<(), &'static str> {
+    date_in_range(at.naive_utc().date())
+}
+
+/// Whether `at`, read in UTC, falls in [`YEARS`]: what a value the server
+/// handed out itself (a page's cursor) must hold, though rows stored
+/// before [`DAYS`] was enforced may reach its ends.
+pub fn in_years<Tz: TimeZone>(at: &DateTime<Tz>) -> bool {
+    YEARS.contains(&at.naive_utc().year())
 }
 
 /// A wall-clock time of day, `HH:MM`, read in a branch's timezone.
@@ -128,15 +160,15 @@ impl FromStr for DateOrInstant {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return in_years(&date)
+            return date_in_range(date)
                 .map(|()| DateOrInstant::Date(date))
-                .map_err(|_| InvalidTime("expected a date in the years 1 to 9999"));
+                .map_err(InvalidTime);
         }
         let at = DateTime::parse_from_rfc3339(text)
             .map_err(|_| InvalidTime("expected a date (YYYY-MM-DD) or an RFC 3339 instant"))?;
-        in_years(&at)
+        instant_in_range(&at)
             .map(|()| DateOrInstant::Instant(at))
-            .map_err(|_| InvalidTime("expected an instant in the years 1 to 9999"))
+            .map_err(InvalidTime)
     }
 }
 
@@ -289,8 +321,28 @@ mod tests {
         ));
         assert!("yesterday".parse::<DateOrInstant>().is_err());
         assert!("+262142-12-31".parse::<DateOrInstant>().is_err());
-        assert!("0000-12-31".parse::<DateOrInstant>().is_err());
-        assert!("9999-12-31".parse::<DateOrInstant>().is_ok());
         assert!("0000-06-01T00:00:00Z".parse::<DateOrInstant>().is_err());
+    }
+
+    /// The first and last days of the four-digit years are refused: a
+    /// time zone would carry them, or the day after them, out of those
+    /// years. An instant is read in UTC, whatever offset it came with.
+    #[test]
+    fn dates_and_instants_keep_a_day_inside_the_four_digit_years() {
+        for (text, accepted) in [
+            ("0001-01-01", false),
+            ("0001-01-02", true),
+            ("9999-12-30", true),
+            ("9999-12-31", false),
+            ("0001-01-02T09:00:00+14:00", false),
+            ("0001-01-02T09:00:00-05:00", true),
+            ("9999-12-30T22:00:00-05:00", false),
+            ("9999-12-30T22:00:00+05:30", true),
+        ] {
+            assert_eq!(text.parse::<DateOrInstant>().is_ok(), accepted, "{text}");
+        }
+        let last = DateTime::parse_from_rfc3339("9999-12-31T23:00:00Z").unwrap();
+        assert!(in_years(&last), "rows stored before DAYS page on");
+        assert!(instant_in_range(&last).is_err());
     }
 }

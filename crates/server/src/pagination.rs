@@ -42,8 +42,13 @@ impl CursorKey for chrono::NaiveDate {
         self.to_string()
     }
 
+    /// Only dates a database can hold: PostgreSQL refuses years before
+    /// 4713 BC and MariaDB's driver any before the year 0.
     fn decode(text: &str) -> Option<Self> {
-        text.parse().ok()
+        use chrono::Datelike as _;
+        text.parse()
+            .ok()
+            .filter(|date: &Self| lectern_api_types::time::YEARS.contains(&date.year()))
     }
 }
 

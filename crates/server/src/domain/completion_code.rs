@@ -1,6 +1,6 @@
 //! Generated completion codes: `<BATCHCODE>-<YYYYMMDD>-<XXXX>`.
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use lectern_api_types::codes::CompletionCode;
 use rand::Rng;
 
@@ -15,10 +15,18 @@ pub fn generate(prefix: &str, date: NaiveDate, rng: &mut impl Rng) -> Completion
     let suffix: String = (0..4)
         .map(|_| char::from(CROCKFORD[rng.random_range(0..CROCKFORD.len())]))
         .collect();
-    let raw = format!("{prefix}-{}-{suffix}", date.format("%Y%m%d"));
-    CompletionCode::parse(&raw).unwrap_or_else(|_| {
+    // Digits only, whatever the year: chrono's `%Y` signs a year past 9999,
+    // and a session stored before the API kept dates inside 9999 may fall
+    // on one in its branch's time zone.
+    let day = format!(
+        "{:04}{:02}{:02}",
+        date.year().unsigned_abs(),
+        date.month(),
+        date.day()
+    );
+    CompletionCode::parse(&format!("{prefix}-{day}-{suffix}")).unwrap_or_else(|_| {
         // A prefix too long to fit still yields a valid code.
-        CompletionCode::parse(&format!("S-{}-{suffix}", date.format("%Y%m%d")))
+        CompletionCode::parse(&format!("S-{day}-{suffix}"))
             .unwrap_or_else(|_| unreachable!("the fallback code is always valid"))
     })
 }
@@ -40,6 +48,14 @@ mod tests {
         let suffix = &text["BATCH-001-20251219-".len()..];
         assert_eq!(suffix.len(), 4);
         assert!(suffix.bytes().all(|b| CROCKFORD.contains(&b)), "{suffix}");
+    }
+
+    #[test]
+    fn a_day_past_the_year_9999_still_makes_a_code() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let date = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
+        let code = generate("ADHOC", date, &mut rng);
+        assert!(code.as_str().starts_with("ADHOC-100000101-"), "{code}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike as _, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use lectern_api_types::batches::{MAX_SITTINGS, ScheduleSpec, Slot};
 use lectern_api_types::schedule::{Weekday, Weekdays};
-use lectern_api_types::time::{ClockTime, in_years};
+use lectern_api_types::time::{ClockTime, date_in_range};
 use rrule::{Frequency, RRule, Unvalidated};
 
 use super::BranchTimezone;
@@ -86,7 +86,7 @@ impl Template {
         timezone: BranchTimezone,
     ) -> Result<Self, TemplateError> {
         for (date, field) in [(start_date, "start_date"), (end_date, "end_date")] {
-            in_years(&date).map_err(|why| TemplateError::new(field, why))?;
+            date_in_range(date).map_err(|why| TemplateError::new(field, why))?;
         }
         if end_date < start_date {
             return Err(TemplateError::new(

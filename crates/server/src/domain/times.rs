@@ -2,7 +2,7 @@
 //! session's date in its branch's timezone, and the rules they must meet.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use lectern_api_types::time::{TimeInput, in_years};
+use lectern_api_types::time::{TimeInput, instant_in_range};
 
 use super::BranchTimezone;
 use super::schedule::local_instant;
@@ -96,7 +96,7 @@ impl Sitting {
     }
 }
 
-/// Both pass [`in_years`], end after start, at most [`MAX_SESSION`] later.
+/// Both pass [`instant_in_range`], end after start, at most [`MAX_SESSION`] later.
 pub fn check_span(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -104,7 +104,7 @@ pub fn check_span(
     start_field: &'static str,
 ) -> Result<(), TimeError> {
     for (at, field) in [(start, start_field), (end, end_field)] {
-        in_years(&at).map_err(|why| TimeError::new(field, why))?;
+        instant_in_range(&at).map_err(|why| TimeError::new(field, why))?;
     }
     if end <= start {
         return Err(TimeError::new(
@@ -237,11 +237,11 @@ mod tests {
             )
             .is_err()
         );
-        let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 0, 0).unwrap();
+        let last = Utc.with_ymd_and_hms(9999, 12, 30, 23, 0, 0).unwrap();
         let refused = check_span(last, last + Duration::hours(2), "end", "start").unwrap_err();
         assert_eq!(
             refused.field, "end",
-            "the year 10000 has no dates to work out"
+            "9999-12-31 is a day from the year 10000 in a branch east of UTC"
         );
     }
 

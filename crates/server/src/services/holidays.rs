@@ -8,7 +8,7 @@ use icalendar::{Calendar, CalendarComponent, Component as _, DatePerhapsTime};
 use lectern_api_types::Page;
 use lectern_api_types::holidays::{Holiday, HolidayImport, HolidayQuery, NewHoliday};
 use lectern_api_types::schedule::CompletionStatus;
-use lectern_api_types::time::in_years;
+use lectern_api_types::time::date_in_range;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
@@ -80,6 +80,11 @@ pub async fn list(
     query: HolidayQuery,
 ) -> ServiceResult<Page<Holiday>> {
     branches::find_visible(db, caller, branch_id).await?;
+    for (date, field) in [(query.from, "from"), (query.to, "to")] {
+        if let Some(date) = date {
+            date_in_range(date).map_err(|why| ServiceError::invalid(field, why))?;
+        }
+    }
     let mut select = holiday::Entity::find().filter(holiday::Column::BranchId.eq(branch_id));
     if let Some(from) = query.from {
         select = select.filter(holiday::Column::Date.gte(from));
@@ -156,7 +161,7 @@ async fn add<C: ConnectionTrait>(
     date: NaiveDate,
     name: &str,
 ) -> ServiceResult<(holiday::Model, u64)> {
-    in_years(&date).map_err(|why| ServiceError::invalid("date", why))?;
+    date_in_range(date).map_err(|why| ServiceError::invalid("date", why))?;
     let now = clock::now();
     let created = holiday::ActiveModel {
         branch_id: Set(branch_id),

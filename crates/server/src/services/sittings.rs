@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use lectern_api_types::batches::{NewSitting, RescheduleRequest};
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::Completion;
-use lectern_api_types::time::{ClockTime, in_years};
+use lectern_api_types::time::{ClockTime, date_in_range};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
@@ -36,7 +36,7 @@ async fn sitting_on<C: ConnectionTrait>(
     start: ClockTime,
     end: ClockTime,
 ) -> ServiceResult<Sitting> {
-    in_years(&date).map_err(|why| ServiceError::invalid("date", why))?;
+    date_in_range(date).map_err(|why| ServiceError::invalid("date", why))?;
     if end <= start {
         return Err(ServiceError::invalid(
             "end_time",

@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, Utc};
 use lectern_api_types::sessions::SessionSort;
+use lectern_api_types::time::in_years;
 use sea_orm::sea_query::Expr;
 
 use super::SessionRow;
@@ -72,8 +73,11 @@ impl Position {
     }
 
     pub fn value(self) -> ServiceResult<Expr> {
-        let at: DateTime<Utc> =
-            DateTime::from_timestamp(self.seconds, self.nanos).ok_or_else(|| {
+        // Only instants a database can hold: PostgreSQL refuses years
+        // before 4713 BC and MariaDB's driver any before the year 0.
+        let at: DateTime<Utc> = DateTime::from_timestamp(self.seconds, self.nanos)
+            .filter(in_years)
+            .ok_or_else(|| {
                 ServiceError::invalid("cursor", "is not a cursor this list handed out")
             })?;
         Ok(Expr::tuple([Expr::val(at), Expr::val(self.id)]))
