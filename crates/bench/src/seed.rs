@@ -15,6 +15,7 @@ use lectern_api_types::Role;
 use lectern_api_types::batches::ScheduleSpec;
 use lectern_api_types::schedule::{CompletionStatus, NoteType, Review, Weekday, Weekdays};
 use lectern_api_types::time::ClockTime;
+use lectern_server::db::Db;
 use lectern_server::domain::BranchTimezone;
 use lectern_server::domain::completion_code;
 use lectern_server::domain::schedule::Template;
@@ -27,8 +28,8 @@ use rand::seq::{IndexedRandom as _, SliceRandom as _};
 use rand::{Rng as _, SeedableRng as _};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait as _, DatabaseBackend, DatabaseConnection, EntityName as _,
-    EntityTrait, QuerySelect as _, Set,
+    ActiveModelTrait, ConnectionTrait as _, DatabaseBackend, EntityName as _, EntityTrait,
+    QuerySelect as _, Set,
 };
 
 /// The branches added to the demo's two.
@@ -157,7 +158,7 @@ struct Pending {
 }
 
 impl Pending {
-    async fn flush(&mut self, db: &DatabaseConnection) -> anyhow::Result<()> {
+    async fn flush(&mut self, db: &Db) -> anyhow::Result<()> {
         insert(db, &mut self.batches).await?;
         insert(db, &mut self.occurrences).await?;
         insert(db, &mut self.completions).await?;
@@ -169,7 +170,7 @@ impl Pending {
     }
 }
 
-async fn insert<A>(db: &DatabaseConnection, rows: &mut Vec<A>) -> anyhow::Result<()>
+async fn insert<A>(db: &Db, rows: &mut Vec<A>) -> anyhow::Result<()>
 where
     A: ActiveModelTrait + Send,
 {
@@ -183,7 +184,7 @@ where
 }
 
 /// The next free id of `E`'s table.
-async fn next_id<E: EntityTrait>(db: &DatabaseConnection) -> anyhow::Result<i64> {
+async fn next_id<E: EntityTrait>(db: &Db) -> anyhow::Result<i64> {
     let max: Option<Option<i64>> = E::find()
         .select_only()
         .expr(Expr::cust("MAX(id)"))
@@ -196,7 +197,7 @@ async fn next_id<E: EntityTrait>(db: &DatabaseConnection) -> anyhow::Result<i64>
 /// Adds `sessions` sessions (with their branches, staff, batches and
 /// notes) to a database that holds the demo institute, and answers the
 /// largest session id.
-pub async fn run(db: &DatabaseConnection, sessions: usize) -> anyhow::Result<i64> {
+pub async fn run(db: &Db, sessions: usize) -> anyhow::Result<i64> {
     let mut rng = StdRng::seed_from_u64(20_261_128);
     let now = Utc::now();
     let today = now.date_naive();
@@ -400,7 +401,7 @@ fn at_midnight(date: NaiveDate) -> DateTime<Utc> {
     date.and_time(NaiveTime::MIN).and_utc()
 }
 
-async fn existing_branches(db: &DatabaseConnection) -> anyhow::Result<Vec<Branch>> {
+async fn existing_branches(db: &Db) -> anyhow::Result<Vec<Branch>> {
     let admins = user::Entity::find().all(db).await?;
     let mut branches = Vec::new();
     for found in branch::Entity::find().all(db).await? {
@@ -422,7 +423,7 @@ async fn existing_branches(db: &DatabaseConnection) -> anyhow::Result<Vec<Branch
 /// Forty staff in every branch, and an admin where a branch has none; all
 /// sign in with the demo password.
 async fn add_staff(
-    db: &DatabaseConnection,
+    db: &Db,
     branches: &mut [Branch],
     rng: &mut StdRng,
     now: DateTime<Utc>,
@@ -504,7 +505,7 @@ fn person(
 /// past the largest id so the server's own inserts do not collide. (SQLite
 /// and MySQL keep their counters past explicit ids themselves.) Then
 /// refresh the planner's statistics, as autovacuum would soon.
-async fn catch_up_sequences(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn catch_up_sequences(db: &Db) -> anyhow::Result<()> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
     }

@@ -2,18 +2,16 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
-
 use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, Accounts, LoginLimiter};
 use crate::config::Config;
-use crate::db::Reads;
+use crate::db::{Db, Reads};
 use crate::services::attachments::links::LinkSigner;
 use crate::storage::Storage;
 
 #[derive(Debug)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     /// The same database for the hottest reads, on their fastest path.
     pub reads: Reads,
     pub tokens: AccessTokens,

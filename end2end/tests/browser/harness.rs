@@ -115,7 +115,7 @@ pub async fn browser(width: u32, height: u32) -> Browser {
 /// admin, a faculty member, and a daily batch around today; and a super admin.
 pub struct World {
     pub address: String,
-    pub db: sea_orm::DatabaseConnection,
+    pub db: lectern_server::db::Db,
     pub admin: String,
     /// A super admin, of no branch.
     pub director: String,
@@ -161,7 +161,7 @@ pub async fn world_serving(spa: PathBuf) -> World {
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let db = lectern_server::db::Db::new(sea_orm::Database::connect(&url).await.unwrap());
 
     let branch = branches::create_unchecked(
         &db,

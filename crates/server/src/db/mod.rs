@@ -1,6 +1,7 @@
 //! Connecting to the database, bringing its schema up to date, and the
 //! fast path for the hottest reads.
 
+mod connection;
 mod reads;
 mod sqlite_direct;
 
@@ -8,11 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait as _,
-};
+use sea_orm::{ConnectOptions, Database};
 
+pub use connection::{Db, Txn, begin_write};
 pub use reads::{Reads, Snapshot};
 pub use sqlite_direct::{FromSqliteRow, SqliteRow};
 
@@ -22,7 +21,7 @@ use crate::data_dir;
 /// A pool on the configured database. SQLite runs in WAL mode, so readers
 /// never wait for the writer, with a busy timeout so concurrent writers
 /// queue instead of failing.
-pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
         data_dir::create(config)?;
@@ -42,27 +41,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         });
     Database::connect(options)
         .await
+        .map(Db::new)
         .with_context(|| format!("connecting to the database ({:?})", config.database_url))
 }
 
-/// Begins a transaction that writes. On SQLite it takes the write lock at
-/// once (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a
-/// transaction begun the default way that reads before it writes fails at
-/// its first write, without waiting, when another connection has committed
-/// since the read (`SQLITE_BUSY_SNAPSHOT`), so which statement came first
-/// would decide whether a request survives a busy moment. PostgreSQL and
-/// MariaDB begin as ever; their row locks order the writers.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
-}
-
 /// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    Migrator::up(db.pool(), None)
         .await
         .context("migrating the database")
 }
@@ -72,7 +57,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// prepared statements with the columns they had, and one opened before a
 /// migration added columns to a table was seen to read its rows without
 /// them (`Missing value for column`).
-pub async fn connect_migrated(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect_migrated(config: &Config) -> anyhow::Result<Db> {
     let db = connect(config).await?;
     migrate(&db).await?;
     db.close().await.context("closing the migrating pool")?;

@@ -5,24 +5,25 @@
 use std::sync::Arc;
 
 use sea_orm::{
-    ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QuerySelect,
-    QueryTrait, Statement, Value, Values,
+    ConnectionTrait as _, DbBackend, DbErr, FromQueryResult, QuerySelect, QueryTrait, Statement,
+    Value, Values,
 };
 
+use super::Db;
 use super::sqlite_direct::{self, Direct, DirectError, FromSqliteRow};
 
 /// Where read-only statements outside any write transaction run, through
 /// [`Reads::snapshot`].
 #[derive(Clone, Debug)]
 pub struct Reads {
-    db: DatabaseConnection,
+    db: Db,
     direct: Option<Arc<Direct>>,
 }
 
 impl Reads {
     /// Reads through `db`, and directly when it is SQLite in the file `url`
     /// names.
-    pub fn new(db: DatabaseConnection, url: &str) -> Self {
+    pub fn new(db: Db, url: &str) -> Self {
         let direct = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Direct::for_url(url))
             .flatten()
@@ -31,11 +32,11 @@ impl Reads {
     }
 
     /// Reads through `db` alone, as on PostgreSQL and MariaDB.
-    pub fn pooled(db: DatabaseConnection) -> Self {
+    pub fn pooled(db: Db) -> Self {
         Self { db, direct: None }
     }
 
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Db {
         &self.db
     }
 
@@ -54,12 +55,12 @@ impl Reads {
 
 /// Reads from [`Reads::snapshot`].
 pub struct Snapshot<'a> {
-    db: &'a DatabaseConnection,
+    db: &'a Db,
     direct: Option<sqlite_direct::Snapshot<'a>>,
 }
 
 impl Snapshot<'_> {
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Db {
         self.db
     }
 
@@ -149,7 +150,7 @@ mod tests {
         }
     }
 
-    async fn migrated() -> (tempfile::TempDir, Config, DatabaseConnection) {
+    async fn migrated() -> (tempfile::TempDir, Config, Db) {
         let dir = tempfile::tempdir().unwrap();
         let config = Config {
             data_dir: dir.path().to_path_buf(),
@@ -159,7 +160,7 @@ mod tests {
         (dir, config, db)
     }
 
-    async fn add_branch(db: &DatabaseConnection, code: &str) {
+    async fn add_branch(db: &Db, code: &str) {
         let now = chrono::Utc::now();
         branch::ActiveModel {
             name: Set(code.to_lowercase()),

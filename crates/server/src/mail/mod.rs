@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
 use crate::config::Config;
+use crate::db::Db;
 use crate::entities::{completion, user};
 use crate::outbox::{Mail, MailJob};
 use crate::services::sessions::{SessionRow, select_rows, to_completions};
@@ -67,7 +68,7 @@ impl Mailer {
     /// after an unconfirmed send can be recognised by the receiver.
     pub async fn deliver(
         &self,
-        db: &DatabaseConnection,
+        db: &Db,
         job_id: i64,
         mail: Mail,
         job: MailJob,

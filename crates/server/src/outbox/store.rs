@@ -17,13 +17,13 @@ use lectern_api_types::Page;
 use lectern_api_types::outbox::{JobState, OutboxJob, OutboxQuery};
 use sea_orm::sea_query::{Expr, ExprTrait as _, LockBehavior, LockType};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 
 use super::Job;
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::entities::outbox::{self, Column, Entity};
 use crate::pagination;
 use crate::services::error::ConflictKind;
@@ -80,7 +80,7 @@ fn due(now: DateTime<Utc>) -> Condition {
 /// `lease` from now; answers the rows claimed, each with its attempt
 /// counted.
 pub async fn claim(
-    db: &DatabaseConnection,
+    db: &Db,
     claim: &str,
     lease: Duration,
     limit: u64,
@@ -153,7 +153,7 @@ fn settle(id: i64, claim: &str) -> sea_orm::UpdateMany<Entity> {
         .filter(Column::State.eq(JobState::Running))
 }
 
-pub async fn done(db: &DatabaseConnection, id: i64, claim: &str) -> Result<(), DbErr> {
+pub async fn done(db: &Db, id: i64, claim: &str) -> Result<(), DbErr> {
     settle(id, claim)
         .col_expr(Column::State, Expr::value(JobState::Done))
         .col_expr(Column::LastError, Expr::value(None::<String>))
@@ -165,7 +165,7 @@ pub async fn done(db: &DatabaseConnection, id: i64, claim: &str) -> Result<(), D
 /// Records why an attempt failed: the job is due again after `retry_in`,
 /// or failed for good once it has had `max_attempts`.
 pub async fn failed(
-    db: &DatabaseConnection,
+    db: &Db,
     job: &outbox::Model,
     claim: &str,
     error: &str,
@@ -187,7 +187,7 @@ pub async fn failed(
 
 /// Gives back a claimed job this worker did not start, as on stopping:
 /// due at once for another, its attempt not counted.
-pub async fn release(db: &DatabaseConnection, id: i64, claim: &str) -> Result<(), DbErr> {
+pub async fn release(db: &Db, id: i64, claim: &str) -> Result<(), DbErr> {
     settle(id, claim)
         .col_expr(Column::State, Expr::value(JobState::Pending))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
@@ -198,7 +198,7 @@ pub async fn release(db: &DatabaseConnection, id: i64, claim: &str) -> Result<()
 
 /// Forgets jobs done before `before`: what was sent is in the mail
 /// server's logs; failed jobs stay until someone looks.
-pub async fn prune(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, DbErr> {
+pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
         .filter(Column::State.eq(JobState::Done))
         .filter(Column::UpdatedAt.lt(before))
@@ -231,7 +231,7 @@ fn shown(model: outbox::Model) -> OutboxJob {
 }
 
 /// The outbox, newest first.
-pub async fn list(db: &DatabaseConnection, query: OutboxQuery) -> ServiceResult<Page<OutboxJob>> {
+pub async fn list(db: &Db, query: OutboxQuery) -> ServiceResult<Page<OutboxJob>> {
     let mut condition = Condition::all();
     if let Some(state) = query.state {
         condition = condition.add(Column::State.eq(state));
@@ -253,7 +253,7 @@ pub async fn list(db: &DatabaseConnection, query: OutboxQuery) -> ServiceResult<
 /// Makes a failed job due again now, with a fresh set of attempts. The
 /// answer is the job as the retry left it: read in the retry's own
 /// transaction, before a worker can claim it.
-pub async fn retry(db: &DatabaseConnection, id: i64) -> ServiceResult<OutboxJob> {
+pub async fn retry(db: &Db, id: i64) -> ServiceResult<OutboxJob> {
     let txn = begin_write(db).await?;
     let retried = Entity::update_many()
         .col_expr(Column::State, Expr::value(JobState::Pending))

@@ -4,13 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::DatabaseConnection;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::{Job, events, store};
 use crate::clock;
 use crate::config::Config;
+use crate::db::Db;
 use crate::entities::outbox;
 use crate::mail::Mailer;
 use crate::webhooks::sender::Sender;
@@ -51,7 +51,7 @@ impl Settings {
 }
 
 pub struct Worker {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub mailer: Option<Mailer>,
     pub webhooks: Sender,
     pub settings: Settings,

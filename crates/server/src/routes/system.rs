@@ -20,7 +20,7 @@ pub async fn healthz() -> HttpResponse {
 /// store takes files.
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (database, files) = tokio::join!(state.db.ping(), state.storage.check());
+    let (database, files) = tokio::join!(state.db.pool().ping(), state.storage.check());
     if let Err(err) = database {
         tracing::warn!(error = %err, "readiness check failed: the database");
         return Err(ApiError::Unavailable("The database is not reachable."));

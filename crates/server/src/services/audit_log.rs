@@ -5,11 +5,12 @@ use std::collections::{HashMap, HashSet};
 use lectern_api_types::Page;
 use lectern_api_types::audit::{AuditEntry, AuditQuery};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _,
 };
 
 use super::{ServiceError, ServiceResult};
+use crate::db::Db;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::{audit_log, user};
 use crate::pagination;
@@ -29,7 +30,7 @@ fn entry(model: audit_log::Model, names: &HashMap<i64, String>) -> AuditEntry {
 }
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     query: AuditQuery,
 ) -> ServiceResult<Page<AuditEntry>> {

@@ -8,8 +8,8 @@ use lectern_api_types::users::User;
 use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    Set,
 };
 
 use super::error::violates_unique;
@@ -18,7 +18,7 @@ use crate::audit::{Action, Change, Entity};
 use crate::auth::rotation::Rotation;
 use crate::auth::{AccessTokens, opaque, password};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::{AuthUser, Email};
 use crate::entities::{refresh_token, user};
 
@@ -118,7 +118,7 @@ fn issue(
 }
 
 pub async fn login(
-    db: &DatabaseConnection,
+    db: &Db,
     tokens: &AccessTokens,
     email: &str,
     password: String,
@@ -173,7 +173,7 @@ pub struct Presenter<'a> {
 /// again within [`REPLAY_SECONDS`] while the pair it got is still unused:
 /// then it is told that pair again.
 pub async fn refresh(
-    db: &DatabaseConnection,
+    db: &Db,
     tokens: &AccessTokens,
     presenter: &Presenter<'_>,
     presented: &str,
@@ -202,7 +202,7 @@ pub async fn refresh(
     Err(AuthFailure::RefreshTokenReused)
 }
 
-async fn active_account(db: &DatabaseConnection, id: i64) -> Result<user::Model, AuthFailure> {
+async fn active_account(db: &Db, id: i64) -> Result<user::Model, AuthFailure> {
     user::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -214,7 +214,7 @@ async fn active_account(db: &DatabaseConnection, id: i64) -> Result<user::Model,
 /// transaction; `None` when another request spent it first (the
 /// successor, the same for both, is then already taken).
 async fn spend(
-    db: &DatabaseConnection,
+    db: &Db,
     stored: &refresh_token::Model,
     client: &str,
     successor: String,
@@ -252,7 +252,7 @@ async fn spend(
 /// A spent token presented again: the same pair for the client that spent
 /// it a moment ago, else the family revoked.
 async fn replay(
-    db: &DatabaseConnection,
+    db: &Db,
     tokens: &AccessTokens,
     presenter: &Presenter<'_>,
     spent: refresh_token::Model,
@@ -297,7 +297,7 @@ fn may_replay(
 
 /// Ends the sign-in the token belongs to. Unknown tokens are ignored, so
 /// signing out twice is harmless.
-pub async fn logout(db: &DatabaseConnection, presented: &str) -> ServiceResult<()> {
+pub async fn logout(db: &Db, presented: &str) -> ServiceResult<()> {
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(opaque::stored_hash(presented)))
         .one(db)
@@ -313,7 +313,7 @@ pub async fn logout(db: &DatabaseConnection, presented: &str) -> ServiceResult<(
 /// new sign-in returned: this device stays signed in, every other one signs
 /// in again.
 pub async fn change_password(
-    db: &DatabaseConnection,
+    db: &Db,
     tokens: &AccessTokens,
     caller: &AuthUser,
     current: String,

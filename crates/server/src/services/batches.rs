@@ -10,8 +10,8 @@ use lectern_api_types::time::ClockTime;
 use lectern_api_types::{Page, Role};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
 
@@ -23,7 +23,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::schedule::{Columns, Template, TemplateError, slots_of, stored_spec};
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, occurrence, user};
@@ -71,11 +71,7 @@ fn in_scope(caller: &AuthUser) -> Condition {
     }
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    query: BatchQuery,
-) -> ServiceResult<Page<Batch>> {
+pub async fn list(db: &Db, caller: &AuthUser, query: BatchQuery) -> ServiceResult<Page<Batch>> {
     let mut condition = in_scope(caller);
     if let Some(branch_id) = query.branch_id {
         condition = condition.add(batch::Column::BranchId.eq(branch_id));
@@ -111,7 +107,7 @@ pub async fn list(
 }
 
 pub(crate) async fn find_visible(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
 ) -> ServiceResult<batch::Model> {
@@ -122,7 +118,7 @@ pub(crate) async fn find_visible(
         .ok_or(ServiceError::NotFound("batch"))
 }
 
-pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<Batch> {
+pub async fn get(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<Batch> {
     find_visible(db, caller, id).await.map(Batch::from)
 }
 
@@ -281,7 +277,7 @@ fn patched_spec(existing: &batch::Model, patch: &BatchPatch) -> Result<ScheduleS
 /// The branch a new batch or a preview belongs to: the one named, the
 /// caller's, or the teacher's.
 async fn branch_for(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     named: Option<i64>,
     faculty_id: Option<i64>,
@@ -301,7 +297,7 @@ async fn branch_for(
 /// The sittings a schedule would generate, holidays marked, before it is
 /// saved (admins).
 pub async fn preview(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     request: SchedulePreviewRequest,
 ) -> ServiceResult<SchedulePreview> {
@@ -340,11 +336,7 @@ fn code_taken() -> ServiceError {
     ServiceError::duplicate("code", "This batch code cannot be used: choose another.")
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    new: NewBatch,
-) -> ServiceResult<Batch> {
+pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<Batch> {
     require_admin(caller)?;
     let spec = new.schedule().map_err(refused)?;
     let code = new.code;
@@ -410,7 +402,7 @@ pub async fn create(
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     patch: BatchPatch,
@@ -501,7 +493,7 @@ pub async fn update(
 
 /// Deletes a batch whose sessions hold nothing yet: none completed or
 /// cancelled, none with notes or files. Otherwise it is history, and 409.
-pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let existing = find_visible(db, caller, id).await?;
     require_admin(caller)?;
     let in_use = || {

@@ -4,15 +4,15 @@ use lectern_api_types::Page;
 use lectern_api_types::branches::{Branch, BranchPatch, NewBranch};
 use lectern_api_types::page::PageQuery;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Set,
 };
 use serde_json::json;
 
 use super::error::{violates_foreign_key, violates_unique};
 use super::{FieldErrors, ServiceError, ServiceResult, batches};
 use crate::audit::{Action, Change, Entity};
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::branch;
 use crate::{clock, pagination};
@@ -30,11 +30,7 @@ impl From<branch::Model> for Branch {
     }
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    query: PageQuery,
-) -> ServiceResult<Page<Branch>> {
+pub async fn list(db: &Db, caller: &AuthUser, query: PageQuery) -> ServiceResult<Page<Branch>> {
     let limit = pagination::limit(query.limit);
     let mut select = branch::Entity::find().order_by_asc(branch::Column::Id);
     if let Some(own) = caller.branch_id() {
@@ -49,11 +45,7 @@ pub async fn list(
 }
 
 /// The branch, if the caller reaches it.
-pub async fn find_visible(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<branch::Model> {
+pub async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<branch::Model> {
     if !caller.sees_branch(id) {
         return Err(ServiceError::NotFound("branch"));
     }
@@ -63,7 +55,7 @@ pub async fn find_visible(
         .ok_or(ServiceError::NotFound("branch"))
 }
 
-pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<Branch> {
+pub async fn get(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<Branch> {
     find_visible(db, caller, id).await.map(Branch::from)
 }
 
@@ -89,18 +81,14 @@ fn code_taken(code: &str) -> ServiceError {
     ServiceError::duplicate("code", format!("A branch with code {code} already exists."))
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    new: NewBranch,
-) -> ServiceResult<Branch> {
+pub async fn create(db: &Db, caller: &AuthUser, new: NewBranch) -> ServiceResult<Branch> {
     require_super_admin(caller)?;
     create_unchecked(db, Some(caller.id()), new).await
 }
 
 /// Creates a branch on behalf of `actor` (`None` from the command line).
 pub async fn create_unchecked(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: Option<i64>,
     new: NewBranch,
 ) -> ServiceResult<Branch> {
@@ -143,7 +131,7 @@ pub async fn create_unchecked(
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     patch: BranchPatch,
@@ -216,7 +204,7 @@ pub async fn update(
     Ok(updated.into())
 }
 
-pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let existing = find_visible(db, caller, id).await?;
     require_super_admin(caller)?;
     let txn = begin_write(db).await?;
@@ -247,10 +235,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
 }
 
 /// The branch with this code, for the command line's `--branch CODE`.
-pub async fn find_by_code(
-    db: &DatabaseConnection,
-    code: &str,
-) -> ServiceResult<Option<branch::Model>> {
+pub async fn find_by_code(db: &Db, code: &str) -> ServiceResult<Option<branch::Model>> {
     Ok(branch::Entity::find()
         .filter(branch::Column::Code.eq(code.trim().to_ascii_uppercase()))
         .one(db)

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use lectern_api_types::calendar::CalendarFeed;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
 };
 
 use super::sessions::{SessionRow, select_rows};
@@ -15,7 +15,7 @@ use super::{ServiceError, ServiceResult};
 use crate::auth::opaque;
 use crate::calendar::{self, Feed};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{branch, calendar_feed, completion, user};
 
@@ -30,7 +30,7 @@ fn address(api_base: &str, token: &str) -> String {
 /// A new feed for `caller` (of `branch_id`'s sessions, or their own),
 /// replacing the one they had.
 async fn replace(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: Option<i64>,
     api_base: &str,
@@ -64,7 +64,7 @@ async fn replace(
 
 /// The caller's own feed.
 pub async fn create_personal(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     api_base: &str,
 ) -> ServiceResult<CalendarFeed> {
@@ -73,7 +73,7 @@ pub async fn create_personal(
 
 /// A branch's feed, for its admins and super admins.
 pub async fn create_for_branch(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: i64,
     api_base: &str,
@@ -96,7 +96,7 @@ pub async fn create_for_branch(
 /// The feed behind `token` as iCalendar text, if the token is a current
 /// feed's and its owner still reaches what it lists.
 pub async fn render(
-    db: &DatabaseConnection,
+    db: &Db,
     token: &str,
     uid_domain: &str,
     app_url: Option<&str>,

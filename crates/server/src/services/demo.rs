@@ -12,14 +12,14 @@ use lectern_api_types::users::NewUser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    Set,
 };
 
 use super::sessions::search::documents::{self, Sessions};
 use super::{ServiceError, ServiceResult, branches, schedule, users};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::BranchTimezone;
 use crate::domain::completion_code;
 use crate::domain::schedule::Template;
@@ -187,7 +187,7 @@ const CANCEL_REASONS: &[&str] = &[
 
 /// Fills an empty database. Refuses when any account exists, so it can
 /// never mix demo people into a real institute.
-pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<()> {
+pub async fn seed(db: &Db, today: NaiveDate) -> ServiceResult<()> {
     if users::count(db).await? > 0 {
         return Err(ServiceError::forbidden(
             "The database already has accounts; seed-demo only fills an empty one.",

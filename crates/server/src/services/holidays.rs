@@ -11,8 +11,8 @@ use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::time::date_in_range;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
 
@@ -22,7 +22,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, select_rows};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{branch, completion, holiday};
@@ -74,7 +74,7 @@ fn require_admin(caller: &AuthUser) -> ServiceResult<()> {
 
 /// A branch's holidays, by date; everyone in the branch may read them.
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: i64,
     query: HolidayQuery,
@@ -111,7 +111,7 @@ fn taken() -> ServiceError {
 
 /// Adds a holiday and cancels the branch's pending sittings on its date.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: i64,
     new: NewHoliday,
@@ -271,7 +271,7 @@ async fn hold_branch<C: ConnectionTrait>(txn: &C, branch_id: i64) -> Result<(), 
 /// history, and may have been rearranged since); the batch's make-up
 /// sittings are the way to hold them after all.
 pub async fn delete(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: i64,
     holiday_id: i64,
@@ -344,7 +344,7 @@ pub fn days_of(ics: &str) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
 /// Adds each all-day event of an `.ics` file as a holiday (days the branch
 /// already has are left as they are), all in one transaction.
 pub async fn import(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: i64,
     ics: &str,

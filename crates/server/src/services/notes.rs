@@ -9,9 +9,9 @@ use lectern_api_types::page::PageQuery;
 use lectern_api_types::schedule::NoteType;
 use lectern_api_types::sessions::{NewNote, NotePatch, SessionNote};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait as _, FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _, RelationTrait as _, Select, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
+    FromQueryResult, Iterable as _, JoinType, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    RelationTrait as _, Select, Set,
 };
 use serde_json::json;
 
@@ -20,7 +20,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, find_visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
-use crate::db::{FromSqliteRow, Snapshot, SqliteRow, begin_write};
+use crate::db::{Db, FromSqliteRow, Snapshot, SqliteRow, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{note, user};
 use crate::{clock, pagination};
@@ -90,7 +90,7 @@ pub async fn all_of(reads: &Snapshot<'_>, completion_id: i64) -> ServiceResult<V
 }
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     query: PageQuery,
@@ -147,7 +147,7 @@ fn change(
 }
 
 pub async fn add(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     new: NewNote,
@@ -190,7 +190,7 @@ pub async fn add(
 /// The note, if the caller may change it: its author, or an admin who
 /// reaches the session.
 async fn editable(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     note_id: i64,
@@ -206,7 +206,7 @@ async fn editable(
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     note_id: i64,
@@ -253,7 +253,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     note_id: i64,

@@ -1,10 +1,11 @@
 //! Which emails a person wants: their own choice, for their own account.
 
 use lectern_api_types::outbox::NotificationSettings;
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, DatabaseConnection, EntityTrait as _};
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, EntityTrait as _};
 
 use super::{ServiceError, ServiceResult};
 use crate::clock;
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::entities::user;
 
@@ -16,10 +17,7 @@ fn settings(model: &user::Model) -> NotificationSettings {
     }
 }
 
-pub async fn get(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-) -> ServiceResult<NotificationSettings> {
+pub async fn get(db: &Db, caller: &AuthUser) -> ServiceResult<NotificationSettings> {
     let me = user::Entity::find_by_id(caller.id())
         .one(db)
         .await?
@@ -28,7 +26,7 @@ pub async fn get(
 }
 
 pub async fn set(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     wanted: NotificationSettings,
 ) -> ServiceResult<NotificationSettings> {

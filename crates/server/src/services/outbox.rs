@@ -3,9 +3,9 @@
 
 use lectern_api_types::outbox::{OutboxJob, OutboxQuery};
 use lectern_api_types::{Page, Role};
-use sea_orm::DatabaseConnection;
 
 use super::{ServiceError, ServiceResult};
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::outbox::store;
 
@@ -18,7 +18,7 @@ fn only_super_admins(caller: &AuthUser) -> ServiceResult<()> {
 }
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     query: OutboxQuery,
 ) -> ServiceResult<Page<OutboxJob>> {
@@ -26,11 +26,7 @@ pub async fn list(
     store::list(db, query).await
 }
 
-pub async fn retry(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<OutboxJob> {
+pub async fn retry(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<OutboxJob> {
     only_super_admins(caller)?;
     store::retry(db, id).await
 }

@@ -8,8 +8,8 @@ use lectern_api_types::sessions::Completion;
 use lectern_api_types::time::{ClockTime, date_in_range};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait as _, QueryFilter as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
+    QueryFilter as _, Set,
 };
 use serde_json::json;
 
@@ -20,7 +20,7 @@ use super::sessions::{SessionRow, in_scope, reload, select_rows};
 use super::{ServiceError, ServiceResult};
 use super::{batches, holidays};
 use crate::audit::{Action, Change, Entity};
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::schedule::{Sitting, local_instant};
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{completion, occurrence};
@@ -78,7 +78,7 @@ fn taken_or(err: DbErr) -> ServiceError {
 /// Adds a make-up sitting to a batch: admins within their scope, or the
 /// batch's own teacher. It answers the new pending session.
 pub async fn add_make_up(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     batch_id: i64,
     new: NewSitting,
@@ -147,7 +147,7 @@ pub async fn add_make_up(
 
 /// The session of a sitting, if the caller reaches it.
 async fn session_of(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     occurrence_id: i64,
 ) -> ServiceResult<(occurrence::Model, SessionRow)> {
@@ -169,7 +169,7 @@ async fn session_of(
 /// Moves one pending sitting to another time, day or room. Later edits of
 /// its batch keep the move.
 pub async fn reschedule(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     occurrence_id: i64,
     request: RescheduleRequest,

@@ -6,9 +6,8 @@ use lectern_api_types::users::{Colleague, ColleagueQuery, NewUser, User, UserPat
 use lectern_api_types::{Page, Role};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    Set,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
 
@@ -17,7 +16,7 @@ use super::sessions::search::documents::{self, Sessions};
 use super::{FieldErrors, ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::{AuthUser, Scope};
 use crate::entities::{branch, completion, refresh_token, user};
 use crate::{clock, pagination};
@@ -48,11 +47,7 @@ pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    query: UserQuery,
-) -> ServiceResult<Page<User>> {
+pub async fn list(db: &Db, caller: &AuthUser, query: UserQuery) -> ServiceResult<Page<User>> {
     let mut condition = Condition::all();
     match caller.scope() {
         Scope::Everything => {}
@@ -96,7 +91,7 @@ pub async fn list(
 /// faculty and employees, by name. Staff see their own branch's; admins
 /// name a branch they reach.
 pub async fn colleagues(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     query: ColleagueQuery,
 ) -> ServiceResult<Page<Colleague>> {
@@ -138,11 +133,7 @@ pub async fn colleagues(
 
 /// The account, if the caller reaches it: admins their scope, everyone
 /// else only themselves.
-async fn find_visible(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<user::Model> {
+async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<user::Model> {
     let found = user::Entity::find_by_id(id).one(db).await?;
     let visible = found.filter(|target| match caller.scope() {
         Scope::Everything => true,
@@ -152,19 +143,19 @@ async fn find_visible(
     visible.ok_or(ServiceError::NotFound("user"))
 }
 
-pub async fn get(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<User> {
+pub async fn get(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<User> {
     find_visible(db, caller, id).await.map(User::from)
 }
 
 /// The caller's own account, or `None` if it has since been deleted.
-pub async fn me(db: &DatabaseConnection, caller: &AuthUser) -> ServiceResult<Option<User>> {
+pub async fn me(db: &Db, caller: &AuthUser) -> ServiceResult<Option<User>> {
     Ok(user::Entity::find_by_id(caller.id())
         .one(db)
         .await?
         .map(User::from))
 }
 
-pub async fn count(db: &DatabaseConnection) -> ServiceResult<u64> {
+pub async fn count(db: &Db) -> ServiceResult<u64> {
     Ok(user::Entity::find().count(db).await?)
 }
 
@@ -234,21 +225,13 @@ fn email_taken() -> ServiceError {
     )
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    new: NewUser,
-) -> ServiceResult<User> {
+pub async fn create(db: &Db, caller: &AuthUser, new: NewUser) -> ServiceResult<User> {
     require_admin(caller)?;
     create_as(db, Some(caller), new).await
 }
 
 /// Creates an account placed by `caller`, or by the command line when `None`.
-pub async fn create_as(
-    db: &DatabaseConnection,
-    caller: Option<&AuthUser>,
-    new: NewUser,
-) -> ServiceResult<User> {
+pub async fn create_as(db: &Db, caller: Option<&AuthUser>, new: NewUser) -> ServiceResult<User> {
     let email = new.email;
     if let Some(weakness) = password::weakness(new.password.expose()) {
         return Err(ServiceError::invalid("password", weakness));
@@ -294,12 +277,7 @@ pub async fn create_as(
     Ok(created.into())
 }
 
-pub async fn update(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-    patch: UserPatch,
-) -> ServiceResult<User> {
+pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> ServiceResult<User> {
     let existing = find_visible(db, caller, id).await?;
     require_admin(caller)?;
 
@@ -437,7 +415,7 @@ async fn revoke_sessions<C: ConnectionTrait>(db: &C, user_id: i64) -> ServiceRes
     Ok(())
 }
 
-pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let existing = find_visible(db, caller, id).await?;
     require_admin(caller)?;
     if id == caller.id() {

@@ -8,14 +8,14 @@ use lectern_api_types::webhooks::{
 };
 use lectern_api_types::{Page, Role};
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde_json::json;
 
 use super::{ServiceError, ServiceResult};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{branch, webhook, webhook_delivery};
 use crate::pagination;
@@ -63,11 +63,7 @@ fn in_scope(caller: &AuthUser) -> Condition {
     }
 }
 
-async fn find_visible(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<webhook::Model> {
+async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<webhook::Model> {
     only_admins(caller)?;
     webhook::Entity::find_by_id(id)
         .filter(in_scope(caller))
@@ -77,7 +73,7 @@ async fn find_visible(
 }
 
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     new: NewWebhook,
     allow_private: bool,
@@ -132,11 +128,7 @@ pub async fn create(
 }
 
 /// The webhooks in reach, oldest first.
-pub async fn list(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    query: PageQuery,
-) -> ServiceResult<Page<Webhook>> {
+pub async fn list(db: &Db, caller: &AuthUser, query: PageQuery) -> ServiceResult<Page<Webhook>> {
     only_admins(caller)?;
     let limit = pagination::limit(query.limit);
     let mut select = webhook::Entity::find()
@@ -152,7 +144,7 @@ pub async fn list(
 
 /// Deletes a webhook and its delivery log; what was still to be sent is
 /// not sent.
-pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> ServiceResult<()> {
+pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let hook = find_visible(db, caller, id).await?;
     webhook::Entity::delete_by_id(hook.id).exec(db).await?;
     Ok(())
@@ -160,7 +152,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &AuthUser, id: i64) -> Serv
 
 /// A webhook's deliveries, newest first.
 pub async fn deliveries(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     query: DeliveryQuery,
@@ -183,11 +175,7 @@ pub async fn deliveries(
 
 /// Sends the webhook a `webhook.test` message, to try a receiver; the
 /// delivery is in its log like any other.
-pub async fn send_test(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<WebhookDelivery> {
+pub async fn send_test(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<WebhookDelivery> {
     let hook = find_visible(db, caller, id).await?;
     let txn = begin_write(db).await?;
     let data = json!({

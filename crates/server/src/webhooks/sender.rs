@@ -6,11 +6,12 @@ use std::time::Duration;
 use lectern_api_types::webhooks::DeliveryState;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
 use super::signing;
 use super::target::{self, TargetError};
 use crate::clock;
+use crate::db::Db;
 use crate::entities::{webhook, webhook_delivery};
 
 /// How long a receiver has to answer.
@@ -49,13 +50,7 @@ impl Sender {
 
     /// Makes attempt number `attempt` of delivery `id`; `last` when no
     /// other will follow. An error leaves the job to be tried again.
-    pub async fn deliver(
-        &self,
-        db: &DatabaseConnection,
-        id: i64,
-        attempt: i32,
-        last: bool,
-    ) -> anyhow::Result<()> {
+    pub async fn deliver(&self, db: &Db, id: i64, attempt: i32, last: bool) -> anyhow::Result<()> {
         // Gone with its webhook: nothing left to send.
         let Some(delivery) = webhook_delivery::Entity::find_by_id(id).one(db).await? else {
             return Ok(());

@@ -460,11 +460,7 @@ impl Mondays {
 
 /// A transaction of another client that has written a note on `session`
 /// and not committed it yet.
-async fn note_in_flight(
-    app: &TestApp,
-    session: i64,
-    author: &TestUser,
-) -> sea_orm::DatabaseTransaction {
+async fn note_in_flight(app: &TestApp, session: i64, author: &TestUser) -> lectern_server::db::Txn {
     use lectern_api_types::schedule::NoteType;
     use lectern_server::entities::note;
     use sea_orm::{ActiveModelTrait as _, Set};
@@ -490,7 +486,7 @@ async fn note_in_flight(
 
 /// Commits `txn` once a statement of the test's database waits on a row
 /// lock, so that it lands while the server's request waits for it.
-async fn commit_once_waited_on(app: &TestApp, txn: sea_orm::DatabaseTransaction) {
+async fn commit_once_waited_on(app: &TestApp, txn: lectern_server::db::Txn) {
     until_a_statement_waits_on_a_lock(app).await;
     txn.commit().await.unwrap();
 }

@@ -373,37 +373,32 @@ async fn dates_a_time_zone_would_carry_out_of_the_four_digit_years_are_refused()
         )
         .await,
     );
-    // MariaDB holds no instant past 2038-01-19 03:14:07 UTC yet
-    // (docs/DECISIONS.md, Data): the day inside the margin is stored
-    // elsewhere.
-    if crate::helpers::Backend::from_env() != crate::helpers::Backend::MySql {
-        let inside: serde_json::Value = crate::helpers::json(
-            app.post(
-                "/completions",
-                &token,
-                &session("9999-12-30T17:00:00Z", "9999-12-30T18:00:00Z"),
-            )
-            .await,
-            StatusCode::CREATED,
+    let inside: serde_json::Value = crate::helpers::json(
+        app.post(
+            "/completions",
+            &token,
+            &session("9999-12-30T17:00:00Z", "9999-12-30T18:00:00Z"),
         )
-        .await;
-        let code: serde_json::Value = crate::helpers::json(
-            app.post(
-                "/completion-codes",
-                &token,
-                &json!({"completion_id": inside["id"]}),
-            )
-            .await,
-            StatusCode::OK,
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let code: serde_json::Value = crate::helpers::json(
+        app.post(
+            "/completion-codes",
+            &token,
+            &json!({"completion_id": inside["id"]}),
         )
-        .await;
-        assert!(
-            code["completion_code"]
-                .as_str()
-                .is_some_and(|code| code.starts_with("ADHOC-99991230-")),
-            "22:30 on 9999-12-30 in Kolkata: {code}"
-        );
-    }
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        code["completion_code"]
+            .as_str()
+            .is_some_and(|code| code.starts_with("ADHOC-99991230-")),
+        "22:30 on 9999-12-30 in Kolkata: {code}"
+    );
 
     let batch: serde_json::Value = crate::helpers::json(
         app.post(

@@ -18,12 +18,13 @@ use lectern_api_types::sessions::{CompleteRequest, Completion, NewCompletion};
 use lectern_api_types::time::{ClockTime, TimeInput};
 use lectern_api_types::users::NewUser;
 use lectern_server::config::{DatabaseUrl, Secret};
+use lectern_server::db::Db;
 use lectern_server::domain::AuthUser;
 use lectern_server::services::sessions::{create as adhoc, transitions};
 use lectern_server::services::{batches, branches, users};
 use lectern_server::{Application, Config};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait as _, Database, Statement};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -167,7 +168,7 @@ pub struct TestApp {
     pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     /// A connection of the test's own, for arranging state the API cannot.
-    pub db: DatabaseConnection,
+    pub db: Db,
     /// The configuration the server runs with.
     pub config: Config,
     handle: actix_web::dev::ServerHandle,
@@ -263,9 +264,11 @@ impl TestApp {
             .map(|port| format!("http://127.0.0.1:{port}"));
         let handle = app.handle();
         let serving = Some(tokio::spawn(app.run_until_stopped()));
-        let db = Database::connect(config.database_url())
-            .await
-            .expect("a test connection");
+        let db = Db::new(
+            Database::connect(config.database_url())
+                .await
+                .expect("a test connection"),
+        );
         Self {
             address,
             metrics_address,
@@ -500,7 +503,7 @@ impl Drop for TestApp {
 }
 
 /// A branch written straight to `db`, as the command line makes one.
-pub async fn seed_branch(db: &DatabaseConnection, code: &str, timezone: &str) -> i64 {
+pub async fn seed_branch(db: &Db, code: &str, timezone: &str) -> i64 {
     let new = NewBranch {
         name: format!("Branch {code}").parse().expect("a name"),
         code: code.parse().expect("a branch code"),
@@ -513,12 +516,7 @@ pub async fn seed_branch(db: &DatabaseConnection, code: &str, timezone: &str) ->
 }
 
 /// An account with [`PASSWORD`] written straight to `db`; its id.
-pub async fn seed_user(
-    db: &DatabaseConnection,
-    email: &str,
-    role: Role,
-    branch_id: Option<i64>,
-) -> i64 {
+pub async fn seed_user(db: &Db, email: &str, role: Role, branch_id: Option<i64>) -> i64 {
     let new = NewUser {
         email: email.parse().expect("an email"),
         name: format!("Test {}", role.label()).parse().expect("a name"),
@@ -539,7 +537,7 @@ pub async fn seed_user(
 pub struct Seeded {
     pub database: TestDatabase,
     pub config: Config,
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub branch: i64,
     pub faculty: AuthUser,
 }

@@ -800,3 +800,62 @@ async fn a_late_start_may_say_why_and_an_on_time_one_may_not() {
     assert_eq!(done["late_minutes"], 30);
     assert!(done["late_reason"].is_null());
 }
+
+/// Sessions are kept and found whatever their year. MariaDB turned an
+/// instant outside 32-bit Unix time (after 2038-01-19 03:14:07 UTC, before
+/// 1970) into NULL when sqlx sent it as a `TIMESTAMP` parameter: a session
+/// in 2040 failed to store with a 500, and a filter bounded then matched
+/// nothing.
+#[tokio::test]
+async fn sessions_after_2038_and_before_1970_are_kept_and_found_by_their_dates() {
+    let app = TestApp::spawn().await;
+    let b = kolkata(&app).await;
+    let token = app.login(&b.admin).await;
+    for (start, end, from, to) in [
+        (
+            "2040-03-02T04:00:00Z",
+            "2040-03-02T05:00:00Z",
+            "2040-03-01",
+            "2040-03-03",
+        ),
+        (
+            "1969-07-21T02:56:00Z",
+            "1969-07-21T03:56:00Z",
+            "1969-07-20",
+            "1969-07-22",
+        ),
+    ] {
+        let body = json!({
+            "title": "Far class", "user_id": b.faculty.id,
+            "scheduled_start": start, "scheduled_end": end,
+        });
+        let created: Value = json(
+            app.post("/completions", &token, &body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        assert_eq!(created["scheduled_start"], start, "{created}");
+
+        let page: Value = json(
+            app.get(&format!("/completions?from={from}&to={to}"), &token)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        let found: Vec<&Value> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|session| &session["id"])
+            .collect();
+        assert_eq!(found, [&created["id"]], "{from} to {to}: {page}");
+
+        let read: Value = json(
+            app.get(&format!("/completions/{}", created["id"]), &token)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(read["scheduled_end"], end, "{read}");
+    }
+}

@@ -7,13 +7,13 @@ use lectern_api_types::Page;
 use lectern_api_types::sessions::{Download, DownloadPage, DownloadVia};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, RelationTrait as _, Set,
+    ColumnTrait as _, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, RelationTrait as _, Set,
 };
 
 use super::find_visible_attachment;
 use crate::clock;
-use crate::db::{Reads, begin_write};
+use crate::db::{Db, Reads, begin_write};
 use crate::domain::AuthUser;
 use crate::entities::{attachment, download, user};
 use crate::pagination;
@@ -21,7 +21,7 @@ use crate::services::{ServiceError, ServiceResult};
 
 /// Records that `user_id` downloaded each of `attachments` once.
 pub async fn record(
-    db: &DatabaseConnection,
+    db: &Db,
     attachments: &[i64],
     user_id: i64,
     via: DownloadVia,

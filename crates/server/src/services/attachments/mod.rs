@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use lectern_api_types::sessions::{Attachment, AttachmentLink, AttachmentTotals, CompletionFilter};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait as _, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Select, Set,
 };
 use serde_json::json;
@@ -23,7 +23,7 @@ use super::sessions::{SessionRow, find_visible, hold, select_rows, visible};
 use super::{ServiceError, ServiceResult};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
-use crate::db::{Reads, begin_write};
+use crate::db::{Db, Reads, begin_write};
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action as SessionAction;
 use crate::entities::{attachment, completion};
@@ -54,7 +54,7 @@ fn change(
 
 /// Keeps a received file as an attachment of the session.
 pub async fn attach(
-    db: &DatabaseConnection,
+    db: &Db,
     storage: &dyn Storage,
     caller: &AuthUser,
     completion_id: i64,
@@ -202,7 +202,7 @@ pub async fn link(
 /// Deletes the row, then the stored file: a crash in between leaves a file
 /// the sweep removes, never a row whose file is gone.
 pub async fn remove(
-    db: &DatabaseConnection,
+    db: &Db,
     storage: &dyn Storage,
     caller: &AuthUser,
     completion_id: i64,
@@ -237,7 +237,7 @@ pub async fn remove(
 /// state it was decided on: what the session is now refuses it, or (rarely)
 /// it moved on to a state that allows it and the client may simply retry.
 async fn moved_on(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
     action: SessionAction,
@@ -254,7 +254,7 @@ async fn moved_on(
 
 /// Every attachment of one session, as ZIP entries.
 pub async fn entries_of_session(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     completion_id: i64,
 ) -> ServiceResult<Vec<zip::Entry>> {
@@ -277,7 +277,7 @@ pub async fn entries_of_session(
 /// The attachments of every session a filter selects, for admins, one
 /// folder per session.
 pub async fn entries_of_query(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: &CompletionFilter,
 ) -> ServiceResult<Vec<zip::Entry>> {
@@ -332,7 +332,7 @@ pub async fn entries_of_query(
 /// How many files, from how many sessions and of what total size, the
 /// ZIP of a filtered list would hold (admins, as for the ZIP itself).
 pub async fn totals(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: &CompletionFilter,
 ) -> ServiceResult<AttachmentTotals> {

@@ -5,11 +5,10 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 
 use super::receive::TEMP_SUFFIX;
+use crate::db::Db;
 use crate::entities::attachment;
 use crate::storage::Storage;
 
@@ -26,7 +25,7 @@ pub struct Swept {
 /// before writing its row, and another's sweep must not take that moment
 /// for a crash.
 pub async fn sweep(
-    db: &DatabaseConnection,
+    db: &Db,
     storage: &dyn Storage,
     upload_dir: &Path,
     temp_age: Duration,

@@ -8,9 +8,9 @@ mod xlsx;
 
 use chrono::NaiveDateTime;
 use lectern_api_types::sessions::{CompletionFilter, ExportFormat};
-use sea_orm::DatabaseConnection;
 
 use crate::clock;
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::services::{ServiceError, ServiceResult};
 use crate::storage::ByteStream;
@@ -46,7 +46,7 @@ fn cell(text: &str) -> String {
 }
 
 pub async fn export(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: CompletionFilter,
     format: ExportFormat,

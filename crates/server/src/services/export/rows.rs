@@ -7,10 +7,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use lectern_api_types::schedule::{CompletionStatus, Review};
 use lectern_api_types::sessions::{CompletionFilter, ON_TIME_MINUTES};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::entities::{branch, note, user};
 use crate::services::ServiceResult;
@@ -111,7 +110,7 @@ impl Totals {
 /// A reader of the export's rows, page by page; it owns what it needs, so
 /// a response can stream from it after the handler returns.
 pub struct Rows {
-    db: DatabaseConnection,
+    db: Db,
     caller: AuthUser,
     filter: CompletionFilter,
     after: Option<Position>,
@@ -120,7 +119,7 @@ pub struct Rows {
 }
 
 impl Rows {
-    pub fn new(db: DatabaseConnection, caller: AuthUser, filter: CompletionFilter) -> Rows {
+    pub fn new(db: Db, caller: AuthUser, filter: CompletionFilter) -> Rows {
         Rows {
             db,
             caller,

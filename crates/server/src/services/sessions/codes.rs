@@ -4,12 +4,11 @@
 use chrono::NaiveDate;
 use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::{CodeRequest, CodeSuggestion};
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 
 use super::{SessionRow, find_visible};
 use crate::clock;
+use crate::db::Db;
 use crate::domain::completion_code;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{branch, completion};
@@ -35,7 +34,7 @@ pub fn prefix_and_date(row: &SessionRow) -> ServiceResult<(String, NaiveDate)> {
 /// with it can still lose to a session that took it meanwhile (409), and the
 /// form simply asks again.
 pub async fn suggest(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     request: CodeRequest,
 ) -> ServiceResult<CodeSuggestion> {
@@ -56,7 +55,7 @@ pub async fn suggest(
     )))
 }
 
-async fn is_taken(db: &DatabaseConnection, code: &CompletionCode) -> ServiceResult<bool> {
+async fn is_taken(db: &Db, code: &CompletionCode) -> ServiceResult<bool> {
     let uses = completion::Entity::find()
         .filter(completion::Column::CompletionCode.eq(code.as_str()))
         .count(db)
@@ -65,7 +64,7 @@ async fn is_taken(db: &DatabaseConnection, code: &CompletionCode) -> ServiceResu
 }
 
 /// Today in the caller's branch, or in UTC for super admins.
-async fn today(db: &DatabaseConnection, caller: &AuthUser) -> ServiceResult<NaiveDate> {
+async fn today(db: &Db, caller: &AuthUser) -> ServiceResult<NaiveDate> {
     let now = clock::now();
     let Some(branch_id) = caller.branch_id() else {
         return Ok(now.date_naive());

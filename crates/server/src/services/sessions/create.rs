@@ -2,14 +2,14 @@
 
 use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::sessions::{Completion, NewCompletion};
-use sea_orm::{ActiveModelTrait as _, DatabaseConnection, EntityTrait as _, Set};
+use sea_orm::{ActiveModelTrait as _, EntityTrait as _, Set};
 use serde_json::json;
 
 use super::reload;
 use super::search::documents::{self, Sessions};
 use crate::audit::{Action, Change, Entity};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::times::check_span;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::{completion, user};
@@ -21,11 +21,7 @@ pub(crate) fn clean(text: Option<String>) -> Option<String> {
 }
 
 /// Creates an ad-hoc session: one held outside any batch.
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    new: NewCompletion,
-) -> ServiceResult<Completion> {
+pub async fn create(db: &Db, caller: &AuthUser, new: NewCompletion) -> ServiceResult<Completion> {
     let owner_id = new.user_id.unwrap_or(caller.id());
     if !caller.is_admin() && owner_id != caller.id() {
         return Err(ServiceError::forbidden(

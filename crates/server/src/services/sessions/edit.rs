@@ -4,7 +4,6 @@
 use lectern_api_types::schedule::LateReason;
 use lectern_api_types::sessions::{Completion, CompletionPatch, ON_TIME_MINUTES};
 use lectern_api_types::time::TimeInput;
-use sea_orm::DatabaseConnection;
 use serde_json::{Map, json};
 
 use super::SessionRow;
@@ -12,6 +11,7 @@ use super::create::clean;
 use super::write::{Chosen, Plan, apply, changed, stale};
 use crate::audit;
 use crate::clock;
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action;
 use crate::domain::times::{check_span, late_minutes};
@@ -24,7 +24,7 @@ use crate::services::{ServiceError, ServiceResult};
 /// not yet verified, and the notes of any record not verified. `version`
 /// must be current.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     patch: CompletionPatch,

@@ -11,13 +11,13 @@ use lectern_api_types::sessions::{
 use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, FromQueryResult,
+    ColumnTrait as _, Condition, ConnectionTrait as _, DbErr, EntityTrait as _, FromQueryResult,
     Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
 };
 
 use super::position::Position;
 use super::{SessionRow, counts_of, in_scope, search, select_rows, visible, with_counts};
-use crate::db::{FromSqliteRow, Reads, SqliteRow};
+use crate::db::{Db, FromSqliteRow, Reads, SqliteRow};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
 use crate::entities::{attachment, branch, completion, note, user};
@@ -27,7 +27,7 @@ use crate::{clock, pagination};
 /// The timezone a bare date in a filter is read in: the filtered branch's,
 /// else the caller's, else UTC (super admins looking across branches).
 pub(crate) async fn filter_timezone(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: Option<i64>,
 ) -> ServiceResult<Option<BranchTimezone>> {
@@ -58,7 +58,7 @@ fn instant(bound: DateOrInstant, timezone: Option<BranchTimezone>, is_end: bool)
 
 /// The instants a filter's `from` and `to` stand for, `to` exclusive.
 pub(crate) async fn bounds(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: Option<i64>,
     from: Option<DateOrInstant>,
@@ -75,7 +75,7 @@ pub(crate) async fn bounds(
 }
 
 async fn date_range(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     branch_id: Option<i64>,
     from: Option<DateOrInstant>,
@@ -95,7 +95,7 @@ async fn date_range(
 /// The sessions in the caller's scope that `query`'s filters select; the
 /// condition applies to [`select_rows`], which joins batch and owner for `q`.
 pub async fn filtered(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     query: &CompletionFilter,
 ) -> ServiceResult<Condition> {
@@ -209,7 +209,7 @@ pub async fn list(
 
 /// The filtered sessions in the filter's order, after `after` when resuming.
 pub async fn ordered(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: &CompletionFilter,
     after: Option<Position>,
@@ -324,7 +324,7 @@ pub async fn get(reads: &Reads, caller: &AuthUser, id: i64) -> ServiceResult<Com
 
 /// The batch sittings the caller still has to complete, soonest first.
 pub async fn occurrences(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     query: OccurrenceQuery,
 ) -> ServiceResult<Page<Occurrence>> {

@@ -4,12 +4,12 @@
 //! or recorded.
 
 use lectern_api_types::sessions::{Completion, ReopenRequest, ReturnRequest, VerifyRequest};
-use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::write::{Plan, apply};
 use crate::audit;
 use crate::clock;
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action;
 use crate::entities::completion::Column;
@@ -18,7 +18,7 @@ use crate::services::{ServiceError, ServiceResult};
 /// Confirms the code the class was given; who and when are kept, and the
 /// record is locked.
 pub async fn verify(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     request: VerifyRequest,
@@ -43,7 +43,7 @@ pub async fn verify(
 
 /// Sends a completed record back to its owner with what to correct.
 pub async fn send_back(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     request: ReturnRequest,
@@ -59,11 +59,7 @@ pub async fn send_back(
 }
 
 /// The owner hands a corrected record back for review.
-pub async fn resubmit(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    id: i64,
-) -> ServiceResult<Completion> {
+pub async fn resubmit(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<Completion> {
     apply(db, caller, id, |row| {
         let to = row.decide(caller, Action::Resubmit)?;
         let details = json!({"return_reason": row.return_reason});
@@ -77,7 +73,7 @@ pub async fn resubmit(
 /// Undoes a verification, with the reason in the audit log; the record is
 /// editable again and awaits review.
 pub async fn reopen(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     request: ReopenRequest,

@@ -3,7 +3,7 @@
 
 use lectern_api_types::Role;
 use lectern_api_types::sessions::{CancelRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
-use sea_orm::{DatabaseConnection, EntityTrait as _};
+use sea_orm::EntityTrait as _;
 use serde_json::json;
 
 use super::SessionRow;
@@ -12,6 +12,7 @@ use super::create::clean;
 use super::write::{Chosen, Plan, apply};
 use crate::audit;
 use crate::clock;
+use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::domain::completion_code;
 use crate::domain::lifecycle::Action;
@@ -24,7 +25,7 @@ use crate::services::{ServiceError, ServiceResult};
 /// server makes one, drawing again if it collides; a code the client chose
 /// that is taken is a 409.
 pub async fn complete(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     request: CompleteRequest,
@@ -115,7 +116,7 @@ fn check_substitute(substitute: &user::Model, row: &SessionRow) -> ServiceResult
 
 /// Marks a pending session as not held, with the reason why.
 pub async fn cancel(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     request: CancelRequest,

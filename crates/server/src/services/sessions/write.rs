@@ -8,8 +8,7 @@ use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, UpdateMany,
+    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _, UpdateMany,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -19,7 +18,7 @@ use super::search::documents::{self, Sessions};
 use super::{SessionRow, find_visible, reload};
 use crate::audit::{self, Change, Entity};
 use crate::clock;
-use crate::db::begin_write;
+use crate::db::{Db, begin_write};
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::SessionState;
 use crate::entities::completion;
@@ -106,7 +105,7 @@ pub(super) fn changed<F: Serialize + ?Sized, T: Serialize + ?Sized>(
 /// by the state it was planned on. `plan` answers `None` when there is
 /// nothing to change.
 pub(super) async fn apply(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     id: i64,
     plan: impl Fn(&SessionRow) -> ServiceResult<Option<Plan>>,
@@ -137,7 +136,7 @@ enum Written {
 }
 
 async fn write_once(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     row: &SessionRow,
     plan: Plan,

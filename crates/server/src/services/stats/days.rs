@@ -15,11 +15,12 @@ use lectern_api_types::sessions::CompletionFilter;
 use lectern_api_types::stats::{StatsFilter, Summary};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait as _, DatabaseConnection, DbBackend,
-    EntityTrait as _, FromQueryResult as _, QueryFilter as _, QuerySelect as _, QueryTrait as _,
+    ColumnTrait as _, Condition, ConnectionTrait as _, DbBackend, EntityTrait as _,
+    FromQueryResult as _, QueryFilter as _, QuerySelect as _, QueryTrait as _,
 };
 
 use super::{Counters, median, with_counters};
+use crate::db::Db;
 use crate::domain::times::MAX_SESSION;
 use crate::domain::{AuthUser, Scope};
 use crate::entities::completion;
@@ -134,7 +135,7 @@ const COUNTERS: [&str; 11] = [
 /// sessions of the spans: at ten thousand sessions a statement's round
 /// trip costs more than the rows it reads.
 pub async fn summary(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: &StatsFilter,
     now: DateTime<Utc>,

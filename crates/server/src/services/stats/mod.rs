@@ -15,11 +15,12 @@ use lectern_api_types::stats::{Breakdown, BreakdownItem, GroupBy, StatsFilter, S
 use lectern_api_types::time::DateOrInstant;
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _, FromQueryResult,
-    QueryFilter as _, QueryResult, QuerySelect as _, Select,
+    ColumnTrait as _, Condition, ConnectionTrait as _, DbBackend, EntityTrait as _,
+    FromQueryResult, QueryFilter as _, QueryResult, QuerySelect as _, Select,
 };
 
 use crate::clock;
+use crate::db::Db;
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, user};
 use crate::services::sessions::query::{filter_timezone, filtered};
@@ -132,11 +133,7 @@ fn with_counters(
 
 /// The sessions the figures count: those the session list selects with the
 /// same filters, so a figure and the list it links to always agree.
-async fn counted(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    filter: &StatsFilter,
-) -> ServiceResult<Condition> {
+async fn counted(db: &Db, caller: &AuthUser, filter: &StatsFilter) -> ServiceResult<Condition> {
     let list = CompletionFilter {
         from: filter.from,
         to: filter.to,
@@ -176,11 +173,7 @@ fn teacher() -> Expr {
     ]))
 }
 
-pub async fn summary(
-    db: &DatabaseConnection,
-    caller: &AuthUser,
-    filter: &StatsFilter,
-) -> ServiceResult<Summary> {
+pub async fn summary(db: &Db, caller: &AuthUser, filter: &StatsFilter) -> ServiceResult<Summary> {
     let now = clock::now();
     if let Some(summary) = days::summary(db, caller, filter, now).await? {
         return Ok(summary);
@@ -221,11 +214,7 @@ impl FromQueryResult for GroupRow {
 /// The names of the people, batches or branches a breakdown found, read
 /// once the rows are grouped rather than joined to each of thousands of
 /// sessions.
-async fn labels(
-    db: &DatabaseConnection,
-    group_by: GroupBy,
-    ids: Vec<i64>,
-) -> ServiceResult<HashMap<i64, String>> {
+async fn labels(db: &Db, group_by: GroupBy, ids: Vec<i64>) -> ServiceResult<HashMap<i64, String>> {
     Ok(match group_by {
         GroupBy::Faculty => user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
@@ -306,7 +295,7 @@ fn period_bounds(
 }
 
 pub async fn breakdown(
-    db: &DatabaseConnection,
+    db: &Db,
     caller: &AuthUser,
     filter: &StatsFilter,
     group_by: GroupBy,
