@@ -328,6 +328,10 @@ pub fn days_of(ics: &str) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
         };
         let name: String = name.chars().take(200).collect();
         for date in start.iter_days().take_while(|date| *date < end) {
+            // Refused here, on the field the client sent, rather than by
+            // `add` on a `date` the request never named.
+            date_in_range(date)
+                .map_err(|why| bad(format!("has a holiday on {date}: dates {why}")))?;
             days.push((date, name.clone()));
             if days.len() > MAX_IMPORT_DAYS {
                 return Err(bad(format!(
@@ -418,5 +422,26 @@ mod tests {
     fn a_file_that_is_not_a_calendar_is_refused() {
         let err = days_of("this is not a calendar").unwrap_err();
         assert!(matches!(err, ServiceError::Invalid(fields) if fields.has("file")));
+    }
+
+    #[test]
+    fn a_day_outside_the_four_digit_years_less_a_day_is_refused_on_the_file() {
+        let calendar = |day: &str| {
+            format!(
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+                BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:{day}\r\nSUMMARY:The end\r\nEND:VEVENT\r\n\
+                END:VCALENDAR\r\n"
+            )
+        };
+        for day in ["99991231", "00010101"] {
+            let err = days_of(&calendar(day)).unwrap_err();
+            let ServiceError::Invalid(fields) = err else {
+                panic!("{day}: {err:?}");
+            };
+            assert!(fields.has("file"), "{day}: {fields:?}");
+            assert!(!fields.has("date"), "{day}: {fields:?}");
+        }
+        let days = days_of(&calendar("99991230")).unwrap();
+        assert_eq!(days.len(), 1);
     }
 }

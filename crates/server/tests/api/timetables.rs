@@ -579,6 +579,38 @@ async fn an_ics_file_of_holidays_is_imported_once() {
     )
     .await;
     assert!(problem["errors"]["file"].is_array(), "{problem}");
+
+    // A day past the dates the API takes refuses the whole file, on the
+    // field the client sent, and the good day beside it is not added.
+    let beyond = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//gov//holidays//EN\r\n\
+        BEGIN:VEVENT\r\nUID:c\r\nDTSTART;VALUE=DATE:20290101\r\nSUMMARY:New Year\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:99991231\r\nSUMMARY:The end\r\nEND:VEVENT\r\n\
+        END:VCALENDAR\r\n";
+    let problem = assert_problem(
+        import(beyond, "text/calendar").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let errors = problem["errors"].as_object().unwrap();
+    assert_eq!(errors.keys().collect::<Vec<_>>(), ["file"], "{problem}");
+    assert!(
+        errors["file"][0].as_str().unwrap().contains("9999-12-31"),
+        "{problem}"
+    );
+    let page: Value = json(
+        b.app
+            .get(&format!("/branches/{}/holidays", b.id), &b.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let dates: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2027-12-27", "2027-12-28", "2028-01-03"]);
 }
 
 #[tokio::test]
