@@ -31,8 +31,9 @@ impl Db {
     }
 
     /// SeaORM's pool itself, for what takes no statements of ours: the
-    /// migrations (which bind no instants), a ping, closing.
-    pub fn pool(&self) -> &DatabaseConnection {
+    /// migrations (which bind no instants), a ping. Not public: code
+    /// outside the server that reached it would bypass the rebinding.
+    pub(crate) fn pool(&self) -> &DatabaseConnection {
         &self.0
     }
 
