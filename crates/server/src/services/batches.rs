@@ -16,12 +16,12 @@ use sea_orm::{
 use serde_json::json;
 
 use super::error::violates_unique;
-use super::holidays;
 use super::schedule::{self, with_content};
 use super::sessions::create::clean;
 use super::sessions::search::documents::{self, Sessions};
 use super::users::contains_pattern;
 use super::{ServiceError, ServiceResult};
+use super::{branches, holidays};
 use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
 use crate::domain::schedule::{Columns, Template, TemplateError, slots_of, stored_spec};
@@ -106,8 +106,8 @@ pub async fn list(db: &Db, caller: &AuthUser, query: BatchQuery) -> ServiceResul
     Ok(pagination::page(rows, limit, |row| row.id, Batch::from))
 }
 
-pub(crate) async fn find_visible(
-    db: &Db,
+pub(crate) async fn find_visible<C: ConnectionTrait>(
+    db: &C,
     caller: &AuthUser,
     id: i64,
 ) -> ServiceResult<batch::Model> {
@@ -159,7 +159,7 @@ async fn teacher<C: ConnectionTrait>(
     }
 }
 
-pub(crate) async fn branch_timezone<C: ConnectionTrait>(
+async fn branch_timezone<C: ConnectionTrait>(
     db: &C,
     branch_id: i64,
 ) -> ServiceResult<BranchTimezone> {
@@ -346,8 +346,9 @@ pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<
             "Branch admins manage batches of their own branch only.",
         ));
     }
-    let timezone = branch_timezone(db, branch_id).await?;
-    teacher(db, new.faculty_id, branch_id).await?;
+    let txn = begin_write(db).await?;
+    let timezone = branches::hold(&txn, branch_id).await?;
+    teacher(&txn, new.faculty_id, branch_id).await?;
     let template = Template::new(new.start_date, new.end_date, spec, timezone)?;
     let Columns {
         weekdays,
@@ -374,8 +375,6 @@ pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<
         updated_at: Set(now),
         ..Default::default()
     };
-
-    let txn = begin_write(db).await?;
     let created = model.insert(&txn).await.map_err(|err| {
         if violates_unique(&err, "code") {
             code_taken()
@@ -407,7 +406,9 @@ pub async fn update(
     id: i64,
     patch: BatchPatch,
 ) -> ServiceResult<Batch> {
+    let branch_id = find_visible(db, caller, id).await?.branch_id;
     let txn = begin_write(db).await?;
+    let timezone = branches::hold(&txn, branch_id).await?;
     // Read under the batch's lock, held to the commit: two changes of one
     // batch take turns, and the second applies to what the first wrote
     // rather than writing back the fields the first had changed.
@@ -432,7 +433,6 @@ pub async fn update(
     }
     next.start_date = patch.start_date.unwrap_or(next.start_date);
     next.end_date = patch.end_date.unwrap_or(next.end_date);
-    let timezone = branch_timezone(&txn, next.branch_id).await?;
     let columns = Template::new(next.start_date, next.end_date, spec, timezone)?.columns();
     next.weekdays = columns.weekdays;
     next.start_time = columns.start_time;
@@ -502,6 +502,10 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
         )
     };
     let txn = begin_write(db).await?;
+    // Held, then read again: a make-up sitting being added waits and is
+    // seen, or comes after and finds no batch.
+    branches::hold(&txn, existing.branch_id).await?;
+    find_visible(&txn, caller, id).await?;
     // Locked to the commit: a note or file being added to one of them is
     // waited for and then seen, and none can be added until the sessions
     // are gone (the note is then told its session is not found).

@@ -3,9 +3,10 @@
 use lectern_api_types::Page;
 use lectern_api_types::branches::{Branch, BranchPatch, NewBranch};
 use lectern_api_types::page::PageQuery;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
 
@@ -53,6 +54,42 @@ pub async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("branch"))
+}
+
+/// Takes the branch's row until the transaction ends and answers its time
+/// zone as it then stands. Every write that places the branch's sittings or
+/// holidays holds it before reading what it decides on (holidays, sittings,
+/// the time zone), so those writes take turns: a holiday and a make-up or
+/// move onto its day, a batch's edit and a move of one of its sittings, a
+/// holiday added and a file imported. A branch's update takes the row by
+/// writing it, so a change of time zone takes its turn too.
+///
+/// The row is taken by an update that changes nothing, not `FOR UPDATE`:
+/// on PostgreSQL that lock lets rows referring to the branch (sessions,
+/// audit entries) be written meanwhile. On SQLite `begin_write` has taken
+/// the database's one write lock already; on MariaDB, reads after it see
+/// what the writers before it committed.
+pub(crate) async fn hold<C: ConnectionTrait>(
+    txn: &C,
+    branch_id: i64,
+) -> ServiceResult<BranchTimezone> {
+    branch::Entity::update_many()
+        .col_expr(
+            branch::Column::UpdatedAt,
+            Expr::col(branch::Column::UpdatedAt),
+        )
+        .filter(branch::Column::Id.eq(branch_id))
+        .exec(txn)
+        .await?;
+    let branch = branch::Entity::find_by_id(branch_id)
+        .one(txn)
+        .await?
+        .ok_or(ServiceError::NotFound("branch"))?;
+    BranchTimezone::parse(&branch.timezone).ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!(
+            "branch {branch_id} has an unknown timezone"
+        ))
+    })
 }
 
 pub async fn get(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<Branch> {

@@ -25,7 +25,7 @@ use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{branch, completion, holiday};
+use crate::entities::{completion, holiday};
 use crate::{clock, outbox, pagination};
 
 /// The longest span one `.ics` import may cover, so a file cannot turn
@@ -116,11 +116,11 @@ pub async fn create(
     branch_id: i64,
     new: NewHoliday,
 ) -> ServiceResult<Holiday> {
-    let branch = branches::find_visible(db, caller, branch_id).await?;
+    branches::find_visible(db, caller, branch_id).await?;
     require_admin(caller)?;
-    let timezone = timezone_of(&branch)?;
-    // The unique index on branch and date refuses a second holiday.
     let txn = begin_write(db).await?;
+    let timezone = branches::hold(&txn, branch_id).await?;
+    // The unique index on branch and date refuses a second holiday.
     let (created, cancelled) = add(
         &txn,
         caller,
@@ -142,15 +142,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(created.into())
-}
-
-fn timezone_of(branch: &branch::Model) -> ServiceResult<BranchTimezone> {
-    BranchTimezone::parse(&branch.timezone).ok_or_else(|| {
-        ServiceError::Internal(anyhow::anyhow!(
-            "branch {} has an unknown timezone",
-            branch.id
-        ))
-    })
 }
 
 async fn add<C: ConnectionTrait>(
@@ -251,22 +242,6 @@ async fn cancel_on<C: ConnectionTrait>(
     Ok(count)
 }
 
-/// Takes the branch's row for the rest of the transaction: two imports of
-/// one branch then run one after the other, and on SQLite the write lock is
-/// taken before the first read (a transaction that reads first fails when
-/// another connection writes in between).
-async fn hold_branch<C: ConnectionTrait>(txn: &C, branch_id: i64) -> Result<(), DbErr> {
-    branch::Entity::update_many()
-        .col_expr(
-            branch::Column::UpdatedAt,
-            Expr::col(branch::Column::UpdatedAt),
-        )
-        .filter(branch::Column::Id.eq(branch_id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 /// Removes a holiday. Sittings it cancelled stay cancelled (they are
 /// history, and may have been rearranged since); the batch's make-up
 /// sittings are the way to hold them after all.
@@ -353,12 +328,11 @@ pub async fn import(
     branch_id: i64,
     ics: &str,
 ) -> ServiceResult<HolidayImport> {
-    let branch = branches::find_visible(db, caller, branch_id).await?;
+    branches::find_visible(db, caller, branch_id).await?;
     require_admin(caller)?;
-    let timezone = timezone_of(&branch)?;
     let days = days_of(ics)?;
     let txn = begin_write(db).await?;
-    hold_branch(&txn, branch_id).await?;
+    let timezone = branches::hold(&txn, branch_id).await?;
     let existing: Vec<NaiveDate> = holiday::Entity::find()
         .select_only()
         .column(holiday::Column::Date)

@@ -18,7 +18,7 @@ use super::sessions::create::clean;
 use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, in_scope, reload, select_rows};
 use super::{ServiceError, ServiceResult};
-use super::{batches, holidays};
+use super::{batches, branches, holidays};
 use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
 use crate::domain::schedule::{Sitting, local_instant};
@@ -83,11 +83,15 @@ pub async fn add_make_up(
     batch_id: i64,
     new: NewSitting,
 ) -> ServiceResult<Completion> {
-    let found = batches::find_visible(db, caller, batch_id).await?;
-    let timezone = batches::branch_timezone(db, found.branch_id).await?;
+    let branch_id = batches::find_visible(db, caller, batch_id).await?.branch_id;
+    let txn = begin_write(db).await?;
+    let timezone = branches::hold(&txn, branch_id).await?;
+    // Read again under the hold: the batch may have been deleted, or given
+    // another teacher, meanwhile.
+    let found = batches::find_visible(&txn, caller, batch_id).await?;
     let sitting = sitting_on(
-        db,
-        found.branch_id,
+        &txn,
+        branch_id,
         timezone,
         new.date,
         new.start_time,
@@ -96,7 +100,6 @@ pub async fn add_make_up(
     .await?;
     let now = clock::now();
     // The unique index on batch and date refuses a date the batch meets.
-    let txn = begin_write(db).await?;
     let created = occurrence::ActiveModel {
         batch_id: Set(batch_id),
         date: Set(sitting.date),
@@ -191,18 +194,21 @@ pub async fn reschedule(
         });
     }
     let date = request.date.unwrap_or(found.date);
+    let location = clean(request.location);
+    let now = clock::now();
+    let txn = begin_write(db).await?;
+    // The session's version, checked below, tells whether its batch's edit
+    // moved or removed it before the hold.
+    let timezone = branches::hold(&txn, row.branch_id).await?;
     let sitting = sitting_on(
-        db,
+        &txn,
         row.branch_id,
-        row.timezone()?,
+        timezone,
         date,
         request.start_time,
         request.end_time,
     )
     .await?;
-    let location = clean(request.location);
-    let now = clock::now();
-    let txn = begin_write(db).await?;
     let moved = completion::Entity::update_many()
         .col_expr(
             completion::Column::ScheduledStart,

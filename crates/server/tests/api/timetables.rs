@@ -1,6 +1,9 @@
 //! Real timetables: per-day slots, RRULE recurrence, branch holidays,
 //! moved and make-up sittings, and substitutes.
 
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
 use lectern_api_types::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -963,4 +966,153 @@ async fn a_substitute_delivers_a_session_and_it_counts_for_them() {
         StatusCode::CONFLICT,
     )
     .await;
+}
+
+/// A holiday and a sitting placed on its day at the same moment, twenty
+/// times over: a make-up sitting added and another moved there. Whichever
+/// comes first, no pending sitting is left standing on a holiday.
+#[tokio::test]
+async fn a_holiday_and_sittings_placed_on_its_day_at_once_leave_none_pending_on_it() {
+    let b = branch("UTC").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-03-01", "end_date": "2027-08-31", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let mondays = b.sessions(&batch).await;
+    let first_tuesday = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
+    let week = |k: i64, from: NaiveDate| (from + chrono::Duration::weeks(k)).to_string();
+
+    let mut requests = Vec::new();
+    for k in 0..20 {
+        let tuesday = week(k, first_tuesday);
+        let wednesday = week(k, first_tuesday + chrono::Duration::days(1));
+        let occurrence = mondays[k as usize]["occurrence_id"].as_i64().unwrap();
+        requests.push((
+            format!("/batches/{id}/sittings"),
+            json!({"date": tuesday, "start_time": "11:00", "end_time": "12:00"}),
+        ));
+        requests.push((
+            format!("/occurrences/{occurrence}/reschedule"),
+            json!({"date": wednesday, "start_time": "11:00", "end_time": "12:00"}),
+        ));
+        for day in [tuesday, wednesday] {
+            requests.push((
+                format!("/branches/{}/holidays", b.id),
+                json!({"date": day, "name": "Closed"}),
+            ));
+        }
+    }
+    let answers = futures_util::future::join_all(
+        requests
+            .iter()
+            .map(|(path, body)| b.app.post(path, &b.token, body)),
+    )
+    .await;
+    for ((path, body), answer) in requests.iter().zip(answers) {
+        let status = answer.status();
+        let text = answer.text().await.unwrap();
+        let expected: &[StatusCode] = if path.ends_with("/holidays") {
+            &[StatusCode::CREATED]
+        } else {
+            // Refused when the holiday came first.
+            &[
+                StatusCode::CREATED,
+                StatusCode::OK,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ]
+        };
+        assert!(expected.contains(&status), "{path} {body}: {status} {text}");
+    }
+
+    let holidays: HashSet<String> = requests
+        .iter()
+        .filter(|(path, _)| path.ends_with("/holidays"))
+        .map(|(_, body)| body["date"].as_str().unwrap().to_owned())
+        .collect();
+    let sessions = b.sessions(&batch).await;
+    let pending_on_holidays: Vec<&str> = sessions
+        .iter()
+        .filter(|s| s["status"] == "pending")
+        .map(|s| s["scheduled_start"].as_str().unwrap())
+        .filter(|start| holidays.contains(&start[..10]))
+        .collect();
+    assert_eq!(pending_on_holidays, Vec::<&str>::new());
+}
+
+/// Twenty sittings moved while their batch is changed, over and over: a
+/// move that was answered keeps its day and time whatever the batch's
+/// changes did around it.
+#[tokio::test]
+async fn sittings_moved_while_their_batch_changes_stay_where_they_were_moved() {
+    let b = branch("UTC").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-03-01", "end_date": "2027-08-31", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let mondays = b.sessions(&batch).await;
+    let first_thursday = NaiveDate::from_ymd_opt(2027, 3, 4).unwrap();
+
+    let moves = (0..20).map(|k| {
+        let occurrence = mondays[k]["occurrence_id"].as_i64().unwrap();
+        let thursday = first_thursday + chrono::Duration::weeks(k as i64);
+        let body =
+            json!({"date": thursday.to_string(), "start_time": "14:00", "end_time": "15:00"});
+        let b = &b;
+        async move {
+            let path = format!("/occurrences/{occurrence}/reschedule");
+            let status = b.app.post(&path, &b.token, &body).await.status();
+            (occurrence, thursday, status)
+        }
+    });
+    // A change of room: the batch's sittings are synced again, and keep
+    // their times, so a move read before it still goes through.
+    let changes = (0..6).map(|n| {
+        let room = format!("Room {n}");
+        let b = &b;
+        async move {
+            b.app
+                .patch(
+                    &format!("/batches/{id}"),
+                    &b.token,
+                    &json!({"location": room}),
+                )
+                .await
+                .status()
+        }
+    });
+    let (moved, changed) = futures_util::future::join(
+        futures_util::future::join_all(moves),
+        futures_util::future::join_all(changes),
+    )
+    .await;
+    assert!(changed.iter().all(|s| *s == StatusCode::OK), "{changed:?}");
+
+    let sessions = b.sessions(&batch).await;
+    let mut answered = 0;
+    for (occurrence, thursday, status) in moved {
+        let session = sessions
+            .iter()
+            .find(|s| s["occurrence_id"] == occurrence)
+            .unwrap_or_else(|| panic!("sitting {occurrence} is gone after its move ({status})"));
+        match status {
+            StatusCode::OK => {
+                answered += 1;
+                assert_eq!(
+                    session["scheduled_start"],
+                    format!("{thursday}T14:00:00Z"),
+                    "sitting {occurrence}"
+                );
+            }
+            // The batch's change came between the move's read and its write.
+            StatusCode::CONFLICT => {}
+            other => panic!("sitting {occurrence}: {other}"),
+        }
+    }
+    assert!(answered > 0, "no move went through");
 }
