@@ -126,6 +126,16 @@ impl From<DbErr> for ServiceError {
             // between reading the object and writing it: it is gone.
             DbErr::RecordNotUpdated => ServiceError::NotFound("record"),
             err if is_transient(&err) => ServiceError::Busy,
+            // A row this request refers to (a teacher, a batch, a session)
+            // was deleted between the read that found it and the write:
+            // checked reads come first everywhere, so only a race gets here.
+            err if violates_foreign_key(&err) => ServiceError::Conflict {
+                kind: ConflictKind::StaleVersion,
+                detail:
+                    "Something this request refers to was removed meanwhile. Reload and try again."
+                        .into(),
+                field: None,
+            },
             err if waited_out_write_lock(&err) => ServiceError::LockTimeout,
             err => ServiceError::Database(err),
         }

@@ -628,3 +628,47 @@ async fn a_note_on_a_session_deleted_meanwhile_is_not_found() {
     crate::helpers::assert_problem(posted, StatusCode::NOT_FOUND).await;
     assert_eq!(note::Entity::find().count(&app.db).await.unwrap(), 0);
 }
+
+/// Ten ad-hoc sessions scheduled for colleagues while an admin deletes
+/// their accounts: each pair has one winner, and the loser is told why
+/// rather than met with a server error.
+#[tokio::test]
+async fn a_session_scheduled_for_an_account_being_deleted_is_refused_not_a_500() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+    let admin_token = app.login(&admin).await;
+    let mut staff = Vec::new();
+    for _ in 0..10 {
+        staff.push(app.create_user(Role::Faculty, Some(branch)).await);
+    }
+    let start = Utc::now() + Duration::days(1);
+
+    let (app, token) = (&app, admin_token.as_str());
+    let creations = staff.iter().map(|member| {
+        let body = json!({
+            "title": "Extra class", "user_id": member.id,
+            "scheduled_start": start.to_rfc3339(),
+            "scheduled_end": (start + Duration::hours(1)).to_rfc3339(),
+        });
+        async move {
+            let answer = app.post("/completions", token, &body).await;
+            (answer.status(), answer.text().await.unwrap())
+        }
+    });
+    let deletions = staff.iter().map(|member| {
+        let path = format!("/users/{}", member.id);
+        async move { app.delete(&path, token).await.status() }
+    });
+    let (created, deleted) =
+        futures_util::future::join(join_all(creations), join_all(deletions)).await;
+
+    for (k, ((created, body), deleted)) in created.iter().zip(&deleted).enumerate() {
+        let won = *created == StatusCode::CREATED && *deleted == StatusCode::CONFLICT;
+        let lost = created.is_client_error() && *deleted == StatusCode::NO_CONTENT;
+        assert!(
+            won || lost,
+            "pair {k}: creation {created} {body}, deletion {deleted}"
+        );
+    }
+}
