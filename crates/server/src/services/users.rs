@@ -425,7 +425,14 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     }
     let txn = begin_write(db).await?;
     // `delivered_by` has no foreign key (SQLite cannot add one to a table
-    // that exists), so the check is here.
+    // that exists), so the check is here, under the account's lock: a
+    // completion naming it as the substitute holds it shared until its
+    // commit, and is seen here once it has.
+    user::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("user"))?;
     let covered = completion::Entity::find()
         .filter(completion::Column::DeliveredBy.eq(id))
         .one(&txn)

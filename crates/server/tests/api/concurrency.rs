@@ -629,6 +629,48 @@ async fn a_note_on_a_session_deleted_meanwhile_is_not_found() {
     assert_eq!(note::Entity::find().count(&app.db).await.unwrap(), 0);
 }
 
+/// Ten sessions completed as delivered by a colleague while an admin
+/// deletes that colleague's account: each pair has one winner. A deleted
+/// account is never left named as a session's substitute.
+#[tokio::test]
+async fn a_substitute_is_never_deleted_under_the_session_that_names_them() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let admin_token = app.login(&admin).await;
+    let token = app.login(&faculty).await;
+    let start = Utc::now() - Duration::hours(3);
+    let mut pairs = Vec::new();
+    for _ in 0..10 {
+        let session = app.ad_hoc_session(&faculty, start).await;
+        let colleague = app.create_user(Role::Faculty, Some(branch)).await;
+        pairs.push((session, colleague));
+    }
+
+    let (app, token, admin_token) = (&app, token.as_str(), admin_token.as_str());
+    let completions = pairs.iter().map(|(session, colleague)| {
+        let (path, mut body) = completion(session, start);
+        body["delivered_by"] = json!(colleague.id);
+        async move { app.post(&path, token, &body).await.status() }
+    });
+    let deletions = pairs.iter().map(|(_, colleague)| {
+        let path = format!("/users/{}", colleague.id);
+        async move { app.delete(&path, admin_token).await.status() }
+    });
+    let (completed, deleted) =
+        futures_util::future::join(join_all(completions), join_all(deletions)).await;
+
+    for (k, (completed, deleted)) in completed.iter().zip(&deleted).enumerate() {
+        let outcome = (*completed, *deleted);
+        assert!(
+            outcome == (StatusCode::OK, StatusCode::CONFLICT)
+                || outcome == (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::NO_CONTENT),
+            "pair {k}: completion {completed}, deletion {deleted}"
+        );
+    }
+}
+
 /// Ten ad-hoc sessions scheduled for colleagues while an admin deletes
 /// their accounts: each pair has one winner, and the loser is told why
 /// rather than met with a server error.

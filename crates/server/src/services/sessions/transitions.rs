@@ -9,7 +9,7 @@ use serde_json::json;
 use super::SessionRow;
 use super::codes;
 use super::create::clean;
-use super::write::{Chosen, Plan, apply};
+use super::write::{Chosen, Plan, apply, no_such_colleague};
 use crate::audit;
 use crate::clock;
 use crate::db::Db;
@@ -83,16 +83,10 @@ pub async fn complete(
             plan = plan.set(Column::Notes, notes.clone());
         }
         plan.code = Some((code, chosen));
+        plan.substitute = request.delivered_by;
         Ok(Some(plan))
     })
     .await
-}
-
-fn no_such_colleague() -> ServiceError {
-    ServiceError::invalid(
-        "delivered_by",
-        "no such active faculty member or employee in the session's branch",
-    )
 }
 
 /// A substitute is another active faculty member or employee of the

@@ -8,7 +8,8 @@ use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::sessions::Completion;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _, UpdateMany,
+    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _, UpdateMany,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -21,7 +22,7 @@ use crate::clock;
 use crate::db::{Db, begin_write};
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::SessionState;
-use crate::entities::completion;
+use crate::entities::{completion, user};
 use crate::outbox;
 use crate::services::error::{ConflictKind, violates_unique};
 use crate::services::{ServiceError, ServiceResult};
@@ -37,6 +38,10 @@ pub(super) struct Plan {
     /// A code this change writes: one the client chose is a 409 when taken,
     /// a generated one is drawn again.
     pub code: Option<(CompletionCode, Chosen)>,
+    /// The colleague this change records as having delivered the session.
+    /// Their account is read again and held (shared) until the commit: one
+    /// deleted meanwhile is a 422, and none can be deleted under the record.
+    pub substitute: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +58,7 @@ impl Plan {
             audit,
             details,
             code: None,
+            substitute: None,
         }
     }
 
@@ -88,6 +94,14 @@ fn code_taken() -> ServiceError {
     ServiceError::duplicate(
         "completion_code",
         "This code cannot be used: choose another, or leave it empty for one to be generated.",
+    )
+}
+
+/// The answer for a `delivered_by` that names nobody the caller may name.
+pub(super) fn no_such_colleague() -> ServiceError {
+    ServiceError::invalid(
+        "delivered_by",
+        "no such active faculty member or employee in the session's branch",
     )
 }
 
@@ -156,6 +170,16 @@ async fn write_once(
         .filter(in_state(row.state()))
         .filter(completion::Column::Version.eq(row.version));
     let txn = begin_write(db).await?;
+    if let Some(substitute) = plan.substitute {
+        let held = user::Entity::find_by_id(substitute)
+            .lock_shared()
+            .one(&txn)
+            .await?;
+        if held.is_none() {
+            txn.rollback().await?;
+            return Err(no_such_colleague());
+        }
+    }
     match update.exec(&txn).await {
         Err(err) if violates_unique(&err, "completion_code") && plan.code.is_some() => {
             txn.rollback().await?;
