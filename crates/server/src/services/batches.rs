@@ -347,7 +347,12 @@ pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<
         ));
     }
     let txn = begin_write(db).await?;
-    let timezone = branches::hold(&txn, branch_id).await?;
+    let timezone = branches::hold(&txn, branch_id)
+        .await
+        .map_err(|err| match err {
+            ServiceError::NotFound(_) => ServiceError::invalid("branch_id", "no such branch"),
+            err => err,
+        })?;
     teacher(&txn, new.faculty_id, branch_id).await?;
     let template = Template::new(new.start_date, new.end_date, spec, timezone)?;
     let Columns {
@@ -407,6 +412,7 @@ pub async fn update(
     patch: BatchPatch,
 ) -> ServiceResult<Batch> {
     let branch_id = find_visible(db, caller, id).await?.branch_id;
+    require_admin(caller)?;
     let txn = begin_write(db).await?;
     let timezone = branches::hold(&txn, branch_id).await?;
     // Read under the batch's lock, held to the commit: two changes of one
@@ -418,7 +424,6 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("batch"))?;
-    require_admin(caller)?;
     let spec = patched_spec(&existing, &patch).map_err(refused)?;
     let code = patch.code;
     let mut next = existing.clone();
@@ -505,7 +510,7 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     // Held, then read again: a make-up sitting being added waits and is
     // seen, or comes after and finds no batch.
     branches::hold(&txn, existing.branch_id).await?;
-    find_visible(&txn, caller, id).await?;
+    let existing = find_visible(&txn, caller, id).await?;
     // Locked to the commit: a note or file being added to one of them is
     // waited for and then seen, and none can be added until the sessions
     // are gone (the note is then told its session is not found).

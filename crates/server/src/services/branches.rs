@@ -65,10 +65,11 @@ pub async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<
 /// writing it, so a change of time zone takes its turn too.
 ///
 /// The row is taken by an update that changes nothing, not `FOR UPDATE`:
-/// on PostgreSQL that lock lets rows referring to the branch (sessions,
-/// audit entries) be written meanwhile. On SQLite `begin_write` has taken
-/// the database's one write lock already; on MariaDB, reads after it see
-/// what the writers before it committed.
+/// on PostgreSQL that lock lets rows referring to the branch (its sessions,
+/// its staff) be written meanwhile; on MariaDB those wait for the commit.
+/// On SQLite `begin_write` has taken the database's one write lock
+/// already; on MariaDB, plain reads after it see what the writers before
+/// it committed.
 pub(crate) async fn hold<C: ConnectionTrait>(
     txn: &C,
     branch_id: i64,

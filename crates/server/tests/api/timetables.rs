@@ -1116,3 +1116,31 @@ async fn sittings_moved_while_their_batch_changes_stay_where_they_were_moved() {
     }
     assert!(answered > 0, "no move went through");
 }
+
+/// A super admin naming a branch that does not exist is told which field
+/// is wrong, as for the batch's preview.
+#[tokio::test]
+async fn a_batch_for_a_branch_that_does_not_exist_is_422_on_branch_id() {
+    let b = branch("UTC").await;
+    let director = b.app.create_user(Role::SuperAdmin, None).await;
+    let token = b.app.login(&director).await;
+    let preview = json!({
+        "branch_id": b.id + 1000, "faculty_id": b.faculty.id,
+        "start_date": "2027-03-01", "end_date": "2027-03-31", "weekdays": ["mon"],
+        "start_time": "09:00", "end_time": "10:00",
+    });
+    let mut batch = preview.clone();
+    batch["code"] = json!("NOWHERE-1");
+    batch["name"] = json!("Nowhere");
+    for (path, body) in [("/batches", batch), ("/batches/preview", preview)] {
+        let problem = assert_problem(
+            b.app.post(path, &token, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(
+            problem["errors"]["branch_id"][0], "no such branch",
+            "{path}: {problem}"
+        );
+    }
+}
