@@ -968,11 +968,9 @@ async fn a_substitute_delivers_a_session_and_it_counts_for_them() {
     .await;
 }
 
-/// A holiday and a sitting placed on its day at the same moment, twenty
-/// times over: a make-up sitting added and another moved there. Whichever
-/// comes first, no pending sitting is left standing on a holiday.
-#[tokio::test]
-async fn a_holiday_and_sittings_placed_on_its_day_at_once_leave_none_pending_on_it() {
+/// A batch of the races below, in a UTC branch: 27 Mondays from
+/// 2027-03-01, 09:00 to 10:00, with their sessions in order.
+async fn mondays_from_march_2027() -> (Branch, Value, Vec<Value>) {
     let b = branch("UTC").await;
     let batch = b
         .batch(json!({
@@ -980,8 +978,17 @@ async fn a_holiday_and_sittings_placed_on_its_day_at_once_leave_none_pending_on_
             "start_time": "09:00", "end_time": "10:00",
         }))
         .await;
-    let id = batch["id"].as_i64().unwrap();
     let mondays = b.sessions(&batch).await;
+    (b, batch, mondays)
+}
+
+/// A holiday and a sitting placed on its day at the same moment, twenty
+/// times over: a make-up sitting added and another moved there. Whichever
+/// comes first, no pending sitting is left standing on a holiday.
+#[tokio::test]
+async fn a_holiday_and_sittings_placed_on_its_day_at_once_leave_none_pending_on_it() {
+    let (b, batch, mondays) = mondays_from_march_2027().await;
+    let id = batch["id"].as_i64().unwrap();
     let first_tuesday = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
     let week = |k: i64, from: NaiveDate| (from + chrono::Duration::weeks(k)).to_string();
 
@@ -1047,15 +1054,8 @@ async fn a_holiday_and_sittings_placed_on_its_day_at_once_leave_none_pending_on_
 /// changes did around it.
 #[tokio::test]
 async fn sittings_moved_while_their_batch_changes_stay_where_they_were_moved() {
-    let b = branch("UTC").await;
-    let batch = b
-        .batch(json!({
-            "start_date": "2027-03-01", "end_date": "2027-08-31", "weekdays": ["mon"],
-            "start_time": "09:00", "end_time": "10:00",
-        }))
-        .await;
+    let (b, batch, mondays) = mondays_from_march_2027().await;
     let id = batch["id"].as_i64().unwrap();
-    let mondays = b.sessions(&batch).await;
     let first_thursday = NaiveDate::from_ymd_opt(2027, 3, 4).unwrap();
 
     let moves = (0..20).map(|k| {
