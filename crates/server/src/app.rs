@@ -265,7 +265,13 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes() == PROBLEM_JSON.as_bytes());
-    if is_problem || !response.request().path().starts_with("/api/") {
+    if is_problem
+        || !response
+            .request()
+            .match_info()
+            .as_str()
+            .starts_with("/api/")
+    {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));

@@ -41,7 +41,13 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verify(req);
-        let route = req.path().strip_prefix(API_PREFIX).unwrap_or_default();
+        // The path as the router decoded it: `/me/tok%65ns` reaches the
+        // tokens' handler, so it must be read as `/me/tokens` here too.
+        let route = req
+            .match_info()
+            .as_str()
+            .strip_prefix(API_PREFIX)
+            .unwrap_or_default();
         let may_wait = ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&route);
         let people_only = for_people_only(route);
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);

@@ -27,7 +27,8 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let path = request.path();
+    // As the router decoded it, so `/%61pi/…` is an API answer too.
+    let path = request.match_info().as_str();
     let docs = path.starts_with("/api/docs");
     let api = path.starts_with("/api/");
     let response = service.call(request);

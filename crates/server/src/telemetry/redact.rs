@@ -12,14 +12,20 @@ use crate::routes::API_PREFIX;
 /// Query parameters whose values are credentials.
 const SECRET_PARAMETERS: [&str; 5] = ["sig", "access_token", "refresh_token", "token", "secret"];
 
-/// The path and query of `uri` fit for a log: every credential replaced by
-/// `[redacted]`, everything else as it was sent. Most requests carry none,
-/// and are logged as they came without a copy.
-pub fn redacted_target(uri: &Uri) -> Cow<'_, str> {
-    let feed = uri
-        .path()
+/// Whether `routed_path`, the path as the router decoded it, is a calendar
+/// feed's secret address. Read from the decoded path, as the router reads
+/// it: `/api/v1/c%61lendar/…` is a feed too.
+pub fn is_calendar_feed(routed_path: &str) -> bool {
+    routed_path
         .strip_prefix(API_PREFIX)
-        .is_some_and(|rest| rest.starts_with(CALENDAR_FEEDS));
+        .is_some_and(|rest| rest.starts_with(CALENDAR_FEEDS))
+}
+
+/// The path and query of `uri` fit for a log: every credential replaced by
+/// `[redacted]`, the whole path when it is a calendar `feed`'s, everything
+/// else as it was sent. Most requests carry none, and are logged as they
+/// came without a copy.
+pub fn redacted_target(uri: &Uri, feed: bool) -> Cow<'_, str> {
     let secret = |pair: &&str| {
         pair.split_once('=').is_some_and(|(name, _)| {
             SECRET_PARAMETERS
@@ -57,7 +63,9 @@ mod tests {
     use super::*;
 
     fn redacted(target: &str) -> String {
-        redacted_target(&target.parse().unwrap()).into_owned()
+        let uri: Uri = target.parse().unwrap();
+        let routed = actix_web::test::TestRequest::with_uri(target).to_http_request();
+        redacted_target(&uri, is_calendar_feed(routed.match_info().as_str())).into_owned()
     }
 
     #[test]
@@ -72,6 +80,10 @@ mod tests {
         );
         assert_eq!(
             redacted("/api/v1/calendar/s3cr3t-feed.ics"),
+            "/api/v1/calendar/[redacted]"
+        );
+        assert_eq!(
+            redacted("/api/v1/c%61lendar/s3cr3t-feed.ics"),
             "/api/v1/calendar/[redacted]"
         );
     }

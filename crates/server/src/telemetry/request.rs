@@ -24,7 +24,7 @@ use actix_web::http::{Method, Uri};
 use actix_web::web::{self, Bytes};
 use uuid::Uuid;
 
-use super::redact::redacted_target;
+use super::redact::{is_calendar_feed, redacted_target};
 use crate::state::AppState;
 
 /// One request, as its log lines name it.
@@ -33,6 +33,7 @@ pub struct Request {
     id: Uuid,
     method: Method,
     uri: Uri,
+    calendar_feed: bool,
     client: Option<IpAddr>,
     user_agent: Option<HeaderValue>,
 }
@@ -43,6 +44,7 @@ impl Request {
             id: Uuid::new_v4(),
             method: request.method().clone(),
             uri: request.uri().clone(),
+            calendar_feed: is_calendar_feed(request.match_info().as_str()),
             // Read past trusted proxies only, as the rate limits read it.
             client: request
                 .app_data::<web::Data<AppState>>()
@@ -56,7 +58,10 @@ impl Request {
         let mut fields = vec![
             ("request_id", Cow::Owned(self.id.to_string())),
             ("http.method", Cow::Borrowed(self.method.as_str())),
-            ("http.target", redacted_target(&self.uri)),
+            (
+                "http.target",
+                redacted_target(&self.uri, self.calendar_feed),
+            ),
         ];
         if let Some(client) = self.client {
             fields.push(("http.client_ip", Cow::Owned(client.to_string())));

@@ -96,6 +96,18 @@ async fn a_read_token_reads_and_a_write_token_writes() {
             StatusCode::FORBIDDEN,
         )
         .await;
+        // Spelled with escapes the router decodes, they are the same routes.
+        assert_problem(app.get("/me/tok%65ns", token).await, StatusCode::FORBIDDEN).await;
+        assert_problem(
+            app.post(
+                "/me/tok%65ns",
+                token,
+                &json!({"name": "More", "scope": "write"}),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
         assert_problem(
             app.post(
                 "/me/password",

@@ -53,6 +53,16 @@ async fn pages_carry_a_strict_policy_and_personal_json_is_never_stored() {
     let refused = app.client.get(app.api("/me")).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(header(&refused, CACHE_CONTROL), "no-store");
+    // Spelled with an escape the router decodes, it is the same API answer.
+    let escaped = app
+        .client
+        .get(app.url("/%61pi/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(escaped.status(), StatusCode::OK);
+    assert_eq!(header(&escaped, CACHE_CONTROL), "no-store");
 }
 
 #[tokio::test]
