@@ -134,15 +134,53 @@ fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Fields<T>, ApiError> {
         .end()
         .map_err(|_| ApiError::Malformed("The body has data after its JSON value.".into()))?;
     integral_numbers_as_integers(&mut document);
-    Ok(read_fields(document))
+    let errors = without_nul_characters(&mut document);
+    Ok(read_fields(document, errors))
+}
+
+/// Why text holding U+0000 is refused.
+const NUL_MESSAGE: &str = "must not contain the character U+0000";
+
+/// Text never holds U+0000: PostgreSQL cannot store it, and the same body
+/// must get the same answer on every database. Each top-level field with
+/// such text anywhere in it is named and taken out, so the rest of the body
+/// is still read and its own mistakes named in the same answer.
+fn without_nul_characters(document: &mut serde_json::Value) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    match document {
+        serde_json::Value::Object(fields) => fields.retain(|name, value| {
+            let holds = holds_nul(value);
+            if holds {
+                errors.add(name, NUL_MESSAGE);
+            }
+            !holds
+        }),
+        other if holds_nul(other) => errors.add("body", NUL_MESSAGE),
+        _ => {}
+    }
+    errors
+}
+
+fn holds_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, value)| name.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
 }
 
 /// serde stops at the first field it cannot read. To name them all, a
 /// field that fails is noted and left out, and the rest read again; it ends
 /// when the rest reads, or when what is left cannot say more (a required
 /// field already named, an error below the top level).
-fn read_fields<T: DeserializeOwned>(mut document: serde_json::Value) -> Fields<T> {
-    let mut errors = FieldErrors::default();
+fn read_fields<T: DeserializeOwned>(
+    mut document: serde_json::Value,
+    mut errors: FieldErrors,
+) -> Fields<T> {
     loop {
         let err = match serde_path_to_error::deserialize::<_, T>(document.clone()) {
             Ok(value) if errors.is_empty() => return Ok(value),
@@ -242,6 +280,13 @@ impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    // A URL carries U+0000 only as `%00`: most queries are not read twice.
+    if query.contains("%00")
+        && let Some((name, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(_, value)| value.contains('\0'))
+    {
+        return Err(ApiError::invalid(&name, NUL_MESSAGE));
+    }
     let pairs =
         form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name, UrlText(value)));
     let value: T = serde_path_to_error::deserialize(MapDeserializer::<_, value::Error>::new(pairs))

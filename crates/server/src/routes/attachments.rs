@@ -157,6 +157,12 @@ pub async fn upload(
                 }
                 let text = String::from_utf8(text)
                     .map_err(|_| ApiError::invalid("description", "must be UTF-8 text"))?;
+                if text.contains('\0') {
+                    return Err(ApiError::invalid(
+                        "description",
+                        "must not contain the character U+0000",
+                    ));
+                }
                 description = Some(text);
             }
             other => {

@@ -292,7 +292,11 @@ pub fn days_of(ics: &str) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
         else {
             continue;
         };
-        let name = summary.trim();
+        // A calendar's summary is display text: control characters (U+0000
+        // among them, which PostgreSQL cannot store) are left out, as they
+        // are from an uploaded file's name.
+        let name: String = summary.chars().filter(|c| !c.is_control()).collect();
+        let name = name.trim();
         if name.is_empty() {
             continue;
         }
@@ -389,6 +393,22 @@ mod tests {
                 "2026-12-26 Christmas",
                 "2027-01-01 New Year’s Day"
             ]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_left_out_of_a_holidays_name() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+            BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:\u{0}Christ\u{0}mas\u{7}\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20261226\r\nSUMMARY:\u{0}\u{0}\r\nEND:VEVENT\r\n\
+            END:VCALENDAR\r\n";
+        let days = days_of(ics).unwrap();
+        assert_eq!(
+            days,
+            [(
+                NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(),
+                "Christmas".to_owned()
+            )]
         );
     }
 

@@ -468,3 +468,83 @@ async fn dates_a_time_zone_would_carry_out_of_the_four_digit_years_are_refused()
         );
     }
 }
+
+/// U+0000 is refused on the field that holds it, on every database alike:
+/// PostgreSQL cannot store it and answered 500, the others kept it. The
+/// rest of a body is still read, so its other mistakes are named too.
+#[tokio::test]
+async fn text_holding_u0000_is_refused_on_its_field_and_nothing_is_kept() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let token = app.login(&faculty).await;
+    let start = lectern_server::clock::now() + chrono::Duration::days(1);
+    let session = app.ad_hoc_session(&faculty, start).await;
+    let path = format!("/completions/{}", session.id);
+
+    let note = serde_json::json!({"note_text": "Lab\u{0}moved", "note_type": "typo"});
+    let problem = assert_problem(
+        app.post(&format!("{path}/notes"), &token, &note).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        problem["errors"]["note_text"][0], "must not contain the character U+0000",
+        "{problem}"
+    );
+    assert!(problem["errors"]["note_type"].is_array(), "{problem}");
+
+    let nested = serde_json::json!({"version": session.version, "notes": ["a\u{0}"]});
+    let problem = assert_problem(
+        app.patch(&path, &token, &nested).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["notes"].is_array(), "{problem}");
+    let patch = serde_json::json!({"version": session.version, "notes": "Chapter 3\u{0}"});
+    let problem = assert_problem(
+        app.patch(&path, &token, &patch).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["notes"].is_array(), "{problem}");
+
+    let problem = assert_problem(
+        app.get("/completions?q=Extra%00", &token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem["errors"]["q"].is_array(), "{problem}");
+
+    let form = reqwest::multipart::Form::new()
+        .text("description", "Board\u{0}")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                .file_name("notes.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let upload = app
+        .client
+        .post(app.api(&format!("{path}/attachments")))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(upload, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(problem["errors"]["description"].is_array(), "{problem}");
+
+    let kept: serde_json::Value = app.get(&path, &token).await.json().await.unwrap();
+    assert_eq!(kept["version"], session.version, "{kept}");
+    assert_eq!(kept["notes"], serde_json::Value::Null, "{kept}");
+    assert_eq!(kept["attachment_count"], 0, "{kept}");
+    let notes: serde_json::Value = app
+        .get(&format!("{path}/notes"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes["items"], serde_json::json!([]), "{notes}");
+}
