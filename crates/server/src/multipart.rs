@@ -7,12 +7,16 @@
 //! a buffer of its own and looked at every CR for a delimiter: a sixth of
 //! a 100 MB upload's time on one core (docs/benchmarks.md, table 5).
 
+use std::time::Duration;
+
 use actix_web::error::PayloadError;
 use actix_web::http::header::{ContentDisposition, DispositionType, HeaderValue};
 use actix_web::{HttpMessage as _, HttpRequest, mime, web};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
 use lectern_files::multipart::{Event, FormError, Parser};
+
+use crate::services::attachments::receive::ReceiveError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MultipartError {
@@ -25,6 +29,18 @@ pub enum MultipartError {
     Unnamed,
     #[error("{0}")]
     Interrupted(#[from] PayloadError),
+    /// Nothing of the body arrived for this long.
+    #[error("no data arrived for {0:?}")]
+    Stalled(Duration),
+}
+
+impl From<MultipartError> for ReceiveError {
+    fn from(err: MultipartError) -> Self {
+        match err {
+            MultipartError::Stalled(patience) => ReceiveError::Stalled(patience),
+            other => ReceiveError::Interrupted(other.to_string()),
+        }
+    }
 }
 
 /// A field of the form, as its part's headers name it.
@@ -37,14 +53,20 @@ pub struct Field {
 
 /// A form being read. What it holds or skips of its own is bounded (the
 /// preamble, a part's headers); how much of a field to take is its
-/// reader's to decide.
+/// reader's to decide. A body that stops arriving for `patience`, in any
+/// field or between them, is given up on.
 pub struct Multipart {
     body: web::Payload,
     parser: Parser,
+    patience: Duration,
 }
 
 impl Multipart {
-    pub fn new(req: &HttpRequest, body: web::Payload) -> Result<Self, MultipartError> {
+    pub fn new(
+        req: &HttpRequest,
+        body: web::Payload,
+        patience: Duration,
+    ) -> Result<Self, MultipartError> {
         let content_type = req
             .mime_type()
             .ok()
@@ -57,6 +79,7 @@ impl Multipart {
         Ok(Self {
             body,
             parser: Parser::new(boundary.as_str())?,
+            patience,
         })
     }
 
@@ -98,7 +121,10 @@ impl Multipart {
             if let Some(event) = self.parser.next_event()? {
                 return Ok(event);
             }
-            let chunk = self.body.next().await.ok_or(FormError::Incomplete)??;
+            let chunk = tokio::time::timeout(self.patience, self.body.next())
+                .await
+                .map_err(|_| MultipartError::Stalled(self.patience))?
+                .ok_or(FormError::Incomplete)??;
             self.parser.feed(chunk);
         }
     }

@@ -53,8 +53,13 @@ fn bad_form(err: MultipartError) -> ApiError {
         MultipartError::Interrupted(err) => {
             ApiError::Malformed(format!("The upload broke off: {err}"))
         }
+        MultipartError::Stalled(_) => stalled(),
         other => ApiError::Malformed(format!("The upload could not be read: {other}")),
     }
+}
+
+fn stalled() -> ApiError {
+    ApiError::RequestTimeout("The upload stopped arriving.".into())
 }
 
 fn too_large(limit: u64) -> ApiError {
@@ -71,7 +76,7 @@ fn received_error(err: ReceiveError) -> ApiError {
         ReceiveError::Interrupted(detail) => {
             ApiError::Malformed(format!("The upload broke off: {detail}"))
         }
-        ReceiveError::Stalled(_) => ApiError::RequestTimeout("The upload stopped arriving.".into()),
+        ReceiveError::Stalled(_) => stalled(),
         ReceiveError::Io(err) => ApiError::Internal(err.into()),
     }
 }
@@ -121,23 +126,16 @@ pub async fn upload(
         return Err(too_large(limit));
     }
 
-    let mut form = Multipart::new(&req, body).map_err(bad_form)?;
+    let mut form = Multipart::new(&req, body, state.config.body_timeout()).map_err(bad_form)?;
     let mut received: Option<Received> = None;
     let mut description = None;
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
         match field.name.as_str() {
             "file" if received.is_none() => {
                 let name = field.file_name.unwrap_or_default();
-                let patience = state.config.body_timeout();
-                let file = receive(
-                    form.chunks(),
-                    &name,
-                    &state.config.upload_dir(),
-                    limit,
-                    patience,
-                )
-                .await
-                .map_err(received_error)?;
+                let file = receive(form.chunks(), &name, &state.config.upload_dir(), limit)
+                    .await
+                    .map_err(received_error)?;
                 received = Some(file);
             }
             "file" => return Err(ApiError::invalid("file", "send one file per request")),

@@ -263,7 +263,6 @@ impl World {
             "a.png",
             &self.app.config.upload_dir(),
             u64::MAX,
-            self.app.config.body_timeout(),
         )
         .await
         .unwrap();

@@ -106,3 +106,46 @@ async fn an_upload_that_stops_arriving_gets_408_and_leaves_nothing() {
         "the stalled upload's temporary file is gone"
     );
 }
+
+/// A form stalled outside its file's bytes is cut off too: before its
+/// first part, or after a whole file without the closing boundary (a
+/// request that waited for ever, its 100 MB temporary file kept on disk).
+#[tokio::test]
+async fn an_upload_that_stops_between_its_parts_gets_408_and_leaves_nothing() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup_with(|config| config.body_timeout_seconds = 1).await;
+    let boundary = "lectern-boundary";
+    let head = format!(
+        "POST /api/v1/completions/{}/attachments HTTP/1.1\r\nHost: lectern\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 5000000\r\n\r\n",
+        session.id
+    );
+    let file_part = |bytes: &[u8]| {
+        let mut part = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"board.png\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        part.extend_from_slice(bytes);
+        part.extend_from_slice(b"\r\n");
+        part
+    };
+    for (stalls, sent) in [
+        ("before its first part", b"a preamble\r\n".to_vec()),
+        ("after its whole file", file_part(&png(100_000))),
+    ] {
+        let mut stream = connect(&app).await;
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&sent).await.unwrap();
+        let (response, waited) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
+        assert!(response.starts_with("HTTP/1.1 408"), "{stalls}: {response}");
+        assert!(waited < Duration::from_secs(5), "{stalls}: {waited:?}");
+        let temporaries = std::fs::read_dir(app.config.upload_dir())
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(temporaries, 0, "{stalls}: a temporary file was left");
+    }
+}

@@ -1,7 +1,6 @@
 //! Receiving an upload: streamed to a temporary file of this server's own
 //! while it is hashed, counted and classified, never held whole in memory.
 
-use std::fmt::Display;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -86,18 +85,18 @@ const BATCH: usize = 1024 * 1024;
 const SYNC_EVERY: u64 = 16 * 1024 * 1024;
 
 /// Streams `body` into a temporary file in `dir`. Stops at the first byte
-/// past `limit`, as soon as the first bytes show a refused type, and when
-/// nothing arrives for `patience`.
+/// past `limit`, as soon as the first bytes show a refused type, and at
+/// the first error of `body` (a stall among them: the body's reader times
+/// it, as it does the rest of the request).
 pub async fn receive<S, E>(
     mut body: S,
     raw_name: &str,
     dir: &Path,
     limit: u64,
-    patience: std::time::Duration,
 ) -> Result<Received, ReceiveError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
-    E: Display,
+    E: Into<ReceiveError>,
 {
     let file_name = sanitize(raw_name);
     let (temp, file) = TempFile::create(dir).await?;
@@ -107,11 +106,8 @@ where
     let mut size: u64 = 0;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     let mut kind = None;
-    while let Some(chunk) = tokio::time::timeout(patience, body.next())
-        .await
-        .map_err(|_| ReceiveError::Stalled(patience))?
-    {
-        let chunk = chunk.map_err(|err| ReceiveError::Interrupted(err.to_string()))?;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(Into::into)?;
         size += chunk.len() as u64;
         if size > limit {
             return Err(ReceiveError::TooLarge { limit });
@@ -316,7 +312,6 @@ mod tests {
 
     use super::*;
 
-    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
     const PNG: &[u8] =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
@@ -336,7 +331,6 @@ mod tests {
             "../board.png",
             dir.path(),
             1000,
-            PATIENCE,
         )
         .await
         .unwrap();
@@ -368,7 +362,7 @@ mod tests {
             parts.push(part);
             n += 1;
         }
-        let received = receive(chunks(parts), "big.png", dir.path(), u64::MAX, PATIENCE)
+        let received = receive(chunks(parts), "big.png", dir.path(), u64::MAX)
             .await
             .unwrap();
         assert_eq!(received.size, whole.len() as u64);
@@ -405,22 +399,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = vec![PNG.to_vec(), vec![0; 600], vec![0; 600]];
         assert!(matches!(
-            receive(chunks(big), "a.png", dir.path(), 1000, PATIENCE).await,
+            receive(chunks(big), "a.png", dir.path(), 1000).await,
             Err(ReceiveError::TooLarge { limit: 1000 })
         ));
         assert!(matches!(
-            receive(
-                chunks(vec![PNG.to_vec()]),
-                "a.pdf",
-                dir.path(),
-                1000,
-                PATIENCE
-            )
-            .await,
+            receive(chunks(vec![PNG.to_vec()]), "a.pdf", dir.path(), 1000).await,
             Err(ReceiveError::Refused(_))
         ));
         assert!(matches!(
-            receive(chunks(vec![]), "a.pdf", dir.path(), 1000, PATIENCE).await,
+            receive(chunks(vec![]), "a.pdf", dir.path(), 1000).await,
             Err(ReceiveError::Refused(_))
         ));
         assert_eq!(files_in(dir.path()), 0);
@@ -435,7 +422,7 @@ mod tests {
             Err::<Bytes, _>(io::Error::other("the rest never had to be read"))
         }));
         assert!(matches!(
-            receive(Box::pin(body), "x.pdf", dir.path(), u64::MAX, PATIENCE).await,
+            receive(Box::pin(body), "x.pdf", dir.path(), u64::MAX).await,
             Err(ReceiveError::Refused(_))
         ));
     }
