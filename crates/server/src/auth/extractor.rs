@@ -81,27 +81,33 @@ impl FromRequest for AuthUser {
                     account
                 }
             };
-            // The role and branch are the account's now, not the token's.
-            let current =
-                state
-                    .accounts
-                    .current(&state.db, account)
-                    .await
-                    .map_err(|err| match err {
-                        CurrentError::Account(AccountError::Gone) => {
-                            ApiError::Unauthorized("The account no longer exists.".into())
-                        }
-                        CurrentError::Account(AccountError::Deactivated) => {
-                            ApiError::Unauthorized("The account is deactivated.".into())
-                        }
-                        CurrentError::Database(err) => ApiError::from(ServiceError::from(err)),
-                    })?;
-            if current.must_change_password && !may_wait {
-                return Err(ApiError::PasswordChangeRequired);
-            }
-            Ok(current.user)
+            standing(&state, account, may_wait).await
         })
     }
+}
+
+/// The account `id` as it stands now, its role and branch read afresh (a
+/// token or signed link carries only whose it is): refused once the
+/// account is gone or deactivated, and, unless `may_wait`, while a
+/// password an admin set awaits its change.
+pub async fn standing(state: &AppState, id: i64, may_wait: bool) -> Result<AuthUser, ApiError> {
+    let current = state
+        .accounts
+        .current(&state.db, id)
+        .await
+        .map_err(|err| match err {
+            CurrentError::Account(AccountError::Gone) => {
+                ApiError::Unauthorized("The account no longer exists.".into())
+            }
+            CurrentError::Account(AccountError::Deactivated) => {
+                ApiError::Unauthorized("The account is deactivated.".into())
+            }
+            CurrentError::Database(err) => ApiError::from(ServiceError::from(err)),
+        })?;
+    if current.must_change_password && !may_wait {
+        return Err(ApiError::PasswordChangeRequired);
+    }
+    Ok(current.user)
 }
 
 fn verify(req: &HttpRequest) -> Result<(web::Data<AppState>, Credential), ApiError> {

@@ -14,6 +14,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use validator::Validate;
 
+use crate::auth::extractor::standing;
 use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action;
 use crate::entities::attachment;
@@ -21,11 +22,14 @@ use crate::error::ApiError;
 use crate::extract::{PathParams, ValidQuery};
 use crate::middleware::head;
 use crate::multipart::{Multipart, MultipartError};
+use crate::services::ServiceError;
 use crate::services::attachments::links::Link;
 use crate::services::attachments::receive::{ReceiveError, Received, receive};
 use crate::services::attachments::{self as service, downloads, zip};
+use crate::services::error::ConflictKind;
 use crate::services::sessions::find_visible;
 use crate::state::AppState;
+use crate::storage::StorageError;
 use lectern_files::byte_range::{self, Ranged};
 use lectern_files::file_type::FileType;
 
@@ -267,7 +271,16 @@ pub async fn content(
                     "This download link is not valid or has expired.".into(),
                 ));
             }
-            let file = service::find_linked(&state.reads, completion_id, attachment_id).await?;
+            // The link's maker as they stand now: deactivated, or moved out
+            // of the session's reach, their links stop with their tokens.
+            let maker = standing(&state, user_id, false).await?;
+            let file = service::find_visible_attachment(
+                &state.reads,
+                &maker,
+                completion_id,
+                attachment_id,
+            )
+            .await?;
             (file, (user_id, DownloadVia::Link))
         }
         _ => {
@@ -392,23 +405,33 @@ async fn serve(
             let length = range.end - range.start;
             (Some(range), length)
         }
-        Ranged::Whole => {
-            if !head::asked(req) {
-                downloads::record(&state.db, &[file.id], reader, via).await?;
-            }
-            (None, size)
-        }
+        Ranged::Whole => (None, size),
     };
+    // Opened before the download is recorded, so a file deleted since it
+    // was found is neither counted nor a server error: it is gone.
+    let gone = || ApiError::NotFound("No such attachment.".into());
     let body = state
         .storage
-        .get(&file.storage_key, range)
+        .get(&file.storage_key, range.clone())
         .await
-        .map_err(|err| {
-            ApiError::Internal(anyhow::anyhow!(
+        .map_err(|err| match err {
+            StorageError::NotFound(_) => gone(),
+            err => ApiError::Internal(anyhow::anyhow!(
                 "reading attachment {} failed: {err}",
                 file.id
-            ))
+            )),
         })?;
+    if range.is_none() && !head::asked(req) {
+        downloads::record(&state.db, &[file.id], reader, via)
+            .await
+            .map_err(|err| match err {
+                ServiceError::Conflict {
+                    kind: ConflictKind::StaleVersion,
+                    ..
+                } => gone(),
+                err => err.into(),
+            })?;
+    }
     Ok(response.no_chunking(length).streaming(body))
 }
 

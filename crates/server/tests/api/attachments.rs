@@ -1100,3 +1100,97 @@ async fn an_upload_over_the_limit_is_refused_while_it_is_still_arriving() {
     assert_eq!(attachment_count(&app, &token, session.id).await, 0);
     assert!(stored_keys(&app).await.is_empty());
 }
+
+/// A file deleted from storage since its row was read (its attachment
+/// deleted meanwhile, or lost) is 404, whole or in part, and the whole
+/// download is not counted: it was 500, after recording the download.
+#[tokio::test]
+async fn a_file_gone_from_storage_is_404_and_not_counted() {
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = setup().await;
+    let stored: Value = json(
+        upload(&app, &token, session.id, "board.png", png(5000)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let store = storage::from_config(&app.config).unwrap();
+    for key in stored_keys(&app).await {
+        store.delete(&key).await.unwrap();
+    }
+    let path = format!(
+        "/completions/{}/attachments/{}/content",
+        session.id, stored["id"]
+    );
+    assert_problem(app.get(&path, &token).await, StatusCode::NOT_FOUND).await;
+    let part = app
+        .request(reqwest::Method::GET, &path, Some(&token))
+        .header(RANGE, "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(part, StatusCode::NOT_FOUND).await;
+    let detail: Value = json(
+        app.get(&format!("/completions/{}", session.id), &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["attachments"][0]["download_count"], 0, "{detail}");
+}
+
+/// A signed link acts for its maker as they stand now, as their tokens do:
+/// it stops once they are deactivated, and reaches only what they may. It
+/// served the file to anyone it named for its ten minutes.
+#[tokio::test]
+async fn a_signed_link_stops_with_its_makers_access() {
+    let setup = setup().await;
+    let Setup {
+        app,
+        branch,
+        faculty,
+        token,
+        session,
+    } = &setup;
+    let stored: Value = json(
+        upload(app, token, session.id, "a.png", png(1000)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let signer = LinkSigner::new(JWT_SECRET.as_bytes());
+    let link_for = |user_id: i64| {
+        let link = Link {
+            completion_id: session.id,
+            attachment_id: stored["id"].as_i64().unwrap(),
+            user_id,
+            expires: chrono::Utc::now().timestamp() + 600,
+        };
+        app.url(&format!(
+            "/api/v1/completions/{}/attachments/{}/content?user={user_id}&expires={}&sig={}",
+            session.id,
+            stored["id"],
+            link.expires,
+            signer.sign(&link)
+        ))
+    };
+    let get = |url: String| async move { app.client.get(url).send().await.unwrap() };
+
+    let own = get(link_for(faculty.id)).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    let colleague = app.create_user(Role::Employee, Some(*branch)).await;
+    assert_problem(get(link_for(colleague.id)).await, StatusCode::NOT_FOUND).await;
+
+    let admin = setup.admin_token().await;
+    let deactivated = app
+        .patch(
+            &format!("/users/{}", faculty.id),
+            &admin,
+            &serde_json::json!({"active": false}),
+        )
+        .await;
+    assert_eq!(deactivated.status(), StatusCode::OK);
+    assert_problem(get(link_for(faculty.id)).await, StatusCode::UNAUTHORIZED).await;
+}

@@ -155,10 +155,12 @@ async fn credentials_in_a_failed_requests_url_never_reach_the_log() {
         .expect("a signature in the link")
         .to_owned();
 
-    // The stored file goes missing: following the link fails on the
-    // server, which logs the failure with the request it was.
+    // The stored file cannot be opened (it became a link to itself; one
+    // merely missing is a 404): following the link fails on the server,
+    // which logs the failure with the request it was.
     for entry in walk(&data_dir.join("attachments")) {
-        std::fs::remove_file(entry).unwrap();
+        std::fs::remove_file(&entry).unwrap();
+        std::os::unix::fs::symlink(&entry, &entry).unwrap();
     }
     let secret_token = "query-token-that-must-not-be-logged";
     let failed = client

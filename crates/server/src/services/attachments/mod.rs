@@ -159,20 +159,6 @@ pub async fn find_visible_attachment(
         .ok_or(ServiceError::NotFound("attachment"))
 }
 
-/// The attachment, if it belongs to the session; for signed links, whose
-/// signature already names both.
-pub async fn find_linked(
-    reads: &Reads,
-    completion_id: i64,
-    attachment_id: i64,
-) -> ServiceResult<attachment::Model> {
-    reads
-        .snapshot()?
-        .one(of_session(completion_id, attachment_id))
-        .await?
-        .ok_or(ServiceError::NotFound("attachment"))
-}
-
 /// A signed link to one attachment, for the page's `<video>` and `<a>`.
 pub async fn link(
     reads: &Reads,
