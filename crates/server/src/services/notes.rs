@@ -260,7 +260,17 @@ pub async fn delete(
 ) -> ServiceResult<()> {
     let (session, existing) = editable(db, caller, completion_id, note_id).await?;
     let txn = begin_write(db).await?;
-    note::Entity::delete_by_id(note_id).exec(&txn).await?;
+    // Two deletes at once both found it; only the one that took it away
+    // answers 204 and is audited.
+    if note::Entity::delete_by_id(note_id)
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 0
+    {
+        txn.rollback().await?;
+        return Err(ServiceError::NotFound("note"));
+    }
     documents::refresh(&txn, Sessions::Ids(vec![completion_id])).await?;
     let details = json!({"completion_id": completion_id, "note_type": existing.note_type, "note_text": existing.note_text});
     change(caller, &session, Action::Delete, note_id, details)

@@ -1142,6 +1142,75 @@ async fn a_file_gone_from_storage_is_404_and_not_counted() {
     assert_eq!(detail["attachments"][0]["download_count"], 0, "{detail}");
 }
 
+/// Two deletes of one file, or of one note, sent at once: one takes it
+/// away (204), the other finds it gone (404), and the audit log says it was
+/// deleted once. Both answered 204 and it was logged twice.
+#[tokio::test]
+async fn a_file_or_note_deleted_twice_at_once_is_deleted_once() {
+    let setup = setup().await;
+    let Setup {
+        app,
+        token,
+        session,
+        ..
+    } = &setup;
+    let admin = setup.admin_token().await;
+    for round in 0..3 {
+        let stored: Value = json(
+            upload(app, token, session.id, "a.png", png(1000)).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let note: Value = json(
+            app.post(
+                &format!("/completions/{}/notes", session.id),
+                token,
+                &serde_json::json!({"note_text": format!("Round {round}")}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        for (entity, path) in [
+            (
+                "attachment",
+                format!("/completions/{}/attachments/{}", session.id, stored["id"]),
+            ),
+            (
+                "note",
+                format!("/completions/{}/notes/{}", session.id, note["id"]),
+            ),
+        ] {
+            let (first, second) = tokio::join!(app.delete(&path, token), app.delete(&path, token));
+            let mut statuses = [first.status(), second.status()];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [StatusCode::NO_CONTENT, StatusCode::NOT_FOUND],
+                "{entity}, round {round}"
+            );
+            let id = if entity == "note" {
+                &note["id"]
+            } else {
+                &stored["id"]
+            };
+            let log: Value = json(
+                app.get(&format!("/audit?entity={entity}&entity_id={id}"), &admin)
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+            let deletes = log["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "delete")
+                .count();
+            assert_eq!(deletes, 1, "{entity}, round {round}: {log}");
+        }
+    }
+}
+
 /// A signed link acts for its maker as they stand now, as their tokens do:
 /// it stops once they are deactivated, and reaches only what they may. It
 /// served the file to anyone it named for its ten minutes.

@@ -205,9 +205,15 @@ pub async fn remove(
         txn.rollback().await?;
         return Err(moved_on(db, caller, completion_id, SessionAction::RemoveFile).await);
     }
-    attachment::Entity::delete_by_id(attachment_id)
+    let deleted = attachment::Entity::delete_by_id(attachment_id)
         .exec(&txn)
         .await?;
+    // Two deletes at once both found it; only the one that took it away
+    // answers 204 and is audited.
+    if deleted.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::NotFound("attachment"));
+    }
     let details = json!({"completion_id": completion_id, "file_name": found.file_name, "sha256": found.sha256});
     change(caller, &session, Action::Delete, attachment_id, details)
         .record(&txn)
