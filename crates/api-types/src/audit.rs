@@ -41,6 +41,7 @@ pub enum AuditEntity {
     Note,
     Attachment,
     Holiday,
+    Webhook,
 }
 
 impl AuditEntity {
@@ -53,6 +54,7 @@ impl AuditEntity {
             AuditEntity::Note => "note",
             AuditEntity::Attachment => "attachment",
             AuditEntity::Holiday => "holiday",
+            AuditEntity::Webhook => "webhook",
         }
     }
 }

@@ -14,6 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{ServiceError, ServiceResult};
+use crate::audit::{self, Action, Change};
 use crate::clock;
 use crate::db::{Db, begin_write};
 use crate::domain::AuthUser;
@@ -108,6 +109,7 @@ pub async fn create(
         .filter(|text| !text.is_empty());
     let secret = signing::new_secret();
     let now = clock::now();
+    let txn = begin_write(db).await?;
     let made = webhook::ActiveModel {
         branch_id: Set(branch_id),
         url: Set(url.to_string()),
@@ -119,8 +121,11 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    // Who sends the branch's records where: never the secret.
+    audited(caller, &made, Action::Create).record(&txn).await?;
+    txn.commit().await?;
     Ok(CreatedWebhook {
         webhook: shown(made),
         secret,
@@ -146,8 +151,27 @@ pub async fn list(db: &Db, caller: &AuthUser, query: PageQuery) -> ServiceResult
 /// not sent.
 pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     let hook = find_visible(db, caller, id).await?;
-    webhook::Entity::delete_by_id(hook.id).exec(db).await?;
+    let txn = begin_write(db).await?;
+    let deleted = webhook::Entity::delete_by_id(hook.id).exec(&txn).await?;
+    if deleted.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::NotFound("webhook"));
+    }
+    audited(caller, &hook, Action::Delete).record(&txn).await?;
+    txn.commit().await?;
     Ok(())
+}
+
+/// The audit entry of a webhook made or deleted: where it sent what.
+fn audited(caller: &AuthUser, hook: &webhook::Model, action: Action) -> Change {
+    Change {
+        actor: Some(caller.id()),
+        branch: hook.branch_id,
+        action,
+        entity: audit::Entity::Webhook,
+        entity_id: hook.id,
+        details: json!({"url": hook.url, "events": read_events(&hook.events), "description": hook.description}),
+    }
 }
 
 /// A webhook's deliveries, newest first.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use lectern_api_types::webhooks::{DeliveryState, WebhookEvent};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbErr,
-    EntityTrait as _, QueryFilter as _,
+    EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use serde::Serialize;
 
@@ -35,7 +35,10 @@ pub fn read_events(stored: &str) -> Vec<WebhookEvent> {
     stored.split(',').filter_map(WebhookEvent::parse).collect()
 }
 
-/// The webhooks that hear of `event` in `branch_id`.
+/// The webhooks that hear of `event` in `branch_id`, held (`FOR SHARE`)
+/// until the caller's transaction ends: a webhook deleted meanwhile waits
+/// and takes the deliveries left for it along, rather than refusing them
+/// and so the change that left them (a 409 for a completion or an upload).
 pub async fn subscribers<C: ConnectionTrait>(
     db: &C,
     event: WebhookEvent,
@@ -47,6 +50,7 @@ pub async fn subscribers<C: ConnectionTrait>(
                 .add(webhook::Column::BranchId.is_null())
                 .add(webhook::Column::BranchId.eq(branch_id)),
         )
+        .lock_shared()
         .all(db)
         .await?;
     Ok(hooks

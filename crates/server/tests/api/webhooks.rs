@@ -536,3 +536,116 @@ async fn the_webhooks_page_by_id() {
         made
     );
 }
+
+/// Webhooks deleted while sessions are recorded: each recording succeeds,
+/// each delete too. A recording read the webhooks, a delete committed, and
+/// the delivery left for the deleted one broke its foreign key: the
+/// recording answered 409 (PostgreSQL and MariaDB).
+#[tokio::test]
+async fn webhooks_deleted_while_sessions_are_recorded_refuse_no_recording() {
+    let Hooked {
+        app,
+        receiver,
+        pune,
+        made,
+    } = hooked(&["session.completed"]).await;
+    let mut hooks = vec![made["id"].as_i64().unwrap()];
+    for _ in 0..7 {
+        let more = add_webhook(
+            &app,
+            &pune.admin_token,
+            &receiver.url,
+            &["session.completed"],
+        )
+        .await;
+        hooks.push(more["id"].as_i64().unwrap());
+    }
+    let start = (Utc::now() - Duration::hours(30))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let mut sessions = Vec::new();
+    for _ in 0..16 {
+        sessions.push(app.ad_hoc_session(&pune.faculty, start).await.id);
+    }
+    let recordings = sessions.iter().enumerate().map(|(n, id)| {
+        let app = &app;
+        let token = &pune.faculty_token;
+        async move {
+            let body = json!({
+                "actual_start_time": "09:05",
+                "actual_end_time": "09:55",
+                "completion_code": format!("PUNE-RACE-{n:04}"),
+            });
+            let response = app
+                .post(&format!("/completions/{id}/complete"), token, &body)
+                .await;
+            let status = response.status();
+            (status, response.text().await.unwrap())
+        }
+    });
+    let deletes = hooks.iter().enumerate().map(|(n, hook)| {
+        let app = &app;
+        let token = &pune.admin_token;
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(3 * n as u64)).await;
+            app.delete(&format!("/webhooks/{hook}"), token)
+                .await
+                .status()
+        }
+    });
+    let (recorded, deleted) = tokio::join!(
+        futures_util::future::join_all(recordings),
+        futures_util::future::join_all(deletes)
+    );
+    for (status, body) in &recorded {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+    assert!(
+        deleted
+            .iter()
+            .all(|status| *status == StatusCode::NO_CONTENT),
+        "{deleted:?}"
+    );
+}
+
+/// Who pointed a webhook where stays in the audit log after it is deleted
+/// with its deliveries; its secret is never there.
+#[tokio::test]
+async fn webhooks_made_and_deleted_are_audited_without_their_secret() {
+    let Hooked {
+        app, pune, made, ..
+    } = hooked(&["session.completed"]).await;
+    let id = made["id"].as_i64().unwrap();
+    let deleted = app
+        .delete(&format!("/webhooks/{id}"), &pune.admin_token)
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let log: Value = json(
+        app.get(
+            &format!("/audit?entity=webhook&entity_id={id}"),
+            &pune.admin_token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["delete", "create"], "{log}");
+    for entry in log["items"].as_array().unwrap() {
+        assert_eq!(entry["details"]["url"], made["url"], "{entry}");
+        assert_eq!(
+            entry["details"]["events"],
+            json!(["session.completed"]),
+            "{entry}"
+        );
+        let secret = made["secret"].as_str().unwrap();
+        assert!(!entry.to_string().contains(secret), "{entry}");
+    }
+}

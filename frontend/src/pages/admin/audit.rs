@@ -11,13 +11,15 @@ use crate::api;
 use crate::components::paging::{Paged, PagedItems};
 use crate::{filters, format};
 
-const ENTITIES: [(AuditEntity, &str); 6] = [
+const ENTITIES: [(AuditEntity, &str); 8] = [
     (AuditEntity::Session, "Sessions"),
     (AuditEntity::Note, "Comments"),
     (AuditEntity::Attachment, "Files"),
     (AuditEntity::Batch, "Batches"),
+    (AuditEntity::Holiday, "Holidays"),
     (AuditEntity::User, "Accounts"),
     (AuditEntity::Branch, "Branches"),
+    (AuditEntity::Webhook, "Webhooks"),
 ];
 
 /// Where the log of one object lives.
