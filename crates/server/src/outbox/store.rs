@@ -185,6 +185,24 @@ pub async fn failed(
     Ok(())
 }
 
+/// Extends the lease on a claimed job about to start, so that it has the
+/// whole lease to run in however long the batch's earlier jobs took;
+/// whether the job is still this claim's. One whose lease ran out while it
+/// waited its turn may have been taken by another worker, which runs it.
+pub async fn renew(db: &Db, id: i64, claim: &str, lease: Duration) -> Result<bool, DbErr> {
+    let now = clock::now();
+    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    let renewed = Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(until))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::LockedBy.eq(claim))
+        .filter(Column::State.eq(JobState::Running))
+        .exec(db)
+        .await?;
+    Ok(renewed.rows_affected == 1)
+}
+
 /// Gives back a claimed job this worker did not start, as on stopping:
 /// due at once for another, its attempt not counted.
 pub async fn release(db: &Db, id: i64, claim: &str) -> Result<(), DbErr> {

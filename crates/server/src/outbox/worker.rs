@@ -120,7 +120,14 @@ impl Worker {
             busy = jobs.len() as u64 == BATCH;
             let mut jobs = jobs.into_iter();
             for job in jobs.by_ref() {
-                self.execute(&claim, job).await;
+                // The batch's lease began at the claim; each job's at its start.
+                match store::renew(&self.db, job.id, &claim, self.settings.lease).await {
+                    Ok(true) => self.execute(&claim, job).await,
+                    Ok(false) => {}
+                    Err(err) => {
+                        tracing::warn!(job = job.id, error = %err, "renewing an outbox job's lease failed; its lease will run out");
+                    }
+                }
                 if stop.is_cancelled() {
                     break;
                 }

@@ -29,7 +29,8 @@ async fn people(app: &TestApp) -> People {
     }
 }
 
-async fn jobs(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+/// The outbox's jobs that `query` (`?state=…`) lists, as `token` sees them.
+pub async fn jobs(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let page: Value = json(
         app.get(&format!("/outbox{query}"), token).await,
         StatusCode::OK,

@@ -49,6 +49,8 @@ struct Shared {
     received: Vec<Delivered>,
     /// Statuses to answer with, in turn; 200 once they run out.
     answers: VecDeque<u16>,
+    /// How long each answer takes.
+    delay: Duration,
 }
 
 pub struct Receiver {
@@ -69,15 +71,18 @@ async fn receive(
             .unwrap_or_default()
             .to_owned()
     };
-    let mut shared = shared.lock().unwrap();
-    shared.received.push(Delivered {
-        id: header("webhook-id"),
-        timestamp: header("webhook-timestamp"),
-        signature: header("webhook-signature"),
-        content_type: header("content-type"),
-        body: body.to_vec(),
-    });
-    let status = shared.answers.pop_front().unwrap_or(200);
+    let (status, delay) = {
+        let mut shared = shared.lock().unwrap();
+        shared.received.push(Delivered {
+            id: header("webhook-id"),
+            timestamp: header("webhook-timestamp"),
+            signature: header("webhook-signature"),
+            content_type: header("content-type"),
+            body: body.to_vec(),
+        });
+        (shared.answers.pop_front().unwrap_or(200), shared.delay)
+    };
+    tokio::time::sleep(delay).await;
     HttpResponse::build(StatusCode::from_u16(status).unwrap()).finish()
 }
 
@@ -107,6 +112,11 @@ impl Receiver {
     /// The next requests are answered with `statuses`, in turn.
     pub fn answer_with(&self, statuses: &[u16]) {
         self.shared.lock().unwrap().answers.extend(statuses);
+    }
+
+    /// Each request from now on is answered `delay` after it arrived.
+    pub fn answer_after(&self, delay: Duration) {
+        self.shared.lock().unwrap().delay = delay;
     }
 
     pub fn received(&self) -> Vec<Delivered> {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::attachments::{PDF, upload};
 use crate::helpers::{TestApp, TestUser, assert_problem, json};
+use crate::outbox;
 use crate::receiver::{Delivered, Receiver};
 
 /// A server whose webhooks may point at loopback, with a quick worker.
@@ -608,6 +609,103 @@ async fn webhooks_deleted_while_sessions_are_recorded_refuse_no_recording() {
             .all(|status| *status == StatusCode::NO_CONTENT),
         "{deleted:?}"
     );
+}
+
+/// How many outbox jobs are in `state`, as a super admin sees them.
+async fn jobs_in(app: &TestApp, token: &str, state: &str) -> usize {
+    outbox::jobs(app, token, &format!("?state={state}&limit=100"))
+        .await
+        .len()
+}
+
+/// A worker runs a batch's jobs one after another; each job's lease runs
+/// from its own start, so a second server polling takes only jobs the
+/// first has not started, and each delivery is sent once. The lease ran
+/// from the claim: the later jobs of a slow batch started after it had run
+/// out, when the other server had taken them too, and both sent them.
+#[tokio::test]
+async fn a_slow_batch_of_deliveries_is_sent_once_with_two_servers_polling() {
+    // No worker of its own works the outbox while the jobs are written.
+    let mut app = TestApp::spawn_with(|config| {
+        config.webhook_allow_private = true;
+        config.outbox_poll_millis = 3_600_000;
+        config.outbox_retry_seconds = 0;
+        config.outbox_lease_seconds = 2;
+    })
+    .await;
+    let receiver = Receiver::start().await;
+    receiver.answer_after(std::time::Duration::from_millis(600));
+    let pune = branch(&app, "PUNE").await;
+    add_webhook(
+        &app,
+        &pune.admin_token,
+        &receiver.url,
+        &["session.completed"],
+    )
+    .await;
+    // Only deliveries in the outbox: the admin wants no email of records.
+    let quiet = json!({"completed": false, "returned": false, "overdue": false});
+    let response = app
+        .request(
+            reqwest::Method::PUT,
+            "/me/notifications",
+            Some(&pune.admin_token),
+        )
+        .json(&quiet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let super_admin = app.create_user(Role::SuperAdmin, None).await;
+    let super_token = app.login(&super_admin).await;
+    let start = (Utc::now() - Duration::hours(30))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    for n in 0..8 {
+        let id = app.ad_hoc_session(&pune.faculty, start).await.id;
+        let response = app
+            .post(
+                &format!("/completions/{id}/complete"),
+                &pune.faculty_token,
+                &json!({"actual_start_time": "09:05", "actual_end_time": "09:55",
+                        "completion_code": format!("PUNE-LEASE-{n:04}")}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(jobs_in(&app, &super_token, "pending").await, 8);
+
+    // One server claims all eight, a batch of about five seconds; a second
+    // polls from then on.
+    app.config.outbox_poll_millis = 50;
+    let first = app.spawn_sibling().await;
+    let started = std::time::Instant::now();
+    while jobs_in(&app, &super_token, "running").await == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "never claimed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let second = app.spawn_sibling().await;
+    while jobs_in(&app, &super_token, "pending").await
+        + jobs_in(&app, &super_token, "running").await
+        > 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "jobs still to run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut ids: Vec<String> = receiver.received().into_iter().map(|d| d.id).collect();
+    assert_eq!(ids.len(), 8, "sent: {ids:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 8, "each delivery once");
+    drop((first, second));
 }
 
 /// Who pointed a webhook where stays in the audit log after it is deleted
