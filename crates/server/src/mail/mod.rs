@@ -10,6 +10,8 @@ mod render;
 
 use std::time::Duration;
 
+use lectern_api_types::Role;
+use lectern_api_types::schedule::{CompletionStatus, Review};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
@@ -63,9 +65,10 @@ impl Mailer {
     }
 
     /// Sends the email `job` of outbox job `job_id`. Nothing is sent, and
-    /// the job is done, when its person or session is gone or the person
-    /// no longer wants it. The Message-ID comes from the job, so a retry
-    /// after an unconfirmed send can be recognised by the receiver.
+    /// the job is done, when its person or session is gone, the person no
+    /// longer wants it, or what it tells of is no longer so. The Message-ID
+    /// comes from the job, so a retry after an unconfirmed send can be
+    /// recognised by the receiver.
     pub async fn deliver(
         &self,
         db: &Db,
@@ -92,6 +95,9 @@ impl Mailer {
         else {
             return Ok(());
         };
+        if !still_so(mail, &person, &row) {
+            return Ok(());
+        }
         let timezone = row.timezone()?;
         let reason = row.return_reason.clone();
         let Some(session) = to_completions(db, vec![row]).await?.pop() else {
@@ -118,5 +124,25 @@ impl Mailer {
             ))?;
         self.transport.send(message).await?;
         Ok(())
+    }
+}
+
+/// Whether what `mail` tells `person` of `row` is still so. A job waits for
+/// a worker, and through retries up to an hour while the mail server is
+/// down: the record may have been reviewed, returned or resubmitted, the
+/// session recorded, the person moved to another branch or role, since it
+/// was written. Sent then, it would ask for what was done, show an empty
+/// reason, or show a branch's records (their codes among them) to someone
+/// who no longer reviews them.
+fn still_so(mail: Mail, person: &user::Model, row: &SessionRow) -> bool {
+    match mail {
+        Mail::Completed => {
+            person.role == Role::BranchAdmin
+                && person.branch_id == Some(row.branch_id)
+                && row.status == CompletionStatus::Completed
+                && !matches!(row.review, Some(Review::Verified | Review::Returned))
+        }
+        Mail::Returned => row.user_id == person.id && row.review == Some(Review::Returned),
+        Mail::Overdue => row.user_id == person.id && row.status == CompletionStatus::Pending,
     }
 }
