@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use tokio_util::io::{ReaderStream, SyncIoBridge};
 
 use super::rows::{COLUMNS, ExportRow, Rows};
-use crate::services::ServiceResult;
+use crate::services::{ServiceError, ServiceResult};
 use crate::storage::ByteStream;
 
 struct Formats {
@@ -41,6 +41,7 @@ pub async fn stream(mut rows: Rows, first: Option<Vec<ExportRow>>) -> ServiceRes
     let mut page = first;
     while let Some(batch) = page {
         for row in &batch {
+            within_a_sheet(next_row)?;
             write_row(sheet, next_row, row, &formats).map_err(xlsx_error)?;
             next_row += 1;
         }
@@ -74,8 +75,28 @@ pub async fn stream(mut rows: Rows, first: Option<Vec<ExportRow>>) -> ServiceRes
     Ok(ReaderStream::new(reader).chain(tail).boxed())
 }
 
+/// The rows a sheet holds, its header's among them.
+const SHEET_ROWS: u32 = 1_048_576;
+
+/// Refuses a session past what one sheet holds, on the request's `format`
+/// (nothing has been sent yet: the workbook is sent once complete) rather
+/// than as the writer's error, a 500.
+fn within_a_sheet(row: u32) -> ServiceResult<()> {
+    if row < SHEET_ROWS {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "format",
+            format!(
+                "an Excel sheet holds at most {} sessions; narrow the filters, or export CSV",
+                SHEET_ROWS - 1
+            ),
+        ))
+    }
+}
+
 #[allow(clippy::needless_pass_by_value)] // the shape `map_err` hands over
-fn xlsx_error(err: XlsxError) -> crate::services::ServiceError {
+fn xlsx_error(err: XlsxError) -> ServiceError {
     anyhow::anyhow!("writing the Excel export failed: {err}").into()
 }
 
@@ -133,4 +154,19 @@ fn write_row(
     sheet.write_number(at, 17, row.attachments as f64)?;
     sheet.write_number(at, 18, row.comments as f64)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_past_what_a_sheet_holds_is_refused_on_format() {
+        assert!(within_a_sheet(1).is_ok());
+        assert!(within_a_sheet(SHEET_ROWS - 1).is_ok());
+        let Err(ServiceError::Invalid(fields)) = within_a_sheet(SHEET_ROWS) else {
+            panic!("the sheet's last row plus one was accepted");
+        };
+        assert!(fields.has("format"), "{fields:?}");
+    }
 }
