@@ -245,8 +245,10 @@ pub struct CancelRequest {
 #[cfg_attr(feature = "openapi", schema(example = json!({"completion_code": "RUST-101-20260302-7KQ2"})))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    /// The code the teacher gave the class, as the admin received it; it is
-    /// never shown to the admin beforehand.
+    /// The code as the admin received it, from the class or the teacher's
+    /// slip; it must match the session's, in any letter case. Admins in
+    /// scope also see the session's code in lists and exports: the check
+    /// is that the two agree, not that the code was secret.
     pub completion_code: CompletionCode,
 }
 
