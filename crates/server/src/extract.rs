@@ -327,7 +327,7 @@ impl<T: DeserializeOwned> FromRequest for PathParams<T> {
         };
         std::future::ready(parsed.map(PathParams).map_err(|err| {
             let table = req.app_data::<web::Data<MethodTable>>();
-            match table.and_then(|table| table.allowed(req.path())) {
+            match table.and_then(|table| table.allowed(req.match_info().as_str())) {
                 Some(allowed) if !allowed.contains(req.method()) => {
                     ApiError::MethodNotAllowed(allowed.to_vec())
                 }

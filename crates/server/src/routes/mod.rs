@@ -124,7 +124,9 @@ pub async fn api_not_found(
     req: actix_web::HttpRequest,
     table: Option<actix_web::web::Data<methods::MethodTable>>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    match table.as_deref().and_then(|table| table.allowed(req.path())) {
+    // The path as the router decoded it, as it was matched.
+    let path = req.match_info().as_str();
+    match table.as_deref().and_then(|table| table.allowed(path)) {
         Some(allowed) => Err(ApiError::MethodNotAllowed(allowed.to_vec())),
         None => Err(ApiError::NotFound("No such API route.".into())),
     }

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use actix_web::http::Uri;
+use percent_encoding::percent_decode_str;
 
 use crate::routes::API_PREFIX;
 
@@ -26,11 +27,13 @@ pub fn is_calendar_feed(routed_path: &str) -> bool {
 /// else as it was sent. Most requests carry none, and are logged as they
 /// came without a copy.
 pub fn redacted_target(uri: &Uri, feed: bool) -> Cow<'_, str> {
+    // Names read as the query's parser reads them: `s%69g` is `sig`.
     let secret = |pair: &&str| {
         pair.split_once('=').is_some_and(|(name, _)| {
+            let name = percent_decode_str(name).decode_utf8_lossy();
             SECRET_PARAMETERS
                 .iter()
-                .any(|secret| secret.eq_ignore_ascii_case(name))
+                .any(|secret| secret.eq_ignore_ascii_case(&name))
         })
     };
     let query = uri.query().unwrap_or_default();
@@ -77,6 +80,10 @@ mod tests {
         assert_eq!(
             redacted("/api/v1/me?Access_Token=eyJhbGci&x=1"),
             "/api/v1/me?Access_Token=[redacted]&x=1"
+        );
+        assert_eq!(
+            redacted("/api/v1/attachments/7/download?user=3&s%69g=c2VjcmV0"),
+            "/api/v1/attachments/7/download?user=3&s%69g=[redacted]"
         );
         assert_eq!(
             redacted("/api/v1/calendar/s3cr3t-feed.ics"),

@@ -200,6 +200,30 @@ async fn a_known_path_with_a_wrong_method_is_405_with_allow() {
         .unwrap();
     assert_eq!(response.headers()["allow"], "GET");
     assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    // Spelled with escapes the router decodes, they are the same paths.
+    for (method, escaped, allow) in [
+        (reqwest::Method::PUT, "/b%61tches/12", "GET, PATCH, DELETE"),
+        (
+            reqwest::Method::PATCH,
+            "/completions/exp%6Frt?format=csv",
+            "GET",
+        ),
+    ] {
+        let response = app
+            .client
+            .request(method, app.api(escaped))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers().get("allow").map(|v| v.to_str().unwrap()),
+            Some(allow),
+            "{escaped}"
+        );
+        assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    }
     // Where the method is served, a bad id stays a bad id.
     assert_problem(
         app.client
