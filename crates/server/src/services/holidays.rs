@@ -293,9 +293,14 @@ pub fn days_of(ics: &str) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
             continue;
         };
         // A calendar's summary is display text: control characters (U+0000
-        // among them, which PostgreSQL cannot store) are left out, as they
-        // are from an uploaded file's name.
-        let name: String = summary.chars().filter(|c| !c.is_control()).collect();
+        // among them, which PostgreSQL cannot store; a tab or line break
+        // between words) become one space between what they separated.
+        let name = summary
+            .split(char::is_control)
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         let name = name.trim();
         if name.is_empty() {
             continue;
@@ -397,9 +402,9 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_left_out_of_a_holidays_name() {
+    fn control_characters_in_a_holidays_name_become_one_space() {
         let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
-            BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:\u{0}Christ\u{0}mas\u{7}\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:\u{0}Diwali\t\u{0} Deepavali\u{7}\r\nEND:VEVENT\r\n\
             BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20261226\r\nSUMMARY:\u{0}\u{0}\r\nEND:VEVENT\r\n\
             END:VCALENDAR\r\n";
         let days = days_of(ics).unwrap();
@@ -407,7 +412,7 @@ mod tests {
             days,
             [(
                 NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(),
-                "Christmas".to_owned()
+                "Diwali Deepavali".to_owned()
             )]
         );
     }

@@ -518,13 +518,17 @@ async fn text_holding_u0000_is_refused_on_its_field_and_nothing_is_kept() {
     );
     assert!(problem["errors"]["note_type"].is_array(), "{problem}");
 
+    // Looked for inside lists too, and named before the list's own type.
     let nested = serde_json::json!({"version": session.version, "notes": ["a\u{0}"]});
     let problem = assert_problem(
         app.patch(&path, &token, &nested).await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert!(problem["errors"]["notes"].is_array(), "{problem}");
+    assert_eq!(
+        problem["errors"]["notes"][0], "must not contain the character U+0000",
+        "{problem}"
+    );
     let patch = serde_json::json!({"version": session.version, "notes": "Chapter 3\u{0}"});
     let problem = assert_problem(
         app.patch(&path, &token, &patch).await,
@@ -571,4 +575,34 @@ async fn text_holding_u0000_is_refused_on_its_field_and_nothing_is_kept() {
         .await
         .unwrap();
     assert_eq!(notes["items"], serde_json::json!([]), "{notes}");
+}
+
+/// A password is hashed, never stored as text: it may hold U+0000 like
+/// any other character, and signs in with it.
+#[tokio::test]
+async fn a_password_may_hold_u0000() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("HQ", "UTC").await;
+    let admin = app.create_user(Role::SuperAdmin, None).await;
+    let token = app.login(&admin).await;
+    let password = "Night\u{0}train to Pune, platform 4";
+    let made = app
+        .post(
+            "/users",
+            &token,
+            &serde_json::json!({
+                "email": "nul@lectern.test", "name": "Asha Rao", "role": "faculty",
+                "branch_id": branch, "password": password,
+            }),
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let signed_in = app
+        .client
+        .post(app.api("/auth/login"))
+        .json(&serde_json::json!({"email": "nul@lectern.test", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
 }
