@@ -39,6 +39,9 @@ pub fn read_events(stored: &str) -> Vec<WebhookEvent> {
 /// until the caller's transaction ends: a webhook deleted meanwhile waits
 /// and takes the deliveries left for it along, rather than refusing them
 /// and so the change that left them (a 409 for a completion or an upload).
+/// Only those naming the event are read and so held: on MariaDB a share
+/// lock queues behind a waiting delete, and each webhook held is one more
+/// a change can deadlock on.
 pub async fn subscribers<C: ConnectionTrait>(
     db: &C,
     event: WebhookEvent,
@@ -50,6 +53,7 @@ pub async fn subscribers<C: ConnectionTrait>(
                 .add(webhook::Column::BranchId.is_null())
                 .add(webhook::Column::BranchId.eq(branch_id)),
         )
+        .filter(webhook::Column::Events.contains(event.as_str()))
         .lock_shared()
         .all(db)
         .await?;
