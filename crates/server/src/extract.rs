@@ -139,7 +139,7 @@ fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Fields<T>, ApiError> {
 }
 
 /// Why text holding U+0000 is refused.
-const NUL_MESSAGE: &str = "must not contain the character U+0000";
+pub const NUL_MESSAGE: &str = "must not contain the character U+0000";
 
 /// Secrets that are hashed, never stored as text: they may hold U+0000,
 /// and a password chosen with one before it was refused still signs in.

@@ -19,7 +19,7 @@ use crate::domain::AuthUser;
 use crate::domain::lifecycle::Action;
 use crate::entities::attachment;
 use crate::error::ApiError;
-use crate::extract::{PathParams, ValidQuery};
+use crate::extract::{NUL_MESSAGE, PathParams, ValidQuery};
 use crate::middleware::head;
 use crate::multipart::{Multipart, MultipartError};
 use crate::services::ServiceError;
@@ -160,10 +160,7 @@ pub async fn upload(
                 let text = String::from_utf8(text)
                     .map_err(|_| ApiError::invalid("description", "must be UTF-8 text"))?;
                 if text.contains('\0') {
-                    return Err(ApiError::invalid(
-                        "description",
-                        "must not contain the character U+0000",
-                    ));
+                    return Err(ApiError::invalid("description", NUL_MESSAGE));
                 }
                 description = Some(text);
             }

@@ -733,21 +733,8 @@ async fn deleting_an_attachment_removes_its_row_and_its_bytes() {
     .await;
     assert!(stored_keys(app).await.is_empty());
     let admin = setup.admin_token().await;
-    let log: Value = json(
-        app.get(
-            &format!("/audit?entity=attachment&entity_id={}", stored["id"]),
-            &admin,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let log = app.audit_of(&admin, "attachment", &stored["id"]).await;
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["delete", "create"]);
 }
 
@@ -1194,19 +1181,9 @@ async fn a_file_or_note_deleted_twice_at_once_is_deleted_once() {
             } else {
                 &stored["id"]
             };
-            let log: Value = json(
-                app.get(&format!("/audit?entity={entity}&entity_id={id}"), &admin)
-                    .await,
-                StatusCode::OK,
-            )
-            .await;
-            let deletes = log["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["action"] == "delete")
-                .count();
-            assert_eq!(deletes, 1, "{entity}, round {round}: {log}");
+            let log = app.audit_of(&admin, entity, id).await;
+            let deletes = log.iter().filter(|e| e["action"] == "delete").count();
+            assert_eq!(deletes, 1, "{entity}, round {round}: {log:?}");
         }
     }
 }

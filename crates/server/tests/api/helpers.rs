@@ -6,6 +6,7 @@
 //! when the test ends. `TEST_LOG=1` shows the server's logs. `TEST_STORAGE=s3`
 //! keeps attachments in a fresh bucket of the S3 API at `TEST_S3_ENDPOINT`.
 
+use std::fmt::Display;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -339,6 +340,18 @@ impl TestApp {
             Some(token) => request.bearer_auth(token),
             None => request,
         }
+    }
+
+    /// The audit entries of one object (`entity` as the API names it),
+    /// newest first, as `token` sees them.
+    pub async fn audit_of(&self, token: &str, entity: &str, id: impl Display) -> Vec<Value> {
+        let log: Value = json(
+            self.get(&format!("/audit?entity={entity}&entity_id={id}"), token)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        log["items"].as_array().expect("a page of entries").clone()
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {

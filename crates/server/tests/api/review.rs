@@ -39,17 +39,6 @@ async fn session(app: &TestApp, token: &str, id: i64) -> Value {
     .await
 }
 
-/// The audit entries of one session, newest first.
-async fn audit_of(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
-    let log: Value = json(
-        app.get(&format!("/audit?entity=session&entity_id={id}"), token)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    log["items"].as_array().unwrap().clone()
-}
-
 /// A pending ad-hoc session of `owner` that started 26 hours ago and ran an hour.
 async fn held_yesterday(app: &TestApp, owner: &TestUser) -> (i64, chrono::DateTime<Utc>) {
     let start = (Utc::now() - Duration::hours(26))
@@ -328,7 +317,7 @@ async fn a_returned_record_is_fixed_by_its_owner_resubmitted_and_verified() {
     assert_eq!(verified["review"], "verified");
 
     // The audit log tells the story in order.
-    let log = audit_of(&app, &admin, id).await;
+    let log = app.audit_of(&admin, "session", id).await;
     let actions: Vec<&str> = log
         .iter()
         .rev()
@@ -451,7 +440,7 @@ async fn a_verified_record_is_locked_until_an_admin_reopens_it() {
     )
     .await;
 
-    let log = audit_of(&app, &admin, id).await;
+    let log = app.audit_of(&admin, "session", id).await;
     let reopen = log
         .iter()
         .find(|entry| entry["action"] == "reopen")
@@ -542,7 +531,8 @@ async fn of_verify_and_return_sent_at_once_exactly_one_wins() {
         now["review"] == "verified" || now["review"] == "returned",
         "{now}"
     );
-    let reviews = audit_of(&app, &tokens[0], done.id)
+    let reviews = app
+        .audit_of(&tokens[0], "session", done.id)
         .await
         .iter()
         .filter(|entry| entry["action"] == "verify" || entry["action"] == "return")
