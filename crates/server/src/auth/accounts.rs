@@ -45,14 +45,22 @@ pub enum AccountError {
 #[derive(Debug)]
 pub struct Accounts {
     lifetime: Duration,
-    cached: Mutex<HashMap<i64, (Option<Account>, Instant)>>,
+    cached: Mutex<Cache>,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    entries: HashMap<i64, (Option<Account>, Instant)>,
+    /// Counts `forget`s. A read that began before one may hold the account
+    /// as it was before the change, so it is used once and not kept.
+    forgotten: u64,
 }
 
 impl Accounts {
     pub fn new(lifetime: Duration) -> Self {
         Self {
             lifetime,
-            cached: Mutex::new(HashMap::new()),
+            cached: Mutex::new(Cache::default()),
         }
     }
 
@@ -65,8 +73,9 @@ impl Accounts {
         let account = match self.recall(id) {
             Some(account) => account,
             None => {
+                let before = self.lock().forgotten;
                 let loaded = load(db, id).await?;
-                self.remember(id, loaded);
+                self.remember(id, loaded, before);
                 loaded
             }
         };
@@ -84,33 +93,40 @@ impl Accounts {
 
     /// Drops what this server knows of `id`, after a change to the account.
     pub fn forget(&self, id: i64) {
-        self.lock().remove(&id);
+        let mut cached = self.lock();
+        cached.entries.remove(&id);
+        cached.forgotten += 1;
     }
 
     fn recall(&self, id: i64) -> Option<Option<Account>> {
         let mut cached = self.lock();
-        match cached.get(&id) {
+        match cached.entries.get(&id) {
             Some((account, at)) if at.elapsed() < self.lifetime => Some(*account),
             Some(_) => {
-                cached.remove(&id);
+                cached.entries.remove(&id);
                 None
             }
             None => None,
         }
     }
 
-    fn remember(&self, id: i64, account: Option<Account>) {
+    /// Keeps `account` as read after `forgotten` forgets, unless another
+    /// came meanwhile: that change may have committed after the read.
+    fn remember(&self, id: i64, account: Option<Account>, forgotten: u64) {
         let mut cached = self.lock();
+        if cached.forgotten != forgotten {
+            return;
+        }
         // Entries expire as they are read; a sweep now and then keeps
         // accounts that stopped calling from piling up.
-        if cached.len() >= 10_000 {
+        if cached.entries.len() >= 10_000 {
             let lifetime = self.lifetime;
-            cached.retain(|_, (_, at)| at.elapsed() < lifetime);
+            cached.entries.retain(|_, (_, at)| at.elapsed() < lifetime);
         }
-        cached.insert(id, (account, Instant::now()));
+        cached.entries.insert(id, (account, Instant::now()));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (Option<Account>, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         // The map holds copies only; a panic elsewhere cannot leave it torn.
         self.cached
             .lock()
@@ -169,18 +185,29 @@ mod tests {
     #[test]
     fn entries_are_recalled_until_they_expire_or_are_forgotten() {
         let accounts = Accounts::new(Duration::from_millis(50));
-        accounts.remember(7, faculty(true));
+        accounts.remember(7, faculty(true), 0);
         assert_eq!(accounts.recall(7), Some(faculty(true)));
         accounts.forget(7);
         assert_eq!(accounts.recall(7), None);
 
-        accounts.remember(7, None);
+        accounts.remember(7, None, 1);
         assert_eq!(
             accounts.recall(7),
             Some(None),
             "a deleted account is remembered as gone"
         );
         std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(accounts.recall(7), None);
+    }
+
+    #[test]
+    fn a_read_overtaken_by_a_change_is_not_kept() {
+        let accounts = Accounts::new(Duration::from_secs(30));
+        let before = accounts.lock().forgotten;
+        // The account is deactivated and forgotten while the read that
+        // saw it active is still on its way back.
+        accounts.forget(7);
+        accounts.remember(7, faculty(true), before);
         assert_eq!(accounts.recall(7), None);
     }
 }

@@ -77,7 +77,8 @@ pub async fn create(
 }
 
 /// Change an account (admins). Deactivating it, changing its password,
-/// role or branch signs it out everywhere.
+/// role or branch signs it out everywhere. One's own email, password,
+/// role, branch and active state are not changed here (`403`).
 #[utoipa::path(
     operation_id = "update_user",
     tag = "users",

@@ -137,7 +137,12 @@ async fn teacher<C: ConnectionTrait>(
     faculty_id: i64,
     branch_id: i64,
 ) -> ServiceResult<user::Model> {
-    let found = user::Entity::find_by_id(faculty_id).one(db).await?;
+    // Shared until the batch commits: a move of the teacher to another
+    // branch waits, then sees this batch as theirs.
+    let found = user::Entity::find_by_id(faculty_id)
+        .lock_shared()
+        .one(db)
+        .await?;
     match found {
         Some(found)
             if found.branch_id == Some(branch_id)

@@ -18,7 +18,7 @@ use crate::audit::{Action, Change, Entity};
 use crate::auth::password;
 use crate::db::{Db, begin_write};
 use crate::domain::{AuthUser, Scope};
-use crate::entities::{branch, completion, refresh_token, user};
+use crate::entities::{batch, branch, completion, refresh_token, user};
 use crate::{clock, pagination};
 
 impl From<user::Model> for User {
@@ -135,12 +135,17 @@ pub async fn colleagues(
 /// else only themselves.
 async fn find_visible(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<user::Model> {
     let found = user::Entity::find_by_id(id).one(db).await?;
-    let visible = found.filter(|target| match caller.scope() {
+    found
+        .filter(|target| visible_to(caller, target))
+        .ok_or(ServiceError::NotFound("user"))
+}
+
+fn visible_to(caller: &AuthUser, target: &user::Model) -> bool {
+    match caller.scope() {
         Scope::Everything => true,
         Scope::Branch(branch) => target.branch_id == Some(branch),
         Scope::Own { user_id, .. } => target.id == user_id,
-    });
-    visible.ok_or(ServiceError::NotFound("user"))
+    }
 }
 
 pub async fn get(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<User> {
@@ -278,11 +283,10 @@ pub async fn create_as(db: &Db, caller: Option<&AuthUser>, new: NewUser) -> Serv
 }
 
 pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> ServiceResult<User> {
-    let existing = find_visible(db, caller, id).await?;
+    find_visible(db, caller, id).await?;
     require_admin(caller)?;
 
     let mut errors = FieldErrors::default();
-    let email = patch.email;
     if let Some(weakness) = patch
         .password
         .as_ref()
@@ -291,17 +295,46 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
         errors.add("password", weakness);
     }
     errors.into_result()?;
-    // What an account may do is for someone else to decide: otherwise a
-    // deactivated admin holding a token could reactivate themselves.
+    // One's own password changes through `POST /me/password`, which asks
+    // for the current one: otherwise a stolen access token or an admin's
+    // API token could lock its owner out.
+    if id == caller.id() && patch.password.is_some() {
+        return Err(ServiceError::forbidden(
+            "Change your own password with POST /me/password, which asks for the current one.",
+        ));
+    }
+    // Hashed before the account is locked: Argon2 takes longer than any
+    // writer should wait.
+    let password_hash = match patch.password {
+        Some(password) => Some(password::hash(password.into_inner()).await?),
+        None => None,
+    };
+
+    let txn = begin_write(db).await?;
+    // Read again under the account's lock, so that two admins changing it
+    // at once each decide on what the other left: a role from one and a
+    // branch from the other could otherwise pair into an account that
+    // cannot sign in.
+    let existing = user::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .filter(|target| visible_to(caller, target))
+        .ok_or(ServiceError::NotFound("user"))?;
+    // What an account may do, and where it signs in, is for someone else
+    // to decide: otherwise a deactivated admin holding a token could
+    // reactivate themselves, or a stolen one move its owner's sign-in.
+    let email = patch.email.filter(|email| email.as_str() != existing.email);
     if id == caller.id()
-        && (patch.active.is_some_and(|active| active != existing.active)
+        && (email.is_some()
+            || patch.active.is_some_and(|active| active != existing.active)
             || patch.role.is_some_and(|role| role != existing.role)
             || patch
                 .branch_id
                 .is_some_and(|branch| branch != existing.branch_id))
     {
         return Err(ServiceError::forbidden(
-            "You cannot change your own role, branch or active state; another admin can.",
+            "You cannot change your own email, role, branch or active state; another admin can.",
         ));
     }
 
@@ -315,17 +348,17 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
     };
     let placement_changed = role != existing.role || branch_id != existing.branch_id;
     let branch_id = if placement_changed {
-        place(db, Some(caller), role, branch_id).await?
+        place(&txn, Some(caller), role, branch_id).await?
     } else {
         branch_id
     };
+    if branch_id != existing.branch_id || role.is_admin() {
+        still_teaching(&txn, &existing).await?;
+    }
 
     let mut changes = serde_json::Map::new();
     let mut model: user::ActiveModel = existing.clone().into();
-    if let Some(email) = email
-        .as_ref()
-        .filter(|email| email.as_str() != existing.email)
-    {
+    if let Some(email) = &email {
         changes.insert(
             "email".into(),
             json!({"from": existing.email, "to": email.as_str()}),
@@ -361,24 +394,20 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
         );
         model.active = Set(active);
     }
-    let password_changed = patch.password.is_some();
-    if let Some(password) = patch.password {
+    let password_changed = password_hash.is_some();
+    if let Some(hash) = password_hash {
         // A password someone else chose is a temporary one: its owner
         // picks their own at next sign-in.
-        let reset = id != caller.id();
-        changes.insert(
-            "password".into(),
-            json!(if reset { "reset" } else { "changed" }),
-        );
-        model.password_hash = Set(password::hash(password.into_inner()).await?);
-        model.must_change_password = Set(reset);
+        changes.insert("password".into(), json!("reset"));
+        model.password_hash = Set(hash);
+        model.must_change_password = Set(true);
     }
     if changes.is_empty() {
+        txn.rollback().await?;
         return Ok(existing.into());
     }
     model.updated_at = Set(clock::now());
 
-    let txn = begin_write(db).await?;
     let updated = model.update(&txn).await.map_err(|err| match &email {
         Some(_) if violates_unique(&err, "email") => email_taken(),
         _ => err.into(),
@@ -391,18 +420,50 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
     if changes.contains_key("name") {
         documents::refresh(&txn, Sessions::OfUser(id)).await?;
     }
-    Change {
-        actor: Some(caller.id()),
-        branch: updated.branch_id.or(existing.branch_id),
-        action: Action::Update,
-        entity: Entity::User,
-        entity_id: id,
-        details: changes.into(),
+    // A move between branches is on both branches' record: the one the
+    // account left as much as the one it joined.
+    let branches = match (existing.branch_id, updated.branch_id) {
+        (Some(left), Some(joined)) if left != joined => vec![Some(left), Some(joined)],
+        (left, joined) => vec![joined.or(left)],
+    };
+    for branch in branches {
+        Change {
+            actor: Some(caller.id()),
+            branch,
+            action: Action::Update,
+            entity: Entity::User,
+            entity_id: id,
+            details: changes.clone().into(),
+        }
+        .record(&txn)
+        .await?;
     }
-    .record(&txn)
-    .await?;
     txn.commit().await?;
     Ok(updated.into())
+}
+
+/// Refuses to take a teacher out of their branch, or out of teaching,
+/// while a batch there that has not ended is still theirs: its sessions to
+/// come, and any its schedule adds later, would be taught from a branch
+/// whose admins can no longer see the teacher. Sessions already past, and
+/// those kept because they carry notes or files, stay theirs to record.
+async fn still_teaching<C: ConnectionTrait>(db: &C, teacher: &user::Model) -> ServiceResult<()> {
+    let Some(branch_id) = teacher.branch_id.filter(|_| !teacher.role.is_admin()) else {
+        return Ok(());
+    };
+    let teaching = batch::Entity::find()
+        .filter(batch::Column::FacultyId.eq(teacher.id))
+        .filter(batch::Column::BranchId.eq(branch_id))
+        .filter(batch::Column::EndDate.gte(clock::now().date_naive()))
+        .one(db)
+        .await?;
+    if let Some(batch) = teaching {
+        return Err(ServiceError::in_use(format!(
+            "This teacher still teaches batch {} here, which has not ended; give it another teacher first.",
+            batch.code
+        )));
+    }
+    Ok(())
 }
 
 async fn revoke_sessions<C: ConnectionTrait>(db: &C, user_id: i64) -> ServiceResult<()> {

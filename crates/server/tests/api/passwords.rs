@@ -199,7 +199,7 @@ async fn a_password_an_admin_set_must_be_replaced_before_anything_else() {
 }
 
 #[tokio::test]
-async fn common_passwords_are_refused_for_new_accounts_and_admins_own_changes() {
+async fn common_passwords_are_refused_for_new_accounts() {
     let app = TestApp::spawn().await;
     let user = faculty(&app).await;
     let admin = app.create_user(Role::BranchAdmin, user.branch_id).await;
@@ -218,16 +218,106 @@ async fn common_passwords_are_refused_for_new_accounts_and_admins_own_changes() 
     .await;
     assert!(problem["errors"]["password"][0].is_string(), "{problem}");
 
-    // An admin choosing their own password through PATCH is not forced to change it again.
-    let own: Value = json(
+    assert_eq!(
+        sign_in(&app, &admin.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// A stolen access token, or an admin's API token, must not lock the
+/// admin out: their own password changes only where the current one is
+/// asked for, and their email only by another admin.
+#[tokio::test]
+async fn admins_change_their_own_sign_in_only_where_the_current_password_is_asked() {
+    let app = TestApp::spawn().await;
+    let user = faculty(&app).await;
+    let admin = app.create_user(Role::BranchAdmin, user.branch_id).await;
+    let signed_in = app.login(&admin).await;
+    let api_token: Value = json(
+        app.post(
+            "/me/tokens",
+            &signed_in,
+            &json!({"name": "script", "scope": "write"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let api_token = api_token["token"].as_str().unwrap().to_owned();
+
+    for token in [&signed_in, &api_token] {
+        for body in [
+            json!({"password": NEW_PASSWORD}),
+            json!({"email": "elsewhere@lectern.test"}),
+        ] {
+            assert_problem(
+                app.patch(&format!("/users/{}", admin.id), token, &body)
+                    .await,
+                StatusCode::FORBIDDEN,
+            )
+            .await;
+        }
+    }
+    // The form sends the email it shows; unchanged, it is no change.
+    let renamed: Value = json(
         app.patch(
             &format!("/users/{}", admin.id),
-            &token,
-            &json!({"password": NEW_PASSWORD}),
+            &api_token,
+            &json!({"email": admin.email, "name": "Renamed Admin"}),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(own["password_change_required"], false);
+    assert_eq!(renamed["name"], "Renamed Admin");
+    assert_eq!(
+        sign_in(&app, &admin.email, PASSWORD).await.status(),
+        StatusCode::OK,
+        "the admin still signs in as before"
+    );
+
+    // Another admin still resets both.
+    let other = app.create_user(Role::SuperAdmin, None).await;
+    let other = app.login(&other).await;
+    json::<Value>(
+        app.patch(
+            &format!("/users/{}", admin.id),
+            &other,
+            &json!({"email": "moved@lectern.test", "password": NEW_PASSWORD}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        sign_in(&app, "moved@lectern.test", NEW_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn guesses_at_the_current_password_count_against_the_accounts_sign_ins() {
+    let app = TestApp::spawn_with(|config| config.login_attempts_per_account = 3).await;
+    let user = faculty(&app).await;
+    let token = app.login(&user).await;
+
+    for _ in 0..2 {
+        assert_problem(
+            app.post(
+                "/me/password",
+                &token,
+                &json!({"current_password": "a wrong guess", "new_password": NEW_PASSWORD}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    assert_problem(
+        sign_in(&app, &user.email, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
 }

@@ -315,3 +315,75 @@ async fn promoting_to_super_admin_takes_the_account_out_of_its_branch() {
     assert_eq!(updated["role"], "super_admin");
     assert_eq!(updated["branch_id"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_teacher_leaves_their_branch_once_their_batches_have_another_teacher() {
+    let app = TestApp::spawn().await;
+    let director = app.create_user(Role::SuperAdmin, None).await;
+    let director = app.login(&director).await;
+    let pune = app.create_branch("PUNE", "UTC").await;
+    let mumbai = app.create_branch("MUMBAI", "UTC").await;
+    let teacher = app.create_user(Role::Faculty, Some(pune)).await;
+    let colleague = app.create_user(Role::Faculty, Some(pune)).await;
+    let pune_admin = app.create_user(Role::BranchAdmin, Some(pune)).await;
+    let pune_admin = app.login(&pune_admin).await;
+    let today = chrono::Utc::now().date_naive();
+    let batch: Value = json(
+        app.post(
+            "/batches",
+            &pune_admin,
+            &json!({"code": "MOVE-1", "name": "Moving", "faculty_id": teacher.id,
+                    "start_date": today + chrono::Days::new(7), "end_date": today + chrono::Days::new(30),
+                    "weekdays": ["mon", "wed"], "start_time": "09:00", "end_time": "10:00"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Their classes to come would stay theirs, out of Pune's sight.
+    for body in [
+        json!({"branch_id": mumbai}),
+        json!({"role": "branch_admin"}),
+    ] {
+        assert_problem(
+            app.patch(&format!("/users/{}", teacher.id), &director, &body)
+                .await,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    json::<Value>(
+        app.patch(
+            &format!("/batches/{}", batch["id"]),
+            &pune_admin,
+            &json!({"faculty_id": colleague.id}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let moved: Value = json(
+        app.patch(
+            &format!("/users/{}", teacher.id),
+            &director,
+            &json!({"branch_id": mumbai}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(moved["branch_id"], mumbai);
+
+    // Both branches' admins read that the teacher moved.
+    let mumbai_admin = app.create_user(Role::BranchAdmin, Some(mumbai)).await;
+    let mumbai_admin = app.login(&mumbai_admin).await;
+    for token in [&pune_admin, &mumbai_admin] {
+        let log = app.audit_of(token, "user", teacher.id).await;
+        assert!(
+            log.iter()
+                .any(|entry| entry["details"]["branch_id"]["to"] == mumbai),
+            "{log:?}"
+        );
+    }
+}
