@@ -181,6 +181,21 @@ impl From<TemplateError> for ServiceError {
     }
 }
 
+/// The field a schedule error on `slots` belongs to for `patch`. A patch of
+/// weekdays or times is applied to the batch's per-day slots, whose errors
+/// name `slots`, a field the client never sent.
+fn slots_as_sent(patch: &BatchPatch) -> &'static str {
+    if patch.slots.is_some() {
+        "slots"
+    } else if patch.weekdays.is_some_and(|days| days.is_empty()) {
+        "weekdays"
+    } else if patch.end_time.is_some() || patch.start_time.is_none() {
+        "end_time"
+    } else {
+        "start_time"
+    }
+}
+
 fn refused((field, message): FieldError) -> ServiceError {
     ServiceError::invalid(field, message)
 }
@@ -346,10 +361,10 @@ pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<
     let spec = new.schedule().map_err(refused)?;
     let code = new.code;
     let branch_id = branch_for(db, caller, new.branch_id, Some(new.faculty_id)).await?;
+    // Another branch is one this admin cannot see: no such branch, as the
+    // preview says.
     if !caller.sees_branch(branch_id) {
-        return Err(ServiceError::forbidden(
-            "Branch admins manage batches of their own branch only.",
-        ));
+        return Err(ServiceError::invalid("branch_id", "no such branch"));
     }
     let txn = begin_write(db).await?;
     let timezone = branches::hold(&txn, branch_id)
@@ -430,6 +445,7 @@ pub async fn update(
         .await?
         .ok_or(ServiceError::NotFound("batch"))?;
     let spec = patched_spec(&existing, &patch).map_err(refused)?;
+    let slots_field = slots_as_sent(&patch);
     let code = patch.code;
     let mut next = existing.clone();
     if let Some(code) = &code {
@@ -443,7 +459,12 @@ pub async fn update(
     }
     next.start_date = patch.start_date.unwrap_or(next.start_date);
     next.end_date = patch.end_date.unwrap_or(next.end_date);
-    let columns = Template::new(next.start_date, next.end_date, spec, timezone)?.columns();
+    let columns = Template::new(next.start_date, next.end_date, spec, timezone)
+        .map_err(|err| match err.field() {
+            "slots" => ServiceError::invalid(slots_field, err.message()),
+            _ => err.into(),
+        })?
+        .columns();
     next.weekdays = columns.weekdays;
     next.start_time = columns.start_time;
     next.end_time = columns.end_time;
@@ -530,10 +551,7 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     {
         return Err(in_use());
     }
-    if !with_content(&txn, sessions.iter().map(|s| s.id).collect())
-        .await?
-        .is_empty()
-    {
+    if !with_content(&txn, &sessions).await?.is_empty() {
         return Err(in_use());
     }
     let deleted = completion::Entity::delete_many()
@@ -565,12 +583,14 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Re-reads every batch of a branch after its timezone changed, so pending
-/// sessions keep their wall-clock times.
+/// Moves every pending session of a branch whose timezone changed from
+/// `from` to `to` so that it keeps its wall-clock times, then re-reads each
+/// batch's schedule in the new zone.
 pub async fn resync_branch<C: ConnectionTrait>(
     db: &C,
     branch_id: i64,
-    timezone: BranchTimezone,
+    from: BranchTimezone,
+    to: BranchTimezone,
 ) -> ServiceResult<usize> {
     let batches = batch::Entity::find()
         .filter(batch::Column::BranchId.eq(branch_id))
@@ -578,7 +598,8 @@ pub async fn resync_branch<C: ConnectionTrait>(
         .await?;
     let mut moved = 0;
     for model in &batches {
-        let synced = schedule::sync(db, model, &template_of(db, model, timezone).await?).await?;
+        moved += schedule::rezone(db, model, from, to).await?;
+        let synced = schedule::sync(db, model, &template_of(db, model, to).await?).await?;
         moved += synced.rescheduled;
     }
     Ok(moved)

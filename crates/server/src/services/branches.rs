@@ -216,6 +216,12 @@ pub async fn update(
     }
     model.updated_at = Set(clock::now());
     let txn = begin_write(db).await?;
+    // The zone the sessions were placed in, read under the branch's hold:
+    // another change of it may have committed since `existing` was read.
+    let was = match new_timezone {
+        Some(_) => Some(hold(&txn, id).await?),
+        None => None,
+    };
     let updated = model.update(&txn).await.map_err(|err| {
         if let (true, Some(code)) = (violates_unique(&err, "code"), &new_code) {
             code_taken(code.as_str())
@@ -223,9 +229,9 @@ pub async fn update(
             err.into()
         }
     })?;
-    if let Some(timezone) = new_timezone {
+    if let (Some(was), Some(timezone)) = (was, new_timezone) {
         // Pending sessions keep their wall-clock times in the new zone.
-        let moved = batches::resync_branch(&txn, id, timezone).await?;
+        let moved = batches::resync_branch(&txn, id, was, timezone).await?;
         changes.insert("sessions_rescheduled".into(), json!(moved));
     }
     Change {

@@ -14,7 +14,8 @@ use sea_orm::{
 };
 
 use crate::clock;
-use crate::domain::schedule::{Sitting, Template};
+use crate::domain::BranchTimezone;
+use crate::domain::schedule::{Sitting, Template, local_instant};
 use crate::entities::{attachment, batch, completion, note, occurrence};
 
 /// What a sync changed, for the audit log.
@@ -23,7 +24,8 @@ pub struct Synced {
     pub added: usize,
     pub rescheduled: usize,
     pub removed: usize,
-    /// Pending sessions that no longer fit but carry notes or files.
+    /// Pending sessions left as they were because they carry notes or
+    /// files: their date left the schedule, or its times or teacher changed.
     pub kept: usize,
 }
 
@@ -52,7 +54,7 @@ pub async fn sync<C: ConnectionTrait>(
                 .map(|occurrence| (occurrence, session))
         })
         .collect();
-    let recorded = with_content(db, sessions.values().map(|s| s.id).collect()).await?;
+    let recorded = with_content(db, sessions.values()).await?;
 
     let mut synced = Synced::default();
     for occurrence in &occurrences {
@@ -62,28 +64,34 @@ pub async fn sync<C: ConnectionTrait>(
         else {
             continue;
         };
-        let Some(origin) = occurrence.origin_date.filter(|_| !occurrence.moved) else {
-            if session.user_id != batch.faculty_id {
-                let own = Sitting {
-                    date: occurrence.date,
-                    start: session.scheduled_start,
-                    end: session.scheduled_end,
-                };
-                reschedule(db, occurrence, session, &own, batch.faculty_id).await?;
+        let own = Sitting {
+            date: occurrence.date,
+            start: session.scheduled_start,
+            end: session.scheduled_end,
+        };
+        let sitting = match occurrence.origin_date.filter(|_| !occurrence.moved) {
+            Some(origin) => wanted.get(&origin),
+            None => Some(&own),
+        };
+        let changes = sitting.is_none_or(|sitting| {
+            session.scheduled_start != sitting.start
+                || session.scheduled_end != sitting.end
+                || session.user_id != batch.faculty_id
+        });
+        if !changes {
+            continue;
+        }
+        // What someone wrote on a session stays with it, where and with
+        // whom it was; an admin moves it by hand if need be.
+        if recorded.contains(&session.id) {
+            synced.kept += 1;
+            continue;
+        }
+        match sitting {
+            Some(sitting) => {
+                reschedule(db, occurrence, session, sitting, batch.faculty_id).await?;
                 synced.rescheduled += 1;
             }
-            continue;
-        };
-        match wanted.get(&origin) {
-            Some(sitting) => {
-                let moved = session.scheduled_start != sitting.start
-                    || session.scheduled_end != sitting.end;
-                if moved || session.user_id != batch.faculty_id {
-                    reschedule(db, occurrence, session, sitting, batch.faculty_id).await?;
-                    synced.rescheduled += 1;
-                }
-            }
-            None if recorded.contains(&session.id) => synced.kept += 1,
             None => {
                 // Conditional, so a session completed meanwhile is left alone.
                 let deleted = completion::Entity::delete_many()
@@ -104,19 +112,77 @@ pub async fn sync<C: ConnectionTrait>(
     Ok(synced)
 }
 
-/// The sessions among `ids` that have notes or attachments, for a
-/// transaction that holds those sessions' locks and may delete the ones
-/// without. The reads lock too: on MariaDB only a locking read sees a note
+/// Moves `batch`'s pending sessions from `from`'s wall clock to `to`'s, and
+/// returns how many moved. A branch's timezone changes because it was
+/// wrong, not because its classes moved: moved, make-up and kept sittings
+/// keep their local times too, and the generated ones are then where
+/// [`sync`] wants them.
+pub async fn rezone<C: ConnectionTrait>(
+    db: &C,
+    batch: &batch::Model,
+    from: BranchTimezone,
+    to: BranchTimezone,
+) -> Result<usize, DbErr> {
+    let occurrences: HashMap<i64, occurrence::Model> = occurrence::Entity::find()
+        .filter(occurrence::Column::BatchId.eq(batch.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|occurrence| (occurrence.id, occurrence))
+        .collect();
+    let pending = completion::Entity::find()
+        .filter(completion::Column::BatchId.eq(batch.id))
+        .filter(completion::Column::Status.eq(CompletionStatus::Pending))
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    let same_wall_clock = |at: chrono::DateTime<chrono::Utc>| {
+        let local = at.with_timezone(&from.tz()).naive_local();
+        local_instant(to, local.date(), local.time())
+    };
+    let mut moved = 0;
+    for session in &pending {
+        let Some(occurrence) = session.occurrence_id.and_then(|id| occurrences.get(&id)) else {
+            continue;
+        };
+        let sitting = Sitting {
+            date: occurrence.date,
+            start: same_wall_clock(session.scheduled_start),
+            end: same_wall_clock(session.scheduled_end),
+        };
+        if sitting.start != session.scheduled_start || sitting.end != session.scheduled_end {
+            reschedule(db, occurrence, session, &sitting, session.user_id).await?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// The sessions among `sessions` that carry anything someone wrote: their
+/// own notes, comments or attachments, for a transaction that holds those
+/// sessions' locks and may delete the ones without. The reads lock too: on MariaDB only a locking read sees a note
 /// committed while this transaction waited for the sessions (a plain one
 /// reads the snapshot its first read took), and deleting a session under
 /// such a note fails on the foreign key. PostgreSQL refuses `DISTINCT`
 /// with a lock, hence the set.
-pub async fn with_content<C: ConnectionTrait>(
+pub async fn with_content<'a, C: ConnectionTrait>(
     db: &C,
-    ids: Vec<i64>,
+    sessions: impl IntoIterator<Item = &'a completion::Model>,
 ) -> Result<HashSet<i64>, DbErr> {
+    let mut written = HashSet::new();
+    let mut ids = Vec::new();
+    for session in sessions {
+        if session
+            .notes
+            .as_deref()
+            .is_some_and(|notes| !notes.is_empty())
+        {
+            written.insert(session.id);
+        }
+        ids.push(session.id);
+    }
     if ids.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(written);
     }
     let noted: Vec<i64> = note::Entity::find()
         .select_only()
@@ -134,7 +200,8 @@ pub async fn with_content<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(noted.into_iter().chain(filed).collect())
+    written.extend(noted.into_iter().chain(filed));
+    Ok(written)
 }
 
 async fn reschedule<C: ConnectionTrait>(

@@ -108,6 +108,7 @@ async fn impossible_templates_are_refused_by_field() {
     let branch = app.create_branch("HQ", "UTC").await;
     let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
     let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let elsewhere = app.create_branch("AWAY", "UTC").await;
     let token = app.login(&admin).await;
     let base = json!({
         "code": "B-1", "name": "B", "faculty_id": faculty.id, "start_date": "2026-03-02", "end_date": "2026-03-15",
@@ -125,6 +126,8 @@ async fn impossible_templates_are_refused_by_field() {
         (with("end_time", json!("09:00")), "end_time"),
         (with("start_time", json!("9.30am")), "start_time"),
         (with("faculty_id", json!(admin.id)), "faculty_id"),
+        // Another branch is one this admin does not see.
+        (with("branch_id", json!(elsewhere)), "branch_id"),
     ] {
         let problem = assert_problem(
             app.post("/batches", &token, &body).await,
@@ -143,6 +146,23 @@ async fn impossible_templates_are_refused_by_field() {
     )
     .await;
     assert!(problem["errors"]["code"].is_array());
+
+    // A change is refused on the field it sent, as a new batch is.
+    let page: Value = json(app.get("/batches?q=B-1", &token).await, StatusCode::OK).await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    for (body, field) in [
+        (json!({"end_time": "09:00"}), "end_time"),
+        (json!({"start_time": "12:00"}), "start_time"),
+        (json!({"weekdays": []}), "weekdays"),
+    ] {
+        let problem = assert_problem(
+            app.patch(&format!("/batches/{id}"), &token, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(problem["errors"][field].is_array(), "{field}: {problem}");
+        assert!(problem["errors"]["slots"].is_null(), "{field}: {problem}");
+    }
 }
 
 #[tokio::test]

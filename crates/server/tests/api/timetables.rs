@@ -1144,3 +1144,153 @@ async fn a_batch_for_a_branch_that_does_not_exist_is_422_on_branch_id() {
         );
     }
 }
+
+#[tokio::test]
+async fn what_someone_wrote_on_a_pending_sitting_keeps_it_as_it_was() {
+    let b = branch("UTC").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-03-01", "end_date": "2027-03-21", "weekdays": ["mon"],
+            "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let sessions = b.sessions(&batch).await;
+    assert_eq!(sessions.len(), 3);
+    let faculty = b.app.login(&b.faculty).await;
+    // The teacher writes the first Monday's own notes and comments on the second.
+    json::<Value>(
+        b.app
+            .patch(
+                &format!("/completions/{}", sessions[0]["id"]),
+                &faculty,
+                &json!({"version": sessions[0]["version"], "notes": "Slides prepared"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    b.post(
+        &format!("/completions/{}/notes", sessions[1]["id"]),
+        &faculty,
+        json!({"note_text": "Bring laptops"}),
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // A new time and a new teacher: only the untouched Monday follows, and
+    // the teacher still reaches both sessions they wrote on.
+    let other = b.app.create_user(Role::Faculty, Some(b.id)).await;
+    b.patch_batch(
+        id,
+        json!({"start_time": "14:00", "end_time": "15:00", "faculty_id": other.id}),
+    )
+    .await;
+    let after = b.sessions(&batch).await;
+    assert_eq!(
+        starts(&after),
+        [
+            "2027-03-01T09:00:00Z",
+            "2027-03-08T09:00:00Z",
+            "2027-03-15T14:00:00Z"
+        ]
+    );
+    let owners: Vec<i64> = after
+        .iter()
+        .map(|s| s["user_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(owners, [b.faculty.id, b.faculty.id, other.id]);
+    for written in &sessions[..2] {
+        json::<Value>(
+            b.app
+                .get(&format!("/completions/{}", written["id"]), &faculty)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+
+    // Meeting on Tuesdays: both stay where they were, and the batch cannot
+    // be deleted while they hold what was written.
+    b.patch_batch(id, json!({"weekdays": ["tue"]})).await;
+    let ids: HashSet<i64> = b
+        .sessions(&batch)
+        .await
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&sessions[0]["id"].as_i64().unwrap()));
+    assert!(ids.contains(&sessions[1]["id"].as_i64().unwrap()));
+    assert_problem(
+        b.app.delete(&format!("/batches/{id}"), &b.token).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_timezone_correction_keeps_every_pending_sittings_wall_clock() {
+    let b = branch("UTC").await;
+    let batch = b
+        .batch(json!({
+            "start_date": "2027-03-01", "end_date": "2027-03-08", "weekdays": ["mon"],
+            "start_time": "09:30", "end_time": "11:00",
+        }))
+        .await;
+    let id = batch["id"].as_i64().unwrap();
+    let sessions = b.sessions(&batch).await;
+    let faculty = b.app.login(&b.faculty).await;
+    b.post(
+        &format!("/completions/{}/notes", sessions[1]["id"]),
+        &faculty,
+        json!({"note_text": "Bring laptops"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    b.post(
+        &format!("/batches/{id}/sittings"),
+        &faculty,
+        json!({"date": "2027-03-13", "start_time": "10:00", "end_time": "11:30", "location": "Lab 3"}),
+        StatusCode::CREATED,
+    )
+    .await;
+
+    json::<Value>(
+        b.app
+            .patch(
+                &format!("/branches/{}", b.id),
+                &b.app
+                    .login(&b.app.create_user(Role::SuperAdmin, None).await)
+                    .await,
+                &json!({"timezone": "Asia/Kolkata"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // 09:30 and 10:00 in Kolkata, as they were in UTC: generated, commented
+    // on and make-up alike.
+    assert_eq!(
+        starts(&b.sessions(&batch).await),
+        [
+            "2027-03-01T04:00:00Z",
+            "2027-03-08T04:00:00Z",
+            "2027-03-13T04:30:00Z"
+        ]
+    );
+    // The make-up's own room is what the sittings list shows.
+    let listed: Value = json(
+        b.app
+            .get("/occurrences?from=2027-03-01&to=2027-03-31", &faculty)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let rooms: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(rooms, ["Room 1", "Room 1", "Lab 3"]);
+}

@@ -363,7 +363,8 @@ pub async fn occurrences(
             status: row.status,
             completion_id: row.id,
             user_id: row.user_id,
-            location: row.location,
+            // A sitting's own room, where it has one, as on its session.
+            location: row.location_override.or(row.location),
             timezone: row.timezone,
         });
     }
