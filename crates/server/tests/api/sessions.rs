@@ -279,6 +279,36 @@ async fn refused_transitions_say_which_one() {
 }
 
 #[tokio::test]
+async fn a_class_not_yet_started_cannot_be_recorded_as_held() {
+    let app = TestApp::spawn().await;
+    let people = kolkata(&app).await;
+    let next_week = Utc::now() + Duration::days(7);
+    let session = app.ad_hoc_session(&people.faculty, next_week).await;
+    let token = app.login(&people.faculty).await;
+    // Instants from today are taken as sent, but the class is next week.
+    let today = Utc::now() - Duration::hours(2);
+    let problem = assert_problem(
+        app.post(
+            &format!("/completions/{}/complete", session.id),
+            &token,
+            &json!({"actual_start_time": today.to_rfc3339(),
+                    "actual_end_time": (today + Duration::hours(1)).to_rfc3339()}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(problem["type"], "urn:lectern:problem:invalid-transition");
+    let unchanged: Value = json(
+        app.get(&format!("/completions/{}", session.id), &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(unchanged["status"], "pending");
+}
+
+#[tokio::test]
 async fn admins_verify_a_code_once_and_never_their_own() {
     let app = TestApp::spawn().await;
     let people = kolkata(&app).await;

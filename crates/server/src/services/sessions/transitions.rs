@@ -16,9 +16,10 @@ use crate::db::Db;
 use crate::domain::AuthUser;
 use crate::domain::completion_code;
 use crate::domain::lifecycle::Action;
-use crate::domain::times::late_minutes;
+use crate::domain::times::{CLOCK_SKEW, late_minutes};
 use crate::entities::completion::Column;
 use crate::entities::user;
+use crate::services::error::ConflictKind;
 use crate::services::{ServiceError, ServiceResult};
 
 /// Marks a pending session held, recorded by the caller. Without a code the
@@ -44,6 +45,15 @@ pub async fn complete(
         let to = row.decide(caller, Action::Complete)?;
         if let Some(substitute) = &substitute {
             check_substitute(substitute, row)?;
+        }
+        // Instants are taken as sent, so without this a class next week
+        // could be recorded as held today.
+        if row.scheduled_start > clock::now() + CLOCK_SKEW {
+            return Err(ServiceError::Conflict {
+                kind: ConflictKind::InvalidTransition,
+                detail: "The session has not started yet; record it once it has been held, or move it first if it was held earlier.".into(),
+                field: None,
+            });
         }
         let sitting = row.sitting()?;
         let start = sitting.resolve(request.actual_start_time);
