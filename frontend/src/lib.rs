@@ -44,6 +44,33 @@ pub fn use_changes() -> Changes {
     expect_context::<Changes>()
 }
 
+/// The time as pages judge it (started, overdue): read again every minute
+/// and whenever the page comes back into view, so a phone left on a list
+/// before a class offers to record it once it has begun.
+#[derive(Clone, Copy)]
+pub struct Clock(RwSignal<chrono::DateTime<chrono::Utc>>);
+
+impl Clock {
+    fn start() -> Self {
+        let now = RwSignal::new(format::now());
+        set_interval(
+            move || now.set(format::now()),
+            std::time::Duration::from_secs(60),
+        );
+        // Dispatched at the document, it reaches the window on its way up.
+        window_event_listener_untyped("visibilitychange", move |_| now.set(format::now()));
+        Self(now)
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.get()
+    }
+}
+
+pub fn use_clock() -> Clock {
+    expect_context::<Clock>()
+}
+
 /// A short message about what just happened, read out by screen readers.
 #[derive(Clone, Copy)]
 pub struct Notice(RwSignal<Option<String>>);
@@ -76,6 +103,7 @@ pub fn App() -> impl IntoView {
     provide_context(Session::restore());
     provide_context(Changes(RwSignal::new(0)));
     provide_context(Notice(RwSignal::new(None)));
+    provide_context(Clock::start());
     view! {
         <Router>
             <Routes fallback=NotFound>

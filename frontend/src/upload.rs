@@ -1,6 +1,8 @@
 //! Uploading a file with a real progress bar: `fetch` reports no upload
 //! progress, so this goes through `XMLHttpRequest`.
 
+use std::rc::Rc;
+
 use js_sys::{Function, Promise};
 use lectern_api_types::sessions::Attachment;
 use wasm_bindgen::JsCast as _;
@@ -23,23 +25,34 @@ pub async fn upload(
     let token = session
         .token()
         .ok_or_else(|| ApiError::problem(401, "Signed out", Some("Sign in again.".into())))?;
+    let progress = Rc::new(progress);
+    let reported = {
+        let progress = progress.clone();
+        move |fraction| progress(fraction)
+    };
     let (status, body) = send(
         &token,
         completion_id,
         &file,
         description.as_deref(),
-        progress,
+        reported,
     )?
     .await?;
     if status == 401 {
         // The token ran out mid-way: renew it and send once more.
         let tokens = api::auth::refresh()
             .await
-            .inspect_err(|_| session.expired())?;
+            .inspect_err(|err| session.renewal_failed(err))?;
         let token = tokens.access_token.clone();
         session.signed_in(tokens);
-        let (status, body) =
-            send(&token, completion_id, &file, description.as_deref(), |_| {})?.await?;
+        let (status, body) = send(
+            &token,
+            completion_id,
+            &file,
+            description.as_deref(),
+            move |fraction| progress(fraction),
+        )?
+        .await?;
         return parse(status, &body);
     }
     parse(status, &body)

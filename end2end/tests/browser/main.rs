@@ -10,6 +10,7 @@ mod dashboard;
 mod faculty;
 mod harness;
 mod integrations;
+mod interruptions;
 mod keyboard;
 mod lazy_pages;
 mod loading;

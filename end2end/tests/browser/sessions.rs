@@ -122,6 +122,27 @@ async fn upcoming_puts_overdue_first_and_offers_complete_once_started() {
         }
         screenshot(client, &format!("sessions-upcoming-order-{size}")).await;
 
+        // A phone left on the list until tomorrow: coming back to it, the
+        // sittings begun meanwhile offer to be recorded.
+        if size == "phone" {
+            client
+                .execute(
+                    "const real = Date.now;
+                     Date.now = () => real() + 24 * 3600 * 1000;
+                     document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let tomorrow = Utc::now() + chrono::Duration::days(1);
+            let still = all.iter().filter(|(start, _)| *start > tomorrow).count();
+            assert!(
+                still < not_started,
+                "the world has sittings to begin tomorrow"
+            );
+            wait_for_count(client, ".session-card .starts", still).await;
+        }
+
         // Every card opens its session.
         find(client, &format!("{overdue} h3 a"))
             .await

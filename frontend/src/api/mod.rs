@@ -55,8 +55,15 @@ impl ApiError {
     }
 
     /// Whether the message belongs beside fields rather than above the form.
+    /// `version` is no form's field: a record changed meanwhile is told
+    /// above the form, or the Save button would only stop turning.
     pub fn is_about_fields(&self) -> bool {
-        matches!(self, ApiError::Problem(problem) if problem.errors.as_ref().is_some_and(|e| !e.is_empty()))
+        matches!(self, ApiError::Problem(problem) if problem.errors.as_ref().is_some_and(|errors| errors.keys().any(|field| field != "version")))
+    }
+
+    /// Whether what was sent was changed by someone else meanwhile.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, ApiError::Problem(problem) if problem.kind == "urn:lectern:problem:stale-version")
     }
 
     /// A validation failure on one field, for checks the page makes itself.

@@ -62,7 +62,7 @@ pub(super) async fn public<B: Serialize>(
 }
 
 /// Sends a request with the session's token; on 401 renews the token once
-/// and tries again, and signs out when that fails too.
+/// and tries again, and signs out when the server refuses the renewal.
 pub(super) async fn authed(
     session: Session,
     method: Method,
@@ -87,7 +87,7 @@ pub(super) async fn authed(
             send(attempt(token)).await
         }
         Err(err) => {
-            session.expired();
+            session.renewal_failed(&err);
             Err(err)
         }
     }

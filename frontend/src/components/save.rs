@@ -76,7 +76,15 @@ impl Saver {
                     self.changes.bump();
                     self.on_close.run(());
                 }
-                Err(error) => self.error.set(Some(error)),
+                Err(error) => {
+                    // Changed meanwhile: the page behind the dialog shows
+                    // it as it now is, and the dialog opened again starts
+                    // from there.
+                    if error.is_stale() {
+                        self.changes.bump();
+                    }
+                    self.error.set(Some(error));
+                }
             }
         });
     }

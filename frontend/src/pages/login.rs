@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::FieldErrors;
@@ -17,11 +17,16 @@ pub fn Login() -> impl IntoView {
     let (error, set_error) = signal(None::<ApiError>);
     let pending = RwSignal::new(false);
 
+    let query = use_query_map();
     Effect::new(move || {
         if matches!(session.state(), AuthState::SignedIn { .. }) {
-            // `/` knows where each role starts: admins on the dashboard.
+            // Back where the sign-in ran out; otherwise `/`, which knows
+            // where each role starts: admins on the dashboard.
+            let next = query
+                .with_untracked(|q| q.get("next"))
+                .filter(|next| is_ours(next));
             navigate(
-                "/",
+                next.as_deref().unwrap_or("/"),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()
@@ -72,5 +77,37 @@ pub fn Login() -> impl IntoView {
                 </button>
             </form>
         </main>
+    }
+}
+
+/// Whether `next` is a page of this app: a path, not another site
+/// (`//elsewhere`, `https://…`) a crafted link could send someone to.
+fn is_ours(next: &str) -> bool {
+    // Browsers drop tabs and newlines from addresses and read `\` as `/`,
+    // so `/\t/elsewhere` is `//elsewhere` to them.
+    let plain = !next.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\');
+    plain && next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/login")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ours;
+
+    #[test]
+    fn only_our_own_pages_are_returned_to() {
+        assert!(is_ours("/sessions/42"));
+        assert!(is_ours("/admin/sessions?status=pending"));
+        for elsewhere in [
+            "//evil.test/x",
+            "https://evil.test",
+            "/\\evil.test",
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "evil",
+            "",
+            "/login?next=/",
+        ] {
+            assert!(!is_ours(elsewhere), "{elsewhere}");
+        }
     }
 }

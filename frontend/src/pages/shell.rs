@@ -7,6 +7,7 @@ use lectern_api_types::time::DateOrInstant;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
 use crate::components::Loading;
 use crate::components::icons::VideoIcon;
@@ -19,11 +20,24 @@ pub fn Shell() -> impl IntoView {
     let session = use_session();
     let notice = use_notice();
     let menu_open = RwSignal::new(false);
+    let location = use_location();
     move || match session.state() {
         AuthState::Restoring => {
             view! { <main class="page"><Loading what="your session"/></main> }.into_any()
         }
-        AuthState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
+        // Back to this page after signing in again: a link from an email,
+        // or a page whose sign-in ran out.
+        AuthState::SignedOut { come_back } => {
+            let login = if come_back {
+                login_then_back(
+                    &location.pathname.get_untracked(),
+                    &location.search.get_untracked(),
+                )
+            } else {
+                "/login".into()
+            };
+            view! { <Redirect path=login/> }.into_any()
+        }
         AuthState::SignedIn { user, .. } => {
             let admin = user.role.is_admin();
             let super_admin = user.role == Role::SuperAdmin;
@@ -73,7 +87,7 @@ pub fn Shell() -> impl IntoView {
                             </div>
                             <A href="/account/settings">"Settings"</A>
                             <A href="/account/password">"Change password"</A>
-                            <button class="secondary sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
+                            <button class="secondary sign-out" on:click=move |_| session.sign_out(move |err| notice.show(format!("Not signed out: {}", err.message())))>"Sign out"</button>
                         </div>
                     </div>
                 </header>
@@ -107,4 +121,16 @@ pub fn Home() -> impl IntoView {
         ..NavigateOptions::default()
     };
     view! { <Redirect path options/> }
+}
+
+/// The sign-in page, told to come back to `path` (with its `search`).
+fn login_then_back(path: &str, search: &str) -> String {
+    if path == "/" {
+        return "/login".into();
+    }
+    let back = format!("{path}{search}");
+    format!(
+        "/login?next={}",
+        String::from(js_sys::encode_uri_component(&back))
+    )
 }

@@ -13,7 +13,7 @@ use crate::api::{self, ApiError};
 use crate::components::fields::FormError;
 use crate::components::paging::{Paged, PagedItems};
 use crate::components::pick::TypeAhead;
-use crate::components::{Dialog, SaveButtons, Saver, TextField};
+use crate::components::{Dialog, FieldErrors, SaveButtons, Saver, TextField};
 use crate::session::use_session;
 
 #[component]
@@ -257,7 +257,9 @@ fn BatchDialog(batch: Option<Batch>, on_close: Callback<()>) -> impl IntoView {
                     teacher=Signal::derive(move || teacher.get().parse::<i64>().ok())/>
                 <div class="field">
                     <label for="batch-location">"Location"</label>
-                    <input id="batch-location" prop:value=location on:input=move |ev| location.set(event_target_value(&ev))/>
+                    <input id="batch-location" maxlength="200" aria-describedby="batch-location-errors"
+                        prop:value=location on:input=move |ev| location.set(event_target_value(&ev))/>
+                    <FieldErrors error field="location" id="batch-location-errors"/>
                 </div>
                 <SaveButtons saver>
                     {deletable.map(|id| view! {

@@ -93,7 +93,6 @@ pub fn EditRecordDialog(completion: Completion, on_close: Callback<()>) -> impl 
                         prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                     <FieldErrors error field="notes" id="edit-notes-errors"/>
                 </div>
-                <FieldErrors error field="version" id="edit-version-errors"/>
                 <SaveButtons saver busy="Saving…"/>
             </form>
         </Dialog>

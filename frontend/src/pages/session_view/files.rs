@@ -25,6 +25,26 @@ struct Sending {
     error: Option<String>,
 }
 
+/// The uploads of the page, kept by the page rather than by the files'
+/// section, which is drawn again each time the session reloads.
+#[derive(Clone, Copy)]
+pub(super) struct Uploads {
+    sending: RwSignal<Vec<Sending>>,
+    // Said once for the files added next, as the old module's form did.
+    description: RwSignal<String>,
+    next_id: StoredValue<u32>,
+}
+
+impl Uploads {
+    pub(super) fn new() -> Self {
+        Self {
+            sending: RwSignal::new(Vec::new()),
+            description: RwSignal::new(String::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+}
+
 #[component]
 pub fn Files(
     completion_id: i64,
@@ -36,15 +56,17 @@ pub fn Files(
     /// The branch's, in which download times are shown.
     #[prop(into)]
     timezone: String,
+    uploads: Uploads,
 ) -> impl IntoView {
     let session = use_session();
     let limits =
         LocalResource::new(move || async move { api::files::limits().fetch(session).await });
-    let sending = RwSignal::new(Vec::<Sending>::new());
+    let Uploads {
+        sending,
+        description,
+        next_id,
+    } = uploads;
     let dragging = RwSignal::new(false);
-    // Said once for the files added next, as the old module's form did.
-    let description = RwSignal::new(String::new());
-    let next_id = StoredValue::new(0_u32);
     let changes = use_changes();
     let notice = use_notice();
 
@@ -80,19 +102,28 @@ pub fn Files(
             match upload(session, completion_id, file, described, progress).await {
                 Ok(stored) => {
                     sending.update(|all| all.retain(|s| s.id != id));
+                    // The page may have been left meanwhile, its signals
+                    // with it: only the notice (the app's) remains to tell.
+                    let typed = description.try_get_untracked();
                     if stored.description.is_some()
-                        && stored.description == Some(description.get_untracked().trim().to_owned())
+                        && stored.description == typed.map(|typed| typed.trim().to_owned())
                     {
                         description.set(String::new());
                     }
                     notice.show(format!("{} uploaded.", stored.file_name));
                     changes.bump();
                 }
-                Err(err) => sending.update(|all| {
-                    if let Some(entry) = all.iter_mut().find(|s| s.id == id) {
-                        entry.error = Some(err.message());
+                Err(err) => {
+                    let shown = sending.try_update(|all| {
+                        if let Some(entry) = all.iter_mut().find(|s| s.id == id) {
+                            entry.error = Some(err.message());
+                        }
+                    });
+                    // The page was left: its list is gone, the notice is not.
+                    if shown.is_none() {
+                        notice.show(format!("{name} was not uploaded: {}", err.message()));
                     }
-                }),
+                }
             }
         });
     };

@@ -7,13 +7,13 @@ mod sittings;
 
 use lectern_api_types::audit::AuditEntity;
 use lectern_api_types::schedule::{CompletionStatus, Review};
-use lectern_api_types::sessions::CompletionDetail;
+use lectern_api_types::sessions::{Completion, CompletionDetail};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use self::edit_record::EditRecordDialog;
-use self::files::Files;
-use self::notes::Notes;
+use self::files::{Files, Uploads};
+use self::notes::{CommentDraft, Notes};
 use self::sittings::{MakeUpDialog, MoveDialog};
 use super::admin::audit;
 use super::review::{ReviewActions, ReviewRights};
@@ -24,7 +24,31 @@ use crate::components::icons::LockIcon;
 use crate::components::loaded;
 use crate::format;
 use crate::session::use_session;
-use crate::use_changes;
+use crate::{use_changes, use_clock};
+
+/// Which of the page's dialogs is open.
+#[derive(Clone, Copy)]
+struct Open {
+    completing: RwSignal<bool>,
+    cancelling: RwSignal<bool>,
+    editing: RwSignal<bool>,
+    rescheduling: RwSignal<bool>,
+    moving: RwSignal<bool>,
+    adding: RwSignal<bool>,
+}
+
+impl Open {
+    fn new() -> Self {
+        Self {
+            completing: RwSignal::new(false),
+            cancelling: RwSignal::new(false),
+            editing: RwSignal::new(false),
+            rescheduling: RwSignal::new(false),
+            moving: RwSignal::new(false),
+            adding: RwSignal::new(false),
+        }
+    }
+}
 
 #[component]
 pub fn SessionView() -> impl IntoView {
@@ -42,22 +66,42 @@ pub fn SessionView() -> impl IntoView {
         let id = id.get();
         async move { api::sessions::one(id).fetch(session).await }
     });
-    loaded(detail, "the session", |detail| view! { <Detail detail/> })
+    // The session reloads after every save, an upload's end among them, and
+    // its part of the page is drawn again. What someone is in the middle of
+    // lives out here instead, so it survives: an open dialog and what is
+    // typed in it, a comment being written, and the uploads on their way.
+    let open = Open::new();
+    let uploads = Uploads::new();
+    let draft = CommentDraft::new();
+    let current = Signal::derive(move || detail.get().and_then(Result::ok).map(|d| d.completion));
+    view! {
+        {loaded(detail, "the session", move |detail| view! { <Detail detail open uploads draft/> })}
+        <Dialogs open current/>
+    }
 }
 
 #[component]
-fn Detail(detail: CompletionDetail) -> impl IntoView {
+fn Detail(
+    detail: CompletionDetail,
+    open: Open,
+    uploads: Uploads,
+    draft: CommentDraft,
+) -> impl IntoView {
     let c = detail.completion.clone();
     let tz = c.timezone.clone();
-    let completing = RwSignal::new(false);
-    let cancelling = RwSignal::new(false);
-    let editing = RwSignal::new(false);
-    let rescheduling = RwSignal::new(false);
-    let moving = RwSignal::new(false);
-    let adding = RwSignal::new(false);
+    let Open {
+        completing,
+        cancelling,
+        editing,
+        rescheduling,
+        moving,
+        adding,
+    } = open;
     let pending = c.status == CompletionStatus::Pending;
     // The server records a sitting only once it has begun.
-    let started = c.scheduled_start <= format::now();
+    let clock = use_clock();
+    let scheduled_start = c.scheduled_start;
+    let started = Memo::new(move |_| scheduled_start <= clock.now());
     let locked = c.review == Some(Review::Verified);
     let me = use_session().user();
     let admin = me.as_ref().is_some_and(|me| me.role.is_admin());
@@ -115,7 +159,7 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
         {c.notes.clone().map(|notes| view! { <section class="card"><h2>"Notes"</h2><p class="prose">{notes}</p></section> })}
         <Show when=move || pending>
             <div class="actions">
-                {started.then(|| view! {
+                {move || started.get().then(|| view! {
                     <button class="primary" on:click=move |_| completing.set(true)>"Complete"</button>
                 })}
                 {adjustable.then(|| view! {
@@ -139,53 +183,50 @@ fn Detail(detail: CompletionDetail) -> impl IntoView {
                 <a class="button-link secondary" href=audit::href(AuditEntity::Session, c.id)>"Changes to this session"</a>
             })}
         </div>
-        <Files completion_id=c.id attachments=detail.attachments.clone() locked admin timezone=c.timezone.clone()/>
-        <Notes completion_id=c.id notes=detail.session_notes timezone=c.timezone.clone()/>
-        {
-            let c = c.clone();
-            move || completing.get().then(|| view! {
-                <CompleteDialog
-                    completion_id=c.id
-                    branch_id=c.branch_id
-                    owner_id=c.user_id
-                    timezone=c.timezone.clone()
-                    scheduled_start=c.scheduled_start
-                    scheduled_end=c.scheduled_end
-                    title=format!("Complete {}", c.title)
-                    on_close=Callback::new(move |()| completing.set(false))
-                />
-            })
+        <Files completion_id=c.id attachments=detail.attachments.clone() locked admin timezone=c.timezone.clone() uploads/>
+        <Notes completion_id=c.id notes=detail.session_notes timezone=c.timezone draft/>
+    }
+}
+
+/// The open dialog, drawn from the session as last loaded when it opened.
+#[component]
+fn Dialogs(open: Open, current: Signal<Option<Completion>>) -> impl IntoView {
+    let dialog = move |flag: RwSignal<bool>, draw: fn(Completion, Callback<()>) -> AnyView| {
+        move || {
+            flag.get()
+                .then(|| current.get_untracked())
+                .flatten()
+                .map(|c| draw(c, Callback::new(move |()| flag.set(false))))
         }
-        {
-            let c = c.clone();
-            move || c.occurrence_id.filter(|_| moving.get()).map(|occurrence_id| view! {
+    };
+    view! {
+        {dialog(open.completing, |c, on_close| view! {
+            <CompleteDialog
+                completion_id=c.id
+                branch_id=c.branch_id
+                owner_id=c.user_id
+                timezone=c.timezone.clone()
+                scheduled_start=c.scheduled_start
+                scheduled_end=c.scheduled_end
+                title=format!("Complete {}", c.title)
+                on_close
+            />
+        }.into_any())}
+        {dialog(open.moving, |c, on_close| match c.occurrence_id {
+            Some(occurrence_id) => view! {
                 <MoveDialog occurrence_id timezone=c.timezone.clone() scheduled_start=c.scheduled_start
-                    scheduled_end=c.scheduled_end on_close=Callback::new(move |()| moving.set(false))/>
-            })
-        }
-        {
-            let c = c.clone();
-            move || c.batch_id.filter(|_| adding.get()).map(|batch_id| view! {
-                <MakeUpDialog batch_id timezone=c.timezone.clone() on_close=Callback::new(move |()| adding.set(false))/>
-            })
-        }
-        {
-            let c = c.clone();
-            move || editing.get().then(|| view! {
-                <EditRecordDialog completion=c.clone() on_close=Callback::new(move |()| editing.set(false))/>
-            })
-        }
-        {
-            let c = c.clone();
-            move || rescheduling.get().then(|| view! {
-                <SessionForm existing=Some(c.clone()) on_close=Callback::new(move |()| rescheduling.set(false))/>
-            })
-        }
-        {
-            let (id, title) = (c.id, c.title);
-            move || cancelling.get().then(|| view! {
-                <CancelDialog completion_id=id title=format!("Cancel {title}") on_close=Callback::new(move |()| cancelling.set(false))/>
-            })
-        }
+                    scheduled_end=c.scheduled_end on_close/>
+            }.into_any(),
+            None => ().into_any(),
+        })}
+        {dialog(open.adding, |c, on_close| match c.batch_id {
+            Some(batch_id) => view! { <MakeUpDialog batch_id timezone=c.timezone on_close/> }.into_any(),
+            None => ().into_any(),
+        })}
+        {dialog(open.editing, |c, on_close| view! { <EditRecordDialog completion=c on_close/> }.into_any())}
+        {dialog(open.rescheduling, |c, on_close| view! { <SessionForm existing=Some(c) on_close/> }.into_any())}
+        {dialog(open.cancelling, |c, on_close| view! {
+            <CancelDialog completion_id=c.id title=format!("Cancel {}", c.title) on_close/>
+        }.into_any())}
     }
 }

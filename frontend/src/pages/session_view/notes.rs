@@ -24,15 +24,32 @@ fn TypeSelect(#[prop(into)] id: String, value: RwSignal<NoteType>) -> impl IntoV
     }
 }
 
+/// A comment being written, kept by the page rather than by the comments'
+/// section, which is drawn again each time the session reloads.
+#[derive(Clone, Copy)]
+pub(super) struct CommentDraft {
+    text: RwSignal<String>,
+    note_type: RwSignal<NoteType>,
+}
+
+impl CommentDraft {
+    pub(super) fn new() -> Self {
+        Self {
+            text: RwSignal::new(String::new()),
+            note_type: RwSignal::new(NoteType::General),
+        }
+    }
+}
+
 #[component]
 pub fn Notes(
     completion_id: i64,
     notes: Vec<SessionNote>,
     #[prop(into)] timezone: String,
+    draft: CommentDraft,
 ) -> impl IntoView {
     let session = use_session();
-    let text = RwSignal::new(String::new());
-    let note_type = RwSignal::new(NoteType::General);
+    let CommentDraft { text, note_type } = draft;
     // The form stays for the next comment: "closing" it empties the box.
     let saver = Saver::new(Callback::new(move |()| text.set(String::new())));
     let error = saver.error();

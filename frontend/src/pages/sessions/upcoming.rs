@@ -13,7 +13,7 @@ use super::{CancelDialog, CompleteDialog, Scope, admin_id};
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
-use crate::{api, format};
+use crate::{api, format, use_clock};
 
 /// How far ahead Upcoming looks.
 const AHEAD_DAYS: u64 = 14;
@@ -136,30 +136,33 @@ fn SessionCard(
     owner: bool,
 ) -> impl IntoView {
     let tz = completion.timezone.clone();
-    let now = format::now();
-    let overdue = completion.scheduled_end < now;
+    let clock = use_clock();
+    let (start, end) = (completion.scheduled_start, completion.scheduled_end);
+    // Memos, so that the card changes when these do, not at every tick.
+    let overdue = Memo::new(move |_| end < clock.now());
     // The server refuses to record a sitting that has not begun.
-    let started = completion.scheduled_start <= now;
+    let started = Memo::new(move |_| start <= clock.now());
     let heading_id = format!("session-{}", completion.id);
     let labelled_by = heading_id.clone();
     let (complete, cancel) = (completion.clone(), completion.clone());
     view! {
-        <li class=if overdue { "card session-card is-overdue" } else { "card session-card" } aria-labelledby=labelled_by>
+        <li class="card session-card" class:is-overdue=overdue aria-labelledby=labelled_by>
             <div class="card-head">
                 <h3 id=heading_id><a href=format!("/sessions/{}", completion.id)>{completion.title.clone()}</a></h3>
                 {completion.batch_code.clone().map(|code| view! { <span class="code">{code}</span> })}
-                {overdue.then(|| view! { <span class="badge overdue">"Overdue"</span> })}
+                {move || overdue.get().then(|| view! { <span class="badge overdue">"Overdue"</span> })}
             </div>
             <p class="when">
                 <span>{format::date(completion.scheduled_start, &tz)}</span>
                 <span>{format::span(completion.scheduled_start, completion.scheduled_end, &tz)}</span>
                 <span class="muted">{format::zone(completion.scheduled_start, &tz)}</span>
             </p>
-            {overdue.then(|| view! { <p class="lateness">{format::late_by(completion.scheduled_end, now)}</p> })}
+            {move || overdue.get().then(|| view! { <p class="lateness">{move || format::late_by(end, clock.now())}</p> })}
             {owner.then(|| view! { <p class="owner">{completion.user_name.clone()}</p> })}
             {completion.location.map(|place| view! { <p class="muted">{place}</p> })}
             <div class="actions">
-                {if started {
+                {move || if started.get() {
+                    let complete = complete.clone();
                     view! {
                         <button class="primary" on:click=move |_| completing.set(Some(complete.clone()))>"Complete"</button>
                     }
