@@ -160,8 +160,9 @@ pub async fn rezone<C: ConnectionTrait>(
 
 /// The sessions among `sessions` that carry anything someone wrote: their
 /// own notes, comments or attachments, for a transaction that holds those
-/// sessions' locks and may delete the ones without. The reads lock too: on MariaDB only a locking read sees a note
-/// committed while this transaction waited for the sessions (a plain one
+/// sessions' locks and may delete the ones without. The reads lock too: on
+/// MariaDB only a locking read sees a note committed while this
+/// transaction waited for the sessions (a plain one
 /// reads the snapshot its first read took), and deleting a session under
 /// such a note fails on the foreign key. PostgreSQL refuses `DISTINCT`
 /// with a lock, hence the set.

@@ -200,18 +200,7 @@ fn Dialogs(open: Open, current: Signal<Option<Completion>>) -> impl IntoView {
         }
     };
     view! {
-        {dialog(open.completing, |c, on_close| view! {
-            <CompleteDialog
-                completion_id=c.id
-                branch_id=c.branch_id
-                owner_id=c.user_id
-                timezone=c.timezone.clone()
-                scheduled_start=c.scheduled_start
-                scheduled_end=c.scheduled_end
-                title=format!("Complete {}", c.title)
-                on_close
-            />
-        }.into_any())}
+        {dialog(open.completing, |c, on_close| view! { <CompleteDialog completion=c on_close/> }.into_any())}
         {dialog(open.moving, |c, on_close| match c.occurrence_id {
             Some(occurrence_id) => view! {
                 <MoveDialog occurrence_id timezone=c.timezone.clone() scheduled_start=c.scheduled_start

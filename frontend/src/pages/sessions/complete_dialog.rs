@@ -3,7 +3,6 @@
 //! the start typed is more than five minutes after the scheduled one, and
 //! the colleague who taught it when it was not its own teacher.
 
-use chrono::{DateTime, Utc};
 use lectern_api_types::codes::CompletionCode;
 use lectern_api_types::schedule::LateReason;
 use lectern_api_types::sessions::{CodeRequest, CompleteRequest, Completion, ON_TIME_MINUTES};
@@ -19,17 +18,18 @@ use crate::format;
 use crate::session::use_session;
 
 #[component]
-pub fn CompleteDialog(
-    completion_id: i64,
-    branch_id: i64,
-    /// The session's own teacher, who needs no substitute entry.
-    owner_id: i64,
-    #[prop(into)] timezone: String,
-    scheduled_start: DateTime<Utc>,
-    scheduled_end: DateTime<Utc>,
-    #[prop(into)] title: String,
-    on_close: Callback<()>,
-) -> impl IntoView {
+pub fn CompleteDialog(completion: Completion, on_close: Callback<()>) -> impl IntoView {
+    let title = format!("Complete {}", completion.title);
+    let Completion {
+        id: completion_id,
+        branch_id,
+        // The session's own teacher, who needs no substitute entry.
+        user_id: owner_id,
+        timezone,
+        scheduled_start,
+        scheduled_end,
+        ..
+    } = completion;
     let session = use_session();
     let saver = Saver::new(on_close);
     let error = saver.error();

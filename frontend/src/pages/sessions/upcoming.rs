@@ -106,16 +106,7 @@ pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
             .into_any()
         }}
         {move || completing.get().map(|c| view! {
-            <CompleteDialog
-                completion_id=c.id
-                branch_id=c.branch_id
-                owner_id=c.user_id
-                timezone=c.timezone.clone()
-                scheduled_start=c.scheduled_start
-                scheduled_end=c.scheduled_end
-                title=format!("Complete {}", c.title)
-                on_close=Callback::new(move |()| completing.set(None))
-            />
+            <CompleteDialog completion=c on_close=Callback::new(move |()| completing.set(None))/>
         })}
         {move || cancelling.get().map(|c| view! {
             <CancelDialog
