@@ -11,7 +11,9 @@ use crate::text::{NoteText, Reason, Title};
 use crate::time::{DateOrInstant, TimeInput};
 
 /// A session: a batch's sitting on one date, or an ad-hoc one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+// Hash: the SPA keys a list's cards by what they show, so a card is drawn
+// again only when it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
     feature = "openapi",

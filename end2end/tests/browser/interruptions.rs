@@ -1,7 +1,8 @@
 //! What happens to someone in the middle of something when the page, the
 //! network or the sign-in changes under them: an upload ending behind an
-//! open form, a page left mid-upload, a record changed by someone else, a
-//! renewal or a sign-out that cannot reach the server.
+//! open form, a page left mid-upload, a list answering while a finger is on
+//! it, a record changed by someone else, a renewal or a sign-out that
+//! cannot reach the server.
 
 use std::time::{Duration, Instant};
 
@@ -133,6 +134,62 @@ async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left()
     // The app goes on: another tab of the list opens.
     find(client, "#tab-history").await.click().await.unwrap();
     wait_for_text(client, ".timeline", "Pending").await;
+}
+
+/// Holds the list of sittings to come back until `window.releaseComing()`,
+/// as a slow answer would, while the overdue list answers at once.
+const SLOW_COMING: &str = "
+    window.realFetch = window.realFetch || window.fetch;
+    window.heldComing = [];
+    window.releaseComing = () => window.heldComing.splice(0).forEach(go => go());
+    window.fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.includes('overdue=false')) {
+        return new Promise(done => window.heldComing.push(() => done(window.realFetch(input, init))));
+      }
+      return window.realFetch(input, init);
+    };";
+
+#[tokio::test]
+async fn a_card_stays_under_the_finger_while_the_rest_of_the_list_arrives() {
+    let world = world().await;
+    let browser = browser(390, 844).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    client.execute(SLOW_COMING, vec![]).await.unwrap();
+    // Upcoming is opened again, so that it asks through the slow network.
+    find(client, "#tab-history").await.click().await.unwrap();
+    wait_for_text(client, ".timeline", "Pending").await;
+    find(client, "#tab-upcoming").await.click().await.unwrap();
+    let complete = find(
+        client,
+        "section[aria-labelledby=overdue-heading] .session-card button.primary",
+    )
+    .await;
+    let started = Instant::now();
+    while client
+        .execute("return window.heldComing.length;", vec![])
+        .await
+        .unwrap()
+        == serde_json::json!(0)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the sittings to come were never asked for"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client
+        .execute("window.releaseComing();", vec![])
+        .await
+        .unwrap();
+    find(client, "section[aria-labelledby=ahead-heading]").await;
+    // The teacher taps the button they saw before the rest arrived.
+    complete
+        .click()
+        .await
+        .expect("the overdue card is the one that was on the page");
+    find(client, "dialog[open] #actual-start").await;
 }
 
 #[tokio::test]

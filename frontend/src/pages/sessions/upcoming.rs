@@ -40,71 +40,63 @@ pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
     });
     let completing = RwSignal::new(None::<Completion>);
     let cancelling = RwSignal::new(None::<Completion>);
-    let owners = move || scope.get() == Scope::Everyone;
-    let cards = move |items: Vec<Completion>| {
-        view! {
-            <ul class="cards">
-                {items
-                    .into_iter()
-                    .map(|completion| view! { <SessionCard completion completing cancelling owner=owners()/> })
-                    .collect_view()}
-            </ul>
-        }
+    let owner = Signal::derive(move || scope.get() == Scope::Everyone);
+    let clock = use_clock();
+    // Today as each sitting's branch counts it.
+    let split = Memo::new(move |_| {
+        let now = clock.now();
+        coming.items.get().into_iter().partition::<Vec<_>, _>(|c| {
+            format::day_key(c.scheduled_start, &c.timezone) == format::day_key(now, &c.timezone)
+        })
+    });
+    let late = Signal::derive(move || overdue.items.get());
+    let today = Signal::derive(move || split.get().0);
+    let later = Signal::derive(move || split.get().1);
+    let nothing =
+        Memo::new(move |_| overdue.items.with(Vec::is_empty) && coming.items.with(Vec::is_empty));
+    let cards = Cards {
+        completing,
+        cancelling,
+        owner,
     };
+    let retry = Callback::new(move |()| {
+        overdue.reload();
+        coming.reload();
+    });
+    // Each group is drawn apart from the others and its cards are keyed, so
+    // a list that answers later, or again after a save, leaves the cards
+    // already on the page (and a finger on their buttons) alone.
     view! {
         {move || (scope.get() == Scope::Mine).then(|| view! { <Returned/> })}
-        {move || {
-            let (late, ahead) = (overdue.items.get(), coming.items.get());
+        <Group id="overdue" heading="Overdue" items=late cards more=Some(overdue)/>
+        <Group id="today" heading="Today" items=today cards more=None/>
+        <Group id="ahead" heading="Next 14 days" items=later cards more=None/>
+        <Show when=move || !nothing.get()>
+            // A failed overdue list with no rows has no group to say so in.
+            {move || match overdue.load.get() {
+                Load::Failed(error) if overdue.items.with(Vec::is_empty) => Some(view! { <ErrorNote error retry/> }),
+                _ => None,
+            }}
+            <PageFooter paged=coming/>
+        </Show>
+        {move || nothing.get().then(|| {
             let failed = match (overdue.load.get(), coming.load.get()) {
                 (Load::Failed(error), _) | (_, Load::Failed(error)) => Some(error),
                 _ => None,
             };
             let loading = overdue.load.get() == Load::Loading || coming.load.get() == Load::Loading;
-            if late.is_empty() && ahead.is_empty() {
-                return match failed {
-                    Some(error) => view! {
-                        <ErrorNote error retry=Callback::new(move |()| { overdue.reload(); coming.reload(); })/>
-                    }
-                    .into_any(),
-                    None if loading => view! { <Loading what="sessions"/> }.into_any(),
-                    None => view! {
-                        <Empty
-                            title="Nothing to record"
-                            hint="Sittings of the next two weeks appear here, and any that ended with nothing recorded."
-                        />
-                    }
-                    .into_any(),
-                };
+            match failed {
+                Some(error) => view! { <ErrorNote error retry/> }.into_any(),
+                None if loading => view! { <Loading what="sessions"/> }.into_any(),
+                None => view! {
+                    <Empty
+                        title="Nothing to record"
+                        hint="Sittings of the next two weeks appear here, and any that ended with nothing recorded."
+                    />
+                }
+                .into_any(),
             }
-            // Today as each sitting's branch counts it.
-            let now = format::now();
-            let (now, later): (Vec<_>, Vec<_>) = ahead.into_iter().partition(|c| {
-                format::day_key(c.scheduled_start, &c.timezone) == format::day_key(now, &c.timezone)
-            });
-            view! {
-                {(!late.is_empty()).then(|| view! {
-                    <section class="upcoming-group" aria-labelledby="overdue-heading">
-                        <h2 id="overdue-heading">"Overdue"</h2>
-                        {cards(late)}
-                        <PageFooter paged=overdue/>
-                    </section>
-                })}
-                {(!now.is_empty()).then(|| view! {
-                    <section class="upcoming-group" aria-labelledby="today-heading">
-                        <h2 id="today-heading">"Today"</h2>
-                        {cards(now)}
-                    </section>
-                })}
-                {(!later.is_empty()).then(|| view! {
-                    <section class="upcoming-group" aria-labelledby="ahead-heading">
-                        <h2 id="ahead-heading">"Next 14 days"</h2>
-                        {cards(later)}
-                    </section>
-                })}
-                <PageFooter paged=coming/>
-            }
-            .into_any()
-        }}
+        })}
         {move || completing.get().map(|c| view! {
             <CompleteDialog completion=c on_close=Callback::new(move |()| completing.set(None))/>
         })}
@@ -118,14 +110,48 @@ pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
     }
 }
 
-#[component]
-fn SessionCard(
-    completion: Completion,
+/// What every card of the page shares.
+#[derive(Clone, Copy)]
+struct Cards {
     completing: RwSignal<Option<Completion>>,
     cancelling: RwSignal<Option<Completion>>,
-    /// Whose sitting it is, shown when the list is not only the viewer's.
-    owner: bool,
+    /// Whether cards name whose sitting it is.
+    owner: Signal<bool>,
+}
+
+/// One heading's cards, absent while it has none.
+#[component]
+fn Group(
+    id: &'static str,
+    heading: &'static str,
+    items: Signal<Vec<Completion>>,
+    cards: Cards,
+    /// The list the group pages through, when it is the whole of one.
+    more: Option<Paged<Completion>>,
 ) -> impl IntoView {
+    let heading_id = format!("{id}-heading");
+    view! {
+        <Show when=move || items.with(|items| !items.is_empty())>
+            <section class="upcoming-group" aria-labelledby=heading_id.clone()>
+                <h2 id=heading_id.clone()>{heading}</h2>
+                <ul class="cards">
+                    <For each=move || items.get() key=Completion::clone let:completion>
+                        <SessionCard completion cards/>
+                    </For>
+                </ul>
+                {more.map(|paged| view! { <PageFooter paged/> })}
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn SessionCard(completion: Completion, cards: Cards) -> impl IntoView {
+    let Cards {
+        completing,
+        cancelling,
+        owner,
+    } = cards;
     let tz = completion.timezone.clone();
     let clock = use_clock();
     let (start, end) = (completion.scheduled_start, completion.scheduled_end);
@@ -133,6 +159,7 @@ fn SessionCard(
     let overdue = Memo::new(move |_| end < clock.now());
     // The server refuses to record a sitting that has not begun.
     let started = Memo::new(move |_| start <= clock.now());
+    let user_name = completion.user_name.clone();
     let heading_id = format!("session-{}", completion.id);
     let labelled_by = heading_id.clone();
     let (complete, cancel) = (completion.clone(), completion.clone());
@@ -149,7 +176,7 @@ fn SessionCard(
                 <span class="muted">{format::zone(completion.scheduled_start, &tz)}</span>
             </p>
             {move || overdue.get().then(|| view! { <p class="lateness">{move || format::late_by(end, clock.now())}</p> })}
-            {owner.then(|| view! { <p class="owner">{completion.user_name.clone()}</p> })}
+            {move || owner.get().then(|| view! { <p class="owner">{user_name.clone()}</p> })}
             {completion.location.map(|place| view! { <p class="muted">{place}</p> })}
             <div class="actions">
                 {move || if started.get() {
