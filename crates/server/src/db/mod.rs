@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
+use sea_orm::sqlx::{AssertSqlSafe, Executor as _};
 use sea_orm::{ConnectOptions, Database};
 
 pub use connection::{Db, Txn, begin_write};
@@ -18,9 +19,17 @@ pub use sqlite_direct::{FromSqliteRow, SqliteRow};
 use crate::config::Config;
 use crate::data_dir;
 
+/// How long a statement waits for a lock someone else holds (SQLite's one
+/// write lock, a PostgreSQL or MariaDB row lock) before it gives up and the
+/// request is answered 503, try again. MariaDB's own default is 50 s, longer
+/// than a person or their phone waits for an answer; PostgreSQL's is for
+/// ever. A migration waiting that long behind other servers' traffic fails
+/// too, rather than stop every query queued behind its lock.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
 /// A pool on the configured database. SQLite runs in WAL mode, so readers
-/// never wait for the writer, with a busy timeout so concurrent writers
-/// queue instead of failing.
+/// never wait for the writer. Writers queue on each other's locks, every
+/// database waiting at most [`LOCK_WAIT`].
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
@@ -36,8 +45,29 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
         .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_secs(1))
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(LOCK_WAIT)
                 .foreign_keys(true)
+        })
+        // Set on each connection as it opens rather than as a startup
+        // parameter, which connection poolers such as PgBouncer refuse.
+        .map_sqlx_postgres_pool_opts(|pool| {
+            pool.after_connect(|connection, _| {
+                Box::pin(async move {
+                    let wait = format!("SET lock_timeout = '{}s'", LOCK_WAIT.as_secs());
+                    connection.execute(AssertSqlSafe(wait)).await.map(drop)
+                })
+            })
+        })
+        .map_sqlx_mysql_pool_opts(|pool| {
+            pool.after_connect(|connection, _| {
+                Box::pin(async move {
+                    let wait = format!(
+                        "SET SESSION innodb_lock_wait_timeout = {}",
+                        LOCK_WAIT.as_secs()
+                    );
+                    connection.execute(AssertSqlSafe(wait)).await.map(drop)
+                })
+            })
         });
     Database::connect(options)
         .await

@@ -108,9 +108,10 @@ pub enum ServiceError {
     /// serialization conflict, and the retries ran out. Nothing was written.
     #[error("the database broke a conflict between transactions")]
     Busy,
-    /// SQLite's one write lock stayed taken past the busy timeout: the
-    /// database has been that busy for that long. Nothing was written;
-    /// unlike `Busy`, trying again at once would only wait as long again.
+    /// A lock stayed taken past the wait the pool sets (SQLite's one write
+    /// lock, or a row lock): the data has been that busy for that long.
+    /// Nothing was written; unlike `Busy`, trying again at once would only
+    /// wait as long again.
     #[error("the database stayed locked past its busy timeout")]
     LockTimeout,
     #[error(transparent)]
@@ -136,7 +137,7 @@ impl From<DbErr> for ServiceError {
                         .into(),
                 field: None,
             },
-            err if waited_out_write_lock(&err) => ServiceError::LockTimeout,
+            err if waited_out_lock(&err) => ServiceError::LockTimeout,
             err => ServiceError::Database(err),
         }
     }
@@ -223,19 +224,29 @@ pub fn is_transient(err: &DbErr) -> bool {
     database_error(err).is_some_and(|err| matches!(err.code().as_deref(), Some("40001" | "40P01")))
 }
 
-/// Whether SQLite gave up waiting for its write lock: `SQLITE_BUSY`, in
-/// any of its extended codes, which a writer sees only once the busy
-/// timeout has run out (write transactions begin `IMMEDIATE`, so none
-/// fails on the lock without waiting).
-pub fn waited_out_write_lock(err: &DbErr) -> bool {
+/// Whether the database gave up waiting for a lock another transaction
+/// holds, past the wait [`crate::db::connect`] sets: SQLite's
+/// `SQLITE_BUSY` in any of its extended codes, which a writer sees only
+/// once the busy timeout has run out (write transactions begin
+/// `IMMEDIATE`, so none fails on the lock without waiting); PostgreSQL's
+/// `lock_timeout` (55P03); MariaDB's `innodb_lock_wait_timeout` (1205).
+fn waited_out_lock(err: &DbErr) -> bool {
     const SQLITE_BUSY: i32 = 5;
+    const MYSQL_LOCK_WAIT_TIMEOUT: u16 = 1205;
     database_error(err).is_some_and(|err| {
-        err.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        if let Some(err) = err.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+            return err.number() == MYSQL_LOCK_WAIT_TIMEOUT;
+        }
+        if err
+            .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
             .is_some()
-            && err
+        {
+            return err
                 .code()
                 .and_then(|code| code.parse::<i32>().ok())
-                .is_some_and(|code| code & 0xff == SQLITE_BUSY)
+                .is_some_and(|code| code & 0xff == SQLITE_BUSY);
+        }
+        err.code().as_deref() == Some("55P03")
     })
 }
 
