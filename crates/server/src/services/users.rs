@@ -311,6 +311,15 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
     };
 
     let txn = begin_write(db).await?;
+    // Only super admins change super admins. Taken before the account's own
+    // lock, in the order every such request takes them.
+    let super_admins = if caller.role() == Role::SuperAdmin
+        && (patch.active == Some(false) || patch.role.is_some())
+    {
+        Some(SuperAdmins::lock(&txn).await?)
+    } else {
+        None
+    };
     // Read again under the account's lock, so that two admins changing it
     // at once each decide on what the other left: a role from one and a
     // branch from the other could otherwise pair into an account that
@@ -354,6 +363,13 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
     };
     if branch_id != existing.branch_id || role.is_admin() {
         still_teaching(&txn, &existing).await?;
+    }
+    if let Some(super_admins) = &super_admins
+        && existing.role == Role::SuperAdmin
+        && existing.active
+        && (role != Role::SuperAdmin || patch.active == Some(false))
+    {
+        super_admins.keep_one_besides(id)?;
     }
 
     let mut changes = serde_json::Map::new();
@@ -442,6 +458,49 @@ pub async fn update(db: &Db, caller: &AuthUser, id: i64, patch: UserPatch) -> Se
     Ok(updated.into())
 }
 
+/// The active super admins, locked until the transaction ends: an institute
+/// keeps at least one, to manage its branches and admins. Two super admins
+/// removing each other at the same moment would otherwise each see the
+/// other still there; locked in id order, one waits for the other and then
+/// sees that it has gone.
+struct SuperAdmins(Vec<i64>);
+
+impl SuperAdmins {
+    /// Found first without a lock, then locked by primary key and read
+    /// again: no index covers role and active, and a locking read over
+    /// them would lock the whole table on MariaDB, logins included. One
+    /// made super admin between the two reads is left out, which can only
+    /// refuse a removal that one more would have allowed.
+    async fn lock<C: ConnectionTrait>(db: &C) -> ServiceResult<Self> {
+        let active = || {
+            user::Entity::find()
+                .select_only()
+                .column(user::Column::Id)
+                .filter(user::Column::Role.eq(Role::SuperAdmin))
+                .filter(user::Column::Active.eq(true))
+                .order_by_asc(user::Column::Id)
+        };
+        let seen: Vec<i64> = active().into_tuple().all(db).await?;
+        let ids = active()
+            .filter(user::Column::Id.is_in(seen))
+            .lock_exclusive()
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self(ids))
+    }
+
+    /// Refuses to remove super admin `id` when no other active one remains.
+    fn keep_one_besides(&self, id: i64) -> ServiceResult<()> {
+        if self.0.iter().all(|&other| other == id) {
+            return Err(ServiceError::in_use(
+                "This is the last active super admin; make another one first.",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Refuses to take a teacher out of their branch, or out of teaching,
 /// while a batch there that has not ended is still theirs: its sessions to
 /// come, and any its schedule adds later, would be taught from a branch
@@ -485,15 +544,26 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
         ));
     }
     let txn = begin_write(db).await?;
+    // Only super admins see super admins to delete them.
+    let super_admins = match caller.role() {
+        Role::SuperAdmin => Some(SuperAdmins::lock(&txn).await?),
+        _ => None,
+    };
     // `delivered_by` has no foreign key (SQLite cannot add one to a table
     // that exists), so the check is here, under the account's lock: a
     // completion naming it as the substitute holds it shared until its
     // commit, and is seen here once it has.
-    user::Entity::find_by_id(id)
+    let target = user::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("user"))?;
+    if let Some(super_admins) = &super_admins
+        && target.role == Role::SuperAdmin
+        && target.active
+    {
+        super_admins.keep_one_besides(id)?;
+    }
     let covered = completion::Entity::find()
         .filter(completion::Column::DeliveredBy.eq(id))
         .one(&txn)

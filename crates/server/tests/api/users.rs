@@ -387,3 +387,52 @@ async fn a_teacher_leaves_their_branch_once_their_batches_have_another_teacher()
         );
     }
 }
+
+/// An institute keeps a super admin to manage its branches and admins.
+/// Nobody removes themselves, so only two super admins removing each other
+/// at the same moment could leave none: one of them stays, and the other
+/// request is refused (409), or finds its caller gone (401).
+#[tokio::test]
+async fn the_last_super_admin_stays() {
+    use lectern_server::entities::user;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+
+    let app = TestApp::spawn().await;
+    let active_super_admins = || {
+        user::Entity::find()
+            .filter(user::Column::Role.eq(Role::SuperAdmin))
+            .filter(user::Column::Active.eq(true))
+            .count(&app.db)
+    };
+    for round in 0..4 {
+        let first = app.create_user(Role::SuperAdmin, None).await;
+        let second = app.create_user(Role::SuperAdmin, None).await;
+        let (first_token, second_token) = (app.login(&first).await, app.login(&second).await);
+        // The pair are the only super admins left.
+        user::Entity::update_many()
+            .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))
+            .filter(user::Column::Role.eq(Role::SuperAdmin))
+            .filter(user::Column::Id.is_not_in([first.id, second.id]))
+            .exec(&app.db)
+            .await
+            .unwrap();
+
+        let off = json!({"active": false});
+        let (first_path, second_path) = (
+            format!("/users/{}", first.id),
+            format!("/users/{}", second.id),
+        );
+        let (one, other) = tokio::join!(
+            app.patch(&second_path, &first_token, &off),
+            app.patch(&first_path, &second_token, &off),
+        );
+        let statuses = [one.status(), other.status()];
+        let refused = [StatusCode::CONFLICT, StatusCode::UNAUTHORIZED];
+        assert!(
+            statuses.contains(&StatusCode::OK)
+                && statuses.iter().any(|status| refused.contains(status)),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(active_super_admins().await.unwrap(), 1, "round {round}");
+    }
+}
