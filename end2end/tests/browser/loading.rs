@@ -1,10 +1,11 @@
 //! How a page loads: a failure says what went wrong and offers to try
-//! again; a reload after a change keeps the page on screen.
+//! again where that can help; a reload after a change keeps the page on
+//! screen.
 
 use serde_json::json;
 
 use crate::harness::{
-    browser, complete_first_sitting, find, press, sign_in, text_of, wait_for_text, world,
+    browser, click, complete_first_sitting, find, press, sign_in, text_of, wait_for_text, world,
 };
 
 /// Opens `path` inside the app, as a link would, so patches to the page's
@@ -90,4 +91,70 @@ async fn a_failed_load_says_why_and_a_reload_keeps_the_page() {
         .await
         .unwrap();
     assert_eq!(flashed, json!(false), "the page blanked while it reloaded");
+}
+
+#[tokio::test]
+async fn a_session_not_there_says_so_and_offers_no_vain_retry() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    find(client, ".session-card").await;
+
+    follow(client, "/sessions/987654321").await;
+    wait_for_text(client, ".state.error .state-title", "Not found").await;
+    let said = text_of(client, ".state.error").await;
+    assert!(said.contains("No such session."), "{said}");
+    assert!(
+        client
+            .find_all(fantoccini::Locator::Css(".state.error button"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "another try cannot find it: {said}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_search_leaves_no_rows_of_the_last_one() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    find(client, ".session-card").await;
+    follow(client, "/sessions?tab=history").await;
+    find(client, ".timeline .entry").await;
+
+    // Searches meet a server that is restarting.
+    client
+        .execute(
+            "const fetch = window.fetch;
+             window.fetch = function (request, init) {
+                 const url = new URL(typeof request === 'string' ? request : request.url, location.href);
+                 if (!url.searchParams.has('q')) return fetch.call(this, request, init);
+                 const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503,
+                                   detail: 'Lectern is restarting; try again in a moment.' };
+                 return Promise.resolve(new Response(JSON.stringify(problem), {
+                     status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    find(client, "#history-q")
+        .await
+        .send_keys("lifetimes")
+        .await
+        .unwrap();
+    click(client, "form.search button[type=submit]").await;
+    wait_for_text(client, ".state.error", "Lectern is restarting").await;
+    let rows = client
+        .find_all(fantoccini::Locator::Css(".timeline .entry"))
+        .await
+        .unwrap();
+    assert!(
+        rows.is_empty(),
+        "{} rows of the unsearched history passed for the search's",
+        rows.len()
+    );
 }

@@ -223,6 +223,19 @@ async fn history_shows_the_past_by_day_with_search_and_status_chips() {
         click(client, "form.search button[type=submit]").await;
         wait_for_text(client, "#tab-panel", "Nothing matches").await;
         assert_eq!(count(client, ".timeline .entry").await, 0);
+
+        // Back brings the earlier search, and its words into the box.
+        client.back().await.unwrap();
+        wait_for_count(client, ".timeline .entry", 1).await;
+        assert_eq!(
+            find(client, "#history-q")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("lifetimes")
+        );
     }
 }
 

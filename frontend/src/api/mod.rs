@@ -61,6 +61,14 @@ impl ApiError {
         matches!(self, ApiError::Problem(problem) if problem.errors.as_ref().is_some_and(|errors| errors.keys().any(|field| field != "version")))
     }
 
+    /// The HTTP status the server answered with; none when it was not reached.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(problem) => Some(problem.status),
+            ApiError::Network(_) => None,
+        }
+    }
+
     /// Whether what was sent was changed by someone else meanwhile.
     pub fn is_stale(&self) -> bool {
         matches!(self, ApiError::Problem(problem) if problem.kind == "urn:lectern:problem:stale-version")

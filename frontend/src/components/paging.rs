@@ -1,7 +1,8 @@
 //! Keyset-paged lists: the first page loads, and reloads whenever the query
 //! or any session changes; "Load more" appends the next. Answers are applied
 //! only if no later request was made meanwhile, so a slow answer to an old
-//! filter cannot overwrite the list of the new one.
+//! filter cannot overwrite the list of the new one, and a failed answer to a
+//! new filter does not leave the old one's rows standing.
 
 use lectern_api_types::Page;
 use leptos::prelude::*;
@@ -26,6 +27,10 @@ pub struct Paged<T: Send + Sync + 'static> {
     list: Memo<Fetch<Page<T>>>,
     /// Counts requests; an answer whose number is no longer the last is stale.
     generation: StoredValue<u64>,
+    /// The list `items` came from. When the answer to another (a new
+    /// filter) fails, the old rows go: shown beside the failure they would
+    /// pass for the new filter's.
+    shown: StoredValue<Option<Fetch<Page<T>>>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Paged<T> {
@@ -45,6 +50,7 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
             cursor: RwSignal::new(None),
             list: Memo::new(move |_| list()),
             generation: StoredValue::new(0),
+            shown: StoredValue::new(None),
         };
         let changes = use_changes();
         Effect::new(move || {
@@ -57,10 +63,10 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
 
     fn fetch(self, more: bool) {
         let session = use_session();
-        let list = self.list.get_untracked();
+        let asked = self.list.get_untracked();
         let list = match (more, self.cursor.get_untracked()) {
-            (true, Some(cursor)) => list.after(&cursor),
-            _ => list,
+            (true, Some(cursor)) => asked.after(&cursor),
+            _ => asked.clone(),
         };
         self.generation.update_value(|n| *n += 1);
         let generation = self.generation.get_value();
@@ -79,10 +85,20 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
                     } else {
                         self.items.set(page.items);
                     }
+                    self.shown.set_value(Some(asked));
                     self.cursor.set(page.next_cursor);
                     self.load.set(Load::Ready);
                 }
-                Err(err) => self.load.set(Load::Failed(err)),
+                Err(err) => {
+                    if self
+                        .shown
+                        .with_value(|shown| shown.as_ref() != Some(&asked))
+                    {
+                        self.items.set(Vec::new());
+                        self.cursor.set(None);
+                    }
+                    self.load.set(Load::Failed(err));
+                }
             }
         });
     }
@@ -100,12 +116,16 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Paged<T> {
     }
 }
 
-/// The footer of a paged list: loading, failure, or "Load more".
+/// The footer of a paged list: loading, failure, or "Load more". Nothing
+/// while the list is empty: the list's own state says it then, once.
 #[component]
 pub fn PageFooter<T: Clone + DeserializeOwned + Send + Sync + 'static>(
     paged: Paged<T>,
 ) -> impl IntoView {
     move || {
+        if paged.items.with(Vec::is_empty) {
+            return ().into_any();
+        }
         match paged.load.get() {
         Load::Loading => view! { <super::Loading what="more"/> }.into_any(),
         Load::Failed(error) => view! { <super::ErrorNote error=error retry=Callback::new(move |()| paged.reload())/> }.into_any(),

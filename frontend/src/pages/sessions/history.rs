@@ -70,6 +70,8 @@ pub fn History(scope: Memo<Scope>) -> impl IntoView {
         });
     };
     let typed = RwSignal::new(q.get_untracked().unwrap_or_default());
+    // The box follows the URL: Back to an earlier search shows its words.
+    Effect::new(move |_| typed.set(q.get().unwrap_or_default()));
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         show(Some(typed.get_untracked()), status.get_untracked());

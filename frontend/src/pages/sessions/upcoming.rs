@@ -72,10 +72,15 @@ pub fn Upcoming(scope: Memo<Scope>) -> impl IntoView {
         <Group id="today" heading="Today" items=today cards more=None/>
         <Group id="ahead" heading="Next 14 days" items=later cards more=None/>
         <Show when=move || !nothing.get()>
-            // A failed overdue list with no rows has no group to say so in.
-            {move || match overdue.load.get() {
-                Load::Failed(error) if overdue.items.with(Vec::is_empty) => Some(view! { <ErrorNote error retry/> }),
-                _ => None,
+            // A failed list with no rows has no group to say so in.
+            {move || {
+                [overdue, coming]
+                    .into_iter()
+                    .find_map(|paged| match paged.load.get() {
+                        Load::Failed(error) if paged.items.with(Vec::is_empty) => Some(error),
+                        _ => None,
+                    })
+                    .map(|error| view! { <ErrorNote error retry/> })
             }}
             <PageFooter paged=coming/>
         </Show>
