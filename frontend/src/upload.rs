@@ -13,14 +13,20 @@ use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
 use crate::api::{self, ApiError};
 use crate::session::Session;
 
+/// What [`upload`] answers for an upload stopped with
+/// `XMLHttpRequest.abort()`.
+pub const CANCELLED: &str = "The upload was cancelled.";
+
 /// Sends `file` with what it is (`description`) to the session, calling
-/// `progress` with the fraction sent.
+/// `progress` with the fraction sent. `sending` is given each request as it
+/// goes out, for whoever may cancel it with `abort()`.
 pub async fn upload(
     session: Session,
     completion_id: i64,
     file: File,
     description: Option<String>,
     progress: impl Fn(f64) + 'static,
+    sending: impl Fn(XmlHttpRequest),
 ) -> Result<Attachment, ApiError> {
     let token = session
         .token()
@@ -36,6 +42,7 @@ pub async fn upload(
         &file,
         description.as_deref(),
         reported,
+        &sending,
     )?
     .await?;
     if status == 401 {
@@ -51,6 +58,7 @@ pub async fn upload(
             &file,
             description.as_deref(),
             move |fraction| progress(fraction),
+            &sending,
         )?
         .await?;
         return parse(status, &body);
@@ -83,6 +91,7 @@ fn send(
     file: &File,
     description: Option<&str>,
     progress: impl Fn(f64) + 'static,
+    sending: &impl Fn(XmlHttpRequest),
 ) -> Result<Pending, ApiError> {
     let xhr = XmlHttpRequest::new().map_err(js_error)?;
     xhr.open("POST", &api::files::upload_url(completion_id))
@@ -112,6 +121,7 @@ fn send(
             let _ = resolve.call0(&request);
         });
         xhr.set_onload(Some(on_load.unchecked_ref()));
+        let cancelled = reject.clone();
         let on_error = Closure::once_into_js(move || {
             let _ = reject.call1(
                 &wasm_bindgen::JsValue::NULL,
@@ -119,8 +129,13 @@ fn send(
             );
         });
         xhr.set_onerror(Some(on_error.unchecked_ref()));
+        let on_abort = Closure::once_into_js(move || {
+            let _ = cancelled.call1(&wasm_bindgen::JsValue::NULL, &CANCELLED.into());
+        });
+        xhr.set_onabort(Some(on_abort.unchecked_ref()));
     });
     xhr.send_with_opt_form_data(Some(&form)).map_err(js_error)?;
+    sending(xhr.clone());
     Ok(Box::pin(async move {
         let outcome = JsFuture::from(done).await;
         drop(on_progress);

@@ -1,30 +1,40 @@
 //! What happens to someone in the middle of something when the page, the
 //! network or the sign-in changes under them: an upload ending behind an
-//! open form, a page left mid-upload, a list answering while a finger is on
-//! it, a record changed by someone else, a renewal or a sign-out that
-//! cannot reach the server.
+//! open form, a page left mid-upload, the wrong file on its way, a list
+//! answering while a finger is on it, a record changed by someone else, a
+//! renewal or a sign-out that cannot reach the server.
 
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use lectern_server::entities::completion;
+use lectern_server::entities::{attachment, completion};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::{
+    ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
+};
 
 use crate::harness::{
-    PASSWORD, browser, click, complete_first_sitting, find, png, press, sign_in, sign_out,
+    PASSWORD, browser, click, complete_first_sitting, find, png, press, sign_in, sign_out, text_of,
     wait_for_text, world,
 };
 
 /// Holds every upload back until [`release_uploads`], as a slow phone
-/// connection would; the page reports progress from the real request.
+/// connection would; the page reports progress from the real request. An
+/// upload aborted meanwhile ends as an aborted request does, and is never
+/// sent.
 async fn hold_uploads(client: &Client) {
     client
         .execute(
             "window.heldUploads = [];
              const send = XMLHttpRequest.prototype.send;
              XMLHttpRequest.prototype.send = function (body) {
-               window.heldUploads.push(() => send.call(this, body));
+               const request = this;
+               const go = () => send.call(request, body);
+               request.abort = () => {
+                 window.heldUploads = window.heldUploads.filter(held => held !== go);
+                 request.dispatchEvent(new ProgressEvent('abort'));
+               };
+               window.heldUploads.push(go);
              };",
             vec![],
         )
@@ -35,12 +45,7 @@ async fn hold_uploads(client: &Client) {
 /// Lets the held uploads go, once the page has started one.
 async fn release_uploads(client: &Client) {
     let started = Instant::now();
-    while client
-        .execute("return window.heldUploads.length;", vec![])
-        .await
-        .unwrap()
-        == serde_json::json!(0)
-    {
+    while held(client).await == serde_json::json!(0) {
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "no upload started"
@@ -63,9 +68,40 @@ async fn value_of(client: &Client, css: &str) -> String {
 }
 
 fn a_png(name: &str) -> String {
-    let file = std::env::temp_dir().join(format!("{name}-{}.png", std::process::id()));
-    std::fs::write(&file, png()).unwrap();
+    a_file(name, "png", &png())
+}
+
+fn a_file(name: &str, extension: &str, content: &[u8]) -> String {
+    let file = std::env::temp_dir().join(format!("{name}-{}.{extension}", std::process::id()));
+    std::fs::write(&file, content).unwrap();
     file.display().to_string()
+}
+
+async fn held(client: &Client) -> serde_json::Value {
+    client
+        .execute("return window.heldUploads.length;", vec![])
+        .await
+        .unwrap()
+}
+
+async fn upload_rows(client: &Client) -> usize {
+    client
+        .find_all(Locator::Css(".uploads li"))
+        .await
+        .unwrap()
+        .len()
+}
+
+/// Waits for the uploads' list to empty once a row was seen in it.
+async fn rows_go(client: &Client) {
+    let started = Instant::now();
+    while upload_rows(client).await > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the upload's row stayed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
@@ -134,6 +170,70 @@ async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left()
     // The app goes on: another tab of the list opens.
     find(client, "#tab-history").await.click().await.unwrap();
     wait_for_text(client, ".timeline", "Pending").await;
+}
+
+#[tokio::test]
+async fn a_wrong_upload_is_stopped_and_a_refused_one_cleared() {
+    let world = world().await;
+    let first = completion::Entity::find()
+        .order_by_asc(completion::Column::ScheduledStart)
+        .one(&world.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let browser = browser(390, 844).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    client
+        .goto(&world.url(&format!("/sessions/{}", first.id)))
+        .await
+        .unwrap();
+    wait_for_text(client, "h1", "Rust Foundations").await;
+
+    // The wrong recording is on its way: the teacher stops it.
+    hold_uploads(client).await;
+    find(client, "#file-picker")
+        .await
+        .send_keys(&a_png("wrong-recording"))
+        .await
+        .unwrap();
+    find(client, ".uploads li progress").await;
+    assert_eq!(held(client).await, serde_json::json!(1));
+    click(client, ".uploads li button[aria-label^='Cancel uploading']").await;
+    wait_for_text(client, ".notice", "cancelled").await;
+    rows_go(client).await;
+    assert_eq!(
+        held(client).await,
+        serde_json::json!(0),
+        "the request was not stopped"
+    );
+
+    // The right one goes up in full, and only it is kept.
+    find(client, "#file-picker")
+        .await
+        .send_keys(&a_png("right-recording"))
+        .await
+        .unwrap();
+    release_uploads(client).await;
+    wait_for_text(client, ".files", "right-recording").await;
+    let files = text_of(client, ".files").await;
+    assert!(!files.contains("wrong-recording"), "{files}");
+    let stored = attachment::Entity::find()
+        .filter(attachment::Column::CompletionId.eq(first.id))
+        .count(&world.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    // A file the page refuses says why until it is dismissed.
+    find(client, "#file-picker")
+        .await
+        .send_keys(&a_file("setup", "exe", b"MZ"))
+        .await
+        .unwrap();
+    wait_for_text(client, ".uploads li", "not accepted").await;
+    click(client, ".uploads li button[aria-label^='Dismiss']").await;
+    rows_go(client).await;
 }
 
 /// Holds the list of sittings to come back until `window.releaseComing()`,

@@ -6,6 +6,7 @@ use lectern_api_types::sessions::{Attachment, DownloadPage, UploadLimits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
+use web_sys::XmlHttpRequest;
 
 use crate::api::{self, ApiError};
 use crate::components::download_button::DownloadButton;
@@ -13,7 +14,7 @@ use crate::components::icons::ClipIcon;
 use crate::components::paging::{Load, PageFooter, Paged};
 use crate::components::{Empty, ErrorNote, Loading};
 use crate::session::use_session;
-use crate::upload::upload;
+use crate::upload::{CANCELLED, upload};
 use crate::{format, use_changes, use_notice};
 
 /// An upload in progress, or finished with an error.
@@ -30,6 +31,8 @@ struct Sending {
 #[derive(Clone, Copy)]
 pub(super) struct Uploads {
     sending: RwSignal<Vec<Sending>>,
+    /// Each upload's request on its way, to cancel it with.
+    requests: StoredValue<Vec<(u32, XmlHttpRequest)>, LocalStorage>,
     // Said once for the files added next, as the old module's form did.
     description: RwSignal<String>,
     next_id: StoredValue<u32>,
@@ -39,9 +42,38 @@ impl Uploads {
     pub(super) fn new() -> Self {
         Self {
             sending: RwSignal::new(Vec::new()),
+            requests: StoredValue::new_local(Vec::new()),
             description: RwSignal::new(String::new()),
             next_id: StoredValue::new(0),
         }
+    }
+
+    /// Stops upload `id` and forgets it: a 100 MB recording on a phone's
+    /// connection is worth stopping when it was the wrong file.
+    fn cancel(self, id: u32) {
+        self.sending.update(|all| all.retain(|s| s.id != id));
+        self.requests.update_value(|all| {
+            all.retain(|(each, request)| {
+                if *each == id {
+                    // Aborting one not yet sent, or already done, does nothing.
+                    let _ = request.abort();
+                }
+                *each != id
+            });
+        });
+    }
+
+    /// Takes a failed upload's row away.
+    fn dismiss(self, id: u32) {
+        self.sending.update(|all| all.retain(|s| s.id != id));
+    }
+
+    /// Whether upload `id` was cancelled. One whose page was left goes on:
+    /// it still says when it ends.
+    fn cancelled(self, id: u32) -> bool {
+        self.sending
+            .try_with_untracked(|all| all.iter().all(|s| s.id != id))
+            .unwrap_or(false)
     }
 }
 
@@ -63,8 +95,10 @@ pub fn Files(
         LocalResource::new(move || async move { api::files::limits().fetch(session).await });
     let Uploads {
         sending,
+        requests,
         description,
         next_id,
+        ..
     } = uploads;
     let dragging = RwSignal::new(false);
     let changes = use_changes();
@@ -99,7 +133,18 @@ pub fn Files(
                     }
                 });
             };
-            match upload(session, completion_id, file, described, progress).await {
+            // A request sent again (after a renewal) once its upload was
+            // cancelled is stopped at once.
+            let out = move |request: XmlHttpRequest| {
+                if uploads.cancelled(id) {
+                    let _ = request.abort();
+                    return;
+                }
+                requests.try_update_value(|all| all.push((id, request)));
+            };
+            let answer = upload(session, completion_id, file, described, progress, out).await;
+            requests.try_update_value(|all| all.retain(|(each, _)| *each != id));
+            match answer {
                 Ok(stored) => {
                     sending.update(|all| all.retain(|s| s.id != id));
                     // The page may have been left meanwhile, its signals
@@ -113,6 +158,9 @@ pub fn Files(
                     notice.show(format!("{} uploaded.", stored.file_name));
                     changes.bump();
                 }
+                // Its row went when it was cancelled. The server may have
+                // had the whole file by then: the list shows what it kept.
+                Err(ApiError::Network(said)) if said == CANCELLED => changes.bump(),
                 Err(err) => {
                     let shown = sending.try_update(|all| {
                         if let Some(entry) = all.iter_mut().find(|s| s.id == id) {
@@ -214,22 +262,54 @@ pub fn Files(
                 </p>
             </div>
             </Show>
-            <ul class="uploads" aria-live="polite">
-                <For each=move || sending.get() key=|s| (s.id, s.error.clone(), (s.fraction * 100.0) as u32) let:entry>
-                    <li class="upload">
-                        <span class="upload-name">{entry.name.clone()}</span>
-                        {match entry.error.clone() {
-                            Some(error) => view! { <span class="field-error" role="alert">{error}</span> }.into_any(),
-                            None => view! {
-                                <progress max="100" value=(entry.fraction * 100.0).round() aria-label=format!("Uploading {}", entry.name)></progress>
-                                <span class="muted">{format::percent(Some(entry.fraction))}</span>
-                            }
-                            .into_any(),
-                        }}
-                    </li>
+            // Keyed by upload and outcome, not progress: a row is drawn once
+            // and its bar moves, so a screen reader is not read every step.
+            <ul class="uploads">
+                <For each=move || sending.get() key=|s| (s.id, s.error.clone()) let:entry>
+                    <UploadRow entry uploads/>
                 </For>
             </ul>
         </section>
+    }
+}
+
+/// One upload on its way, with its bar and a way to stop it, or one that
+/// failed, with why and a way to clear it.
+#[component]
+fn UploadRow(entry: Sending, uploads: Uploads) -> impl IntoView {
+    let Sending {
+        id, name, error, ..
+    } = entry;
+    let fraction = move || {
+        uploads
+            .sending
+            .with(|all| all.iter().find(|s| s.id == id).map_or(0.0, |s| s.fraction))
+    };
+    let notice = use_notice();
+    view! {
+        <li class="upload">
+            <span class="upload-name">{name.clone()}</span>
+            {match error {
+                Some(error) => view! {
+                    <span class="field-error" role="alert">{error}</span>
+                    <button type="button" class="link" aria-label=format!("Dismiss {name}") on:click=move |_| uploads.dismiss(id)>"Dismiss"</button>
+                }
+                .into_any(),
+                None => {
+                    let label = format!("Uploading {name}");
+                    let cancel_label = format!("Cancel uploading {name}");
+                    view! {
+                        <progress max="100" value=move || (fraction() * 100.0).round() aria-label=label></progress>
+                        <span class="muted" aria-hidden="true">{move || format::percent(Some(fraction()))}</span>
+                        <button type="button" class="link danger-text" aria-label=cancel_label on:click=move |_| {
+                            uploads.cancel(id);
+                            notice.show(format!("Upload of {name} cancelled."));
+                        }>"Cancel"</button>
+                    }
+                    .into_any()
+                }
+            }}
+        </li>
     }
 }
 
