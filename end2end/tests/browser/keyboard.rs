@@ -1,11 +1,14 @@
 //! The faculty member's whole day with the keyboard alone: sign in,
 //! complete a session, upload a file, comment. Every control on the way is
 //! reached with Tab and shows where the focus is; a dialog keeps the focus
-//! inside it, closes on Escape and gives the focus back.
+//! inside it, closes on Escape and gives the focus back. A refused field
+//! is marked invalid and takes the focus.
 
 use fantoccini::Client;
 
-use crate::harness::{PASSWORD, browser, find, png, wait_for_text, world};
+use crate::harness::{
+    PASSWORD, browser, click, fill, find, pick_value, png, sign_in, wait_for_text, world,
+};
 
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
@@ -156,4 +159,69 @@ async fn a_faculty_member_completes_uploads_and_comments_with_the_keyboard_alone
     tab_to(client, "form:has(#note-text) button[type=submit]").await;
     keys(client, ENTER).await;
     wait_for_text(client, ".notes", "Asked for the slides.").await;
+}
+
+/// Waits for the focus to come to `css`: the page moves it once the
+/// failure's messages are drawn.
+async fn focus_comes_to(client: &Client, css: &str) {
+    let started = std::time::Instant::now();
+    while !focused(client, css).await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the focus never came to {css}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn invalid(client: &Client, css: &str) -> Option<String> {
+    find(client, css).await.attr("aria-invalid").await.unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_field_says_so_and_takes_the_focus() {
+    let world = world().await;
+    let browser = browser(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    click(
+        client,
+        "section[aria-labelledby=overdue-heading] .session-card button.primary",
+    )
+    .await;
+
+    // The server refuses an end before the start.
+    pick_value(client, "#actual-start", "06:40").await;
+    pick_value(client, "#actual-end", "06:10").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    wait_for_text(
+        client,
+        "#actual-end-errors",
+        "is not after actual_start_time",
+    )
+    .await;
+    focus_comes_to(client, "#actual-end").await;
+    assert_eq!(
+        invalid(client, "#actual-end").await.as_deref(),
+        Some("true")
+    );
+    assert_eq!(invalid(client, "#actual-start").await, None);
+
+    // The page's own check of the code, with the end mended.
+    pick_value(client, "#actual-end", "07:00").await;
+    fill(client, "#completion-code", "not a code").await;
+    // The focus is elsewhere when the form is sent.
+    click(client, "#session-notes").await;
+    click(client, "dialog[open] button[type=submit]").await;
+    find(client, "#completion-code-errors .field-error").await;
+    focus_comes_to(client, "#completion-code").await;
+    assert_eq!(
+        invalid(client, "#completion-code").await.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        invalid(client, "#actual-end").await,
+        None,
+        "a mended field is no longer marked"
+    );
 }

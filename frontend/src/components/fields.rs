@@ -1,10 +1,15 @@
 //! Field-level messages from the API, shown beside their fields.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast as _;
+use web_sys::{Element, HtmlElement};
 
 use crate::api::ApiError;
 
-/// The messages the last failed submission reported for `field`.
+/// The messages the last failed submission reported for `field`. Every
+/// control these messages describe (`aria-describedby` naming `id`) is
+/// marked `aria-invalid` while there are any, wherever its page drew it, so
+/// screen readers say so and [`focus_first_invalid`] can find it.
 #[component]
 pub fn FieldErrors(
     error: ReadSignal<Option<ApiError>>,
@@ -18,6 +23,27 @@ pub fn FieldErrors(
                 .unwrap_or_default()
         })
     };
+    let described = format!("[aria-describedby~='{id}']");
+    Effect::new(move || {
+        let invalid = error.with(|e| {
+            e.as_ref()
+                .is_some_and(|e| !e.field_errors(field).is_empty())
+        });
+        let Ok(controls) = document().query_selector_all(&described) else {
+            return;
+        };
+        for control in (0..controls.length()).filter_map(|i| controls.item(i)) {
+            let Ok(control) = control.dyn_into::<Element>() else {
+                continue;
+            };
+            // Failing to set an attribute leaves the field as it was drawn.
+            let _ = if invalid {
+                control.set_attribute("aria-invalid", "true")
+            } else {
+                control.remove_attribute("aria-invalid")
+            };
+        }
+    });
     view! {
         <div id=id class="field-errors" aria-live="polite">
             <For each=messages key=|message| message.clone() let:message>
@@ -25,6 +51,36 @@ pub fn FieldErrors(
             </For>
         </div>
     }
+}
+
+/// The form the focus is in: the one being submitted, while its submit
+/// button or a field of it still has the focus.
+pub fn form_of_focus() -> Option<Element> {
+    document()
+        .active_element()
+        .and_then(|focused| focused.closest("form").ok().flatten())
+}
+
+/// Moves the focus to the first field the last failure marked in `form`
+/// (or, without one, in the open dialog), once its messages are drawn: a
+/// keyboard or screen-reader user lands on what to correct rather than on
+/// Save. Another form's standing error is left alone.
+pub fn focus_first_invalid(form: Option<Element>) {
+    const INVALID: &str = "[aria-invalid='true']";
+    request_animation_frame(move || {
+        let first = match form {
+            Some(form) => form.query_selector(INVALID),
+            None => document().query_selector(&format!("dialog[open] {INVALID}")),
+        };
+        if let Some(field) = first
+            .ok()
+            .flatten()
+            .and_then(|field| field.dyn_into::<HtmlElement>().ok())
+        {
+            // A field that cannot take the focus leaves it where it is.
+            let _ = field.focus();
+        }
+    });
 }
 
 /// A form-wide message for failures that name no field.

@@ -7,6 +7,9 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use web_sys::Element;
+
+use super::fields::{focus_first_invalid, form_of_focus};
 use crate::api::ApiError;
 use crate::{Changes, Notice, use_changes, use_notice};
 
@@ -44,7 +47,17 @@ impl Saver {
 
     /// Shows a problem the page found before sending anything.
     pub fn refuse(self, error: ApiError) {
+        self.fail(error, form_of_focus());
+    }
+
+    /// Shows `error`, and takes the focus to the first field it names in
+    /// `form`, the one that was submitted.
+    fn fail(self, error: ApiError, form: Option<Element>) {
+        let about_fields = error.is_about_fields();
         self.error.set(Some(error));
+        if about_fields {
+            focus_first_invalid(form);
+        }
     }
 
     /// Sends `request` unless one is already on its way; `said` words the
@@ -65,6 +78,8 @@ impl Saver {
         if self.pending.get_untracked() {
             return;
         }
+        // Before the submit button is disabled, which takes the focus away.
+        let form = form_of_focus();
         self.pending.set(true);
         self.error.set(None);
         spawn_local(async move {
@@ -83,7 +98,7 @@ impl Saver {
                     if error.is_stale() {
                         self.changes.bump();
                     }
-                    self.error.set(Some(error));
+                    self.fail(error, form);
                 }
             }
         });

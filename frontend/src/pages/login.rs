@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::FieldErrors;
-use crate::components::fields::FormError;
+use crate::components::fields::{FormError, focus_first_invalid, form_of_focus};
 use crate::session::{AuthState, use_session};
 
 /// The sign-in form. Field errors from the API appear beside their fields.
@@ -40,13 +40,20 @@ pub fn Login() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
+        let form = form_of_focus();
         pending.set(true);
         set_error.set(None);
         let (email, password) = (email.get_untracked(), password.get_untracked());
         leptos::task::spawn_local(async move {
             match api::auth::login(email, password).await {
                 Ok(tokens) => session.signed_in(tokens),
-                Err(err) => set_error.set(Some(err)),
+                Err(err) => {
+                    let about_fields = err.is_about_fields();
+                    set_error.set(Some(err));
+                    if about_fields {
+                        focus_first_invalid(form);
+                    }
+                }
             }
             pending.set(false);
         });

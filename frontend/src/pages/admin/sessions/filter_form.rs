@@ -12,6 +12,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::api::ApiError;
 use crate::components::FieldErrors;
+use crate::components::fields::{focus_first_invalid, form_of_focus};
 use crate::components::pick::TypeAhead;
 use crate::filters;
 use crate::pages::admin::{Select, branch_list};
@@ -143,16 +144,13 @@ pub fn FilterForm(filter: Memo<CompletionFilter>, admin: bool, super_admin: bool
         ev.prevent_default();
         match drafts.read() {
             Ok(filter) => go(&filter),
-            Err(err) => error.set(Some(err)),
+            Err(err) => {
+                error.set(Some(err));
+                focus_first_invalid(form_of_focus());
+            }
         }
     };
     let reset = move |_| go(&CompletionFilter::default());
-    let code_invalid = move || {
-        error.with(|e| {
-            e.as_ref()
-                .is_some_and(|e| !e.field_errors("code").is_empty())
-        })
-    };
 
     view! {
         <form class="filters card" on:submit=apply aria-label="Filter sessions">
@@ -182,7 +180,6 @@ pub fn FilterForm(filter: Memo<CompletionFilter>, admin: bool, super_admin: bool
             <div class="field">
                 <label for="filter-code">"Completion code"</label>
                 <input id="filter-code" type="text" class="code" autocomplete="off" spellcheck="false"
-                    aria-invalid=move || code_invalid().to_string()
                     aria-describedby="filter-code-error"
                     prop:value=drafts.code on:input=move |ev| drafts.code.set(event_target_value(&ev))/>
                 <FieldErrors error=error.read_only() field="code" id="filter-code-error"/>
