@@ -44,18 +44,29 @@ async fn hold_uploads(client: &Client) {
 
 /// Lets the held uploads go, once the page has started one.
 async fn release_uploads(client: &Client) {
+    release(
+        client,
+        "window.heldUploads",
+        "window.heldUploads.splice(0).forEach(go => go());",
+        "no upload started",
+    )
+    .await;
+}
+
+/// Runs `release` once the requests held in the array `queue` are more
+/// than none, which the page may take a moment to send.
+async fn release(client: &Client, queue: &str, release: &str, never: &str) {
     let started = Instant::now();
-    while held(client).await == serde_json::json!(0) {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "no upload started"
-        );
+    while client
+        .execute(&format!("return {queue}.length;"), vec![])
+        .await
+        .unwrap()
+        == serde_json::json!(0)
+    {
+        assert!(started.elapsed() < Duration::from_secs(15), "{never}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    client
-        .execute("window.heldUploads.splice(0).forEach(go => go());", vec![])
-        .await
-        .unwrap();
+    client.execute(release, vec![]).await.unwrap();
 }
 
 async fn value_of(client: &Client, css: &str) -> String {
@@ -266,23 +277,13 @@ async fn a_card_stays_under_the_finger_while_the_rest_of_the_list_arrives() {
         "section[aria-labelledby=overdue-heading] .session-card button.primary",
     )
     .await;
-    let started = Instant::now();
-    while client
-        .execute("return window.heldComing.length;", vec![])
-        .await
-        .unwrap()
-        == serde_json::json!(0)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "the sittings to come were never asked for"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    client
-        .execute("window.releaseComing();", vec![])
-        .await
-        .unwrap();
+    release(
+        client,
+        "window.heldComing",
+        "window.releaseComing();",
+        "the sittings to come were never asked for",
+    )
+    .await;
     find(client, "section[aria-labelledby=ahead-heading]").await;
     // The teacher taps the button they saw before the rest arrived.
     complete

@@ -24,6 +24,42 @@ async fn follow(client: &fantoccini::Client, path: &str) {
         .unwrap();
 }
 
+/// Which of the page's requests [`restarting`] answers.
+enum Asked<'a> {
+    /// Those for this path.
+    Path(&'a str),
+    /// Those with this query parameter.
+    Param(&'a str),
+}
+
+/// Has the requests `asked` answered by a server that is restarting: only
+/// the first of them when `once`, every one otherwise.
+async fn restarting(client: &fantoccini::Client, asked: Asked<'_>, once: bool) {
+    let (kind, target) = match asked {
+        Asked::Path(path) => ("path", path),
+        Asked::Param(name) => ("param", name),
+    };
+    client
+        .execute(
+            "const [kind, target, once] = arguments;
+             const fetch = window.fetch;
+             let failed = false;
+             window.fetch = function (request, init) {
+                 const url = new URL(typeof request === 'string' ? request : request.url, location.href);
+                 const asked = kind === 'path' ? url.pathname === target : url.searchParams.has(target);
+                 if (!asked || (once && failed)) return fetch.call(this, request, init);
+                 failed = true;
+                 const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503,
+                                   detail: 'Lectern is restarting; try again in a moment.' };
+                 return Promise.resolve(new Response(JSON.stringify(problem), {
+                     status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
+             };",
+            vec![json!(kind), json!(target), json!(once)],
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_failed_load_says_why_and_a_reload_keeps_the_page() {
     let world = world().await;
@@ -35,24 +71,7 @@ async fn a_failed_load_says_why_and_a_reload_keeps_the_page() {
 
     // The session's first answer is a server that is restarting.
     let path = format!("/api/v1/completions/{}", session.id);
-    client
-        .execute(
-            "const fetch = window.fetch;
-             const target = arguments[0];
-             let failed = false;
-             window.fetch = function (request, init) {
-                 const url = new URL(typeof request === 'string' ? request : request.url, location.href);
-                 if (failed || url.pathname !== target) return fetch.call(this, request, init);
-                 failed = true;
-                 const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503,
-                                   detail: 'Lectern is restarting; try again in a moment.' };
-                 return Promise.resolve(new Response(JSON.stringify(problem), {
-                     status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
-             };",
-            vec![json!(path)],
-        )
-        .await
-        .unwrap();
+    restarting(client, Asked::Path(&path), true).await;
     follow(client, &format!("/sessions/{}", session.id)).await;
     wait_for_text(client, ".state.error", "Lectern is restarting").await;
 
@@ -126,21 +145,7 @@ async fn a_failed_search_leaves_no_rows_of_the_last_one() {
     find(client, ".timeline .entry").await;
 
     // Searches meet a server that is restarting.
-    client
-        .execute(
-            "const fetch = window.fetch;
-             window.fetch = function (request, init) {
-                 const url = new URL(typeof request === 'string' ? request : request.url, location.href);
-                 if (!url.searchParams.has('q')) return fetch.call(this, request, init);
-                 const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503,
-                                   detail: 'Lectern is restarting; try again in a moment.' };
-                 return Promise.resolve(new Response(JSON.stringify(problem), {
-                     status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
-             };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    restarting(client, Asked::Param("q"), false).await;
     find(client, "#history-q")
         .await
         .send_keys("lifetimes")
