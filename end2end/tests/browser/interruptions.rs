@@ -14,8 +14,8 @@ use sea_orm::{
 };
 
 use crate::harness::{
-    PASSWORD, browser, click, complete_first_sitting, find, png, press, sign_in, sign_out, text_of,
-    wait_for_text, world,
+    PASSWORD, browser, click, complete_first_sitting, fill, find, png, press, sign_in, sign_out,
+    text_of, wait_for_text, world,
 };
 
 /// Holds every upload back until [`release_uploads`], as a slow phone
@@ -181,6 +181,51 @@ async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left()
     // The app goes on: another tab of the list opens.
     find(client, "#tab-history").await.click().await.unwrap();
     wait_for_text(client, ".timeline", "Pending").await;
+}
+
+#[tokio::test]
+async fn a_comment_being_corrected_outlives_the_page_reloading() {
+    let world = world().await;
+    let first = completion::Entity::find()
+        .order_by_asc(completion::Column::ScheduledStart)
+        .one(&world.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let browser = browser(390, 844).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.faculty).await;
+    client
+        .goto(&world.url(&format!("/sessions/{}", first.id)))
+        .await
+        .unwrap();
+    wait_for_text(client, "h1", "Rust Foundations").await;
+    find(client, "#note-text")
+        .await
+        .send_keys("Projector was brokne")
+        .await
+        .unwrap();
+    press(client, "Add comment").await;
+    wait_for_text(client, ".notes", "brokne").await;
+
+    // The teacher corrects it while a recording goes up.
+    press(client, "Edit").await;
+    let correction = "textarea[id^='edit-note-']";
+    fill(client, correction, "Projector was broken; IT called").await;
+    hold_uploads(client).await;
+    find(client, "#file-picker")
+        .await
+        .send_keys(&a_png("lecture"))
+        .await
+        .unwrap();
+    release_uploads(client).await;
+    wait_for_text(client, ".files", "lecture-").await;
+    assert_eq!(
+        value_of(client, correction).await,
+        "Projector was broken; IT called"
+    );
+    press(client, "Save").await;
+    wait_for_text(client, ".notes", "IT called").await;
 }
 
 #[tokio::test]

@@ -24,12 +24,17 @@ fn TypeSelect(#[prop(into)] id: String, value: RwSignal<NoteType>) -> impl IntoV
     }
 }
 
-/// A comment being written, kept by the page rather than by the comments'
-/// section, which is drawn again each time the session reloads.
+/// A comment being written, and one being corrected, kept by the page
+/// rather than by the comments' section, which is drawn again each time the
+/// session reloads.
 #[derive(Clone, Copy)]
 pub(super) struct CommentDraft {
     text: RwSignal<String>,
     note_type: RwSignal<NoteType>,
+    /// The comment being corrected, one at a time, and what its form holds.
+    editing: RwSignal<Option<i64>>,
+    edited_text: RwSignal<String>,
+    edited_type: RwSignal<NoteType>,
 }
 
 impl CommentDraft {
@@ -37,6 +42,9 @@ impl CommentDraft {
         Self {
             text: RwSignal::new(String::new()),
             note_type: RwSignal::new(NoteType::General),
+            editing: RwSignal::new(None),
+            edited_text: RwSignal::new(String::new()),
+            edited_type: RwSignal::new(NoteType::General),
         }
     }
 }
@@ -49,7 +57,9 @@ pub fn Notes(
     draft: CommentDraft,
 ) -> impl IntoView {
     let session = use_session();
-    let CommentDraft { text, note_type } = draft;
+    let CommentDraft {
+        text, note_type, ..
+    } = draft;
     // The form stays for the next comment: "closing" it empties the box.
     let saver = Saver::new(Callback::new(move |()| text.set(String::new())));
     let error = saver.error();
@@ -73,7 +83,7 @@ pub fn Notes(
         <section class="card" aria-labelledby="notes-heading">
             <h2 id="notes-heading">"Comments"</h2>
             {if has_notes {
-                view! { <ul class="notes">{notes.into_iter().map(|note| view! { <NoteItem note timezone=timezone.clone()/> }).collect_view()}</ul> }.into_any()
+                view! { <ul class="notes">{notes.into_iter().map(|note| view! { <NoteItem note timezone=timezone.clone() draft/> }).collect_view()}</ul> }.into_any()
             } else {
                 view! { <Empty title="No comments yet" hint="Follow-ups, issues and achievements go here."/> }.into_any()
             }}
@@ -100,18 +110,30 @@ pub fn Notes(
 }
 
 #[component]
-fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
+fn NoteItem(note: SessionNote, timezone: String, draft: CommentDraft) -> impl IntoView {
     let session = use_session();
     let me = session.user();
     let may_change = me
         .as_ref()
         .is_some_and(|me| me.id == note.author_id || me.role.is_admin());
-    let editing = RwSignal::new(false);
-    let text = RwSignal::new(note.note_text.clone());
-    let note_type = RwSignal::new(note.note_type);
-    let saver = Saver::new(Callback::new(move |()| editing.set(false)));
-    let error = saver.error();
+    let CommentDraft {
+        editing,
+        edited_text: text,
+        edited_type: note_type,
+        ..
+    } = draft;
     let (completion_id, note_id) = (note.completion_id, note.id);
+    let is_editing = move || editing.get() == Some(note_id);
+    let saver = Saver::new(Callback::new(move |()| editing.set(None)));
+    let error = saver.error();
+    let start_editing = {
+        let (written, written_type) = (note.note_text.clone(), note.note_type);
+        move |_| {
+            text.set(written.clone());
+            note_type.set(written_type);
+            editing.set(Some(note_id));
+        }
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let note_text = match api::typed(&text.get_untracked(), "note_text") {
@@ -152,7 +174,7 @@ fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
                 {note.edited_at.map(|_| view! { <span class="muted">"(edited)"</span> })}
             </div>
             <Show
-                when=move || editing.get()
+                when=is_editing
                 fallback={
                     let text = note.note_text;
                     move || view! { <p class="prose">{text.clone()}</p> }
@@ -169,9 +191,9 @@ fn NoteItem(note: SessionNote, timezone: String) -> impl IntoView {
                     <SaveButtons saver/>
                 </form>
             </Show>
-            <Show when=move || may_change && !editing.get()>
+            <Show when=move || may_change && !is_editing()>
                 <div class="actions">
-                    <button class="link" on:click=move |_| editing.set(true)>"Edit"</button>
+                    <button class="link" on:click=start_editing.clone()>"Edit"</button>
                     <button class="link danger-text" on:click=remove>"Delete"</button>
                 </div>
             </Show>
