@@ -14,8 +14,8 @@ use sea_orm::{
 };
 
 use crate::harness::{
-    PASSWORD, browser, click, complete_first_sitting, fill, find, png, press, sign_in, sign_out,
-    text_of, wait_for_text, world,
+    Browser, PASSWORD, World, browser, click, complete_first_sitting, fill, find, png, press,
+    sign_in, sign_out, text_of, wait_for_text, world,
 };
 
 /// Holds every upload back until [`release_uploads`], as a slow phone
@@ -115,9 +115,9 @@ async fn rows_go(client: &Client) {
     }
 }
 
-#[tokio::test]
-async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left() {
-    let world = world().await;
+/// The faculty member signed in on a phone, on the page of the first
+/// sitting (long over): the sitting, its page's address, and the browser.
+async fn on_the_first_sitting(world: &World) -> (completion::Model, String, Browser) {
     let first = completion::Entity::find()
         .order_by_asc(completion::Column::ScheduledStart)
         .one(&world.db)
@@ -126,12 +126,19 @@ async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left()
         .unwrap();
     let page = world.url(&format!("/sessions/{}", first.id));
     let browser = browser(390, 844).await;
+    sign_in(&browser.client, world, &world.faculty).await;
+    browser.client.goto(&page).await.unwrap();
+    wait_for_text(&browser.client, "h1", "Rust Foundations").await;
+    (first, page, browser)
+}
+
+#[tokio::test]
+async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left() {
+    let world = world().await;
+    let (_, page, browser) = on_the_first_sitting(&world).await;
     let client = &browser.client;
-    sign_in(client, &world, &world.faculty).await;
 
     // The recording goes up while the teacher fills in the record.
-    client.goto(&page).await.unwrap();
-    wait_for_text(client, "h1", "Rust Foundations").await;
     hold_uploads(client).await;
     find(client, "#file-picker")
         .await
@@ -186,20 +193,8 @@ async fn an_upload_ending_keeps_what_is_typed_and_survives_the_page_being_left()
 #[tokio::test]
 async fn a_comment_being_corrected_outlives_the_page_reloading() {
     let world = world().await;
-    let first = completion::Entity::find()
-        .order_by_asc(completion::Column::ScheduledStart)
-        .one(&world.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let browser = browser(390, 844).await;
+    let (_, _, browser) = on_the_first_sitting(&world).await;
     let client = &browser.client;
-    sign_in(client, &world, &world.faculty).await;
-    client
-        .goto(&world.url(&format!("/sessions/{}", first.id)))
-        .await
-        .unwrap();
-    wait_for_text(client, "h1", "Rust Foundations").await;
     find(client, "#note-text")
         .await
         .send_keys("Projector was brokne")
@@ -231,20 +226,8 @@ async fn a_comment_being_corrected_outlives_the_page_reloading() {
 #[tokio::test]
 async fn a_wrong_upload_is_stopped_and_a_refused_one_cleared() {
     let world = world().await;
-    let first = completion::Entity::find()
-        .order_by_asc(completion::Column::ScheduledStart)
-        .one(&world.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let browser = browser(390, 844).await;
+    let (first, _, browser) = on_the_first_sitting(&world).await;
     let client = &browser.client;
-    sign_in(client, &world, &world.faculty).await;
-    client
-        .goto(&world.url(&format!("/sessions/{}", first.id)))
-        .await
-        .unwrap();
-    wait_for_text(client, "h1", "Rust Foundations").await;
 
     // The wrong recording is on its way: the teacher stops it.
     hold_uploads(client).await;
