@@ -61,12 +61,15 @@ pub fn form_of_focus() -> Option<Element> {
         .and_then(|focused| focused.closest("form").ok().flatten())
 }
 
-/// Moves the focus to the first field the last failure marked in `form`
-/// (or, without one, in the open dialog), once its messages are drawn: a
-/// keyboard or screen-reader user lands on what to correct rather than on
-/// Save. Another form's standing error is left alone.
-pub fn focus_first_invalid(form: Option<Element>) {
+/// When `error` is about fields, moves the focus to the first field it
+/// marked in `form` (or, without one, in the open dialog), once its
+/// messages are drawn: a keyboard or screen-reader user lands on what to
+/// correct rather than on Save. Another form's standing error is left alone.
+pub fn focus_first_invalid(error: &ApiError, form: Option<Element>) {
     const INVALID: &str = "[aria-invalid='true']";
+    if !error.is_about_fields() {
+        return;
+    }
     request_animation_frame(move || {
         let first = match form {
             Some(form) => form.query_selector(INVALID),

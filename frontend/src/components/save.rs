@@ -53,11 +53,8 @@ impl Saver {
     /// Shows `error`, and takes the focus to the first field it names in
     /// `form`, the one that was submitted.
     fn fail(self, error: ApiError, form: Option<Element>) {
-        let about_fields = error.is_about_fields();
+        focus_first_invalid(&error, form);
         self.error.set(Some(error));
-        if about_fields {
-            focus_first_invalid(form);
-        }
     }
 
     /// Sends `request` unless one is already on its way; `said` words the

@@ -48,11 +48,8 @@ pub fn Login() -> impl IntoView {
             match api::auth::login(email, password).await {
                 Ok(tokens) => session.signed_in(tokens),
                 Err(err) => {
-                    let about_fields = err.is_about_fields();
+                    focus_first_invalid(&err, form);
                     set_error.set(Some(err));
-                    if about_fields {
-                        focus_first_invalid(form);
-                    }
                 }
             }
             pending.set(false);

@@ -51,7 +51,7 @@ impl Uploads {
     /// Stops upload `id` and forgets it: a 100 MB recording on a phone's
     /// connection is worth stopping when it was the wrong file.
     fn cancel(self, id: u32) {
-        self.sending.update(|all| all.retain(|s| s.id != id));
+        self.dismiss(id);
         self.requests.update_value(|all| {
             all.retain(|(each, request)| {
                 if *each == id {
@@ -63,7 +63,7 @@ impl Uploads {
         });
     }
 
-    /// Takes a failed upload's row away.
+    /// Takes an upload's row away.
     fn dismiss(self, id: u32) {
         self.sending.update(|all| all.retain(|s| s.id != id));
     }
@@ -98,7 +98,6 @@ pub fn Files(
         requests,
         description,
         next_id,
-        ..
     } = uploads;
     let dragging = RwSignal::new(false);
     let changes = use_changes();

@@ -145,8 +145,8 @@ pub fn FilterForm(filter: Memo<CompletionFilter>, admin: bool, super_admin: bool
         match drafts.read() {
             Ok(filter) => go(&filter),
             Err(err) => {
+                focus_first_invalid(&err, form_of_focus());
                 error.set(Some(err));
-                focus_first_invalid(form_of_focus());
             }
         }
     };
