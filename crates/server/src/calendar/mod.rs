@@ -102,7 +102,7 @@ impl Feed<'_> {
         let mut event = Event::new();
         event
             .uid(&format!("session-{}@{}", row.id, self.uid_domain))
-            .summary(&summary)
+            .summary(&plain(&summary))
             .starts(local(row.scheduled_start))
             .ends(local(row.scheduled_end))
             .timestamp(row.updated_at)
@@ -113,9 +113,9 @@ impl Feed<'_> {
             } else {
                 EventStatus::Confirmed
             })
-            .description(&describe(row));
-        if let Some(location) = &row.location {
-            event.location(location);
+            .description(&plain(&describe(row)));
+        if let Some(room) = row.room() {
+            event.location(&plain(room));
         }
         if let Some(app) = self.app_url {
             event.url(&format!(
@@ -126,6 +126,18 @@ impl Feed<'_> {
         }
         Some(event.done())
     }
+}
+
+/// `text` as RFC 5545 lets a TEXT value hold it: the crate escapes line
+/// feeds but passes a carriage return or another control character
+/// through, which strict readers refuse and lenient ones take for a line
+/// break, so a reason typed with one could end an event and forge another.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 /// What the event's notes say: where the session stands.
@@ -140,5 +152,19 @@ fn describe(row: &SessionRow) -> String {
             Some(reason) => format!("Cancelled: {reason}"),
             None => "Cancelled.".to_owned(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn text_keeps_its_lines_and_loses_other_control_characters() {
+        assert_eq!(
+            plain("Room\r\nEND:VEVENT\rBEGIN:VEVENT\u{7}\tnow\u{1b}"),
+            "Room\nEND:VEVENT\nBEGIN:VEVENT\tnow"
+        );
+        assert_eq!(plain("Hall B, floor 2"), "Hall B, floor 2");
     }
 }

@@ -201,6 +201,79 @@ async fn a_feed_ends_with_its_owners_account() {
     assert_problem(fetch(&app, &url).await, StatusCode::NOT_FOUND).await;
 }
 
+#[tokio::test]
+async fn an_event_shows_the_sittings_own_room_and_no_text_can_forge_another() {
+    let app = TestApp::spawn().await;
+    let branch = app.create_branch("LDN", "Europe/London").await;
+    let admin = app.create_user(Role::BranchAdmin, Some(branch)).await;
+    let faculty = app.create_user(Role::Faculty, Some(branch)).await;
+    let token = app.login(&faculty).await;
+    let today = Utc::now().date_naive();
+    let batch = app
+        .create_batch(
+            &admin,
+            &faculty,
+            "ROOMS",
+            &Weekday::ALL,
+            (today + Duration::days(2), today + Duration::days(8)),
+        )
+        .await;
+    let page: Value = json(
+        app.get(
+            &format!("/completions?batch_id={}&limit=100", batch.id),
+            &token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let sessions = page["items"].as_array().unwrap();
+    assert_eq!(sessions.len(), 7);
+    let (moved, cancelled, kept) = (&sessions[0], &sessions[1], &sessions[2]);
+    let response = app
+        .post(
+            &format!("/occurrences/{}/reschedule", moved["occurrence_id"]),
+            &token,
+            &json!({"start_time": "14:00", "end_time": "15:00", "location": "Lab 2"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // A carriage return is a line break to lenient readers: typed into a
+    // reason, it could end the event and begin one of the typist's making.
+    let reason = "Room taken\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:Forged\u{7}";
+    let response = app
+        .post(
+            &format!("/completions/{}/cancel", cancelled["id"]),
+            &token,
+            &json!({ "reason": reason }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let feed = feed_text(&app, &new_feed(&app, "/me/calendar", &token).await).await;
+    let id = |session: &Value| session["id"].as_i64().unwrap();
+    let event = event_of(&feed, id(moved)).expect("the moved sitting");
+    assert!(event.contains("LOCATION:Lab 2\r\n"), "{event}");
+    let event = event_of(&feed, id(kept)).expect("a sitting where it was");
+    assert!(event.contains("LOCATION:Room 1\r\n"), "{event}");
+    let event = event_of(&feed, id(cancelled)).expect("the cancelled sitting");
+    assert!(
+        event.contains(
+            r"DESCRIPTION:Cancelled: Room taken\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:Forged"
+        ),
+        "the reason is kept, its breaks escaped: {event}"
+    );
+    let lines: Vec<&str> = feed.split("\r\n").collect();
+    let events = lines.iter().filter(|line| **line == "BEGIN:VEVENT").count();
+    assert_eq!(events, 7, "{feed}");
+    assert!(
+        lines
+            .iter()
+            .all(|line| !line.chars().any(|c| c.is_control() && c != '\t')),
+        "no control character inside a line: {feed:?}"
+    );
+}
+
 /// The first day, from 25 days back, after which `tz`'s offset at noon
 /// changes; `None` when there is none before the feed's far end.
 fn next_change(tz: Tz) -> Option<NaiveDate> {

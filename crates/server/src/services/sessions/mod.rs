@@ -149,6 +149,14 @@ impl SessionRow {
         })
     }
 
+    /// Where the session is held: the sitting's own room, given when it
+    /// was moved or made up, else its batch's.
+    pub fn room(&self) -> Option<&str> {
+        self.location_override
+            .as_deref()
+            .or(self.location.as_deref())
+    }
+
     /// The session's date in its branch's timezone.
     pub fn local_date(&self) -> ServiceResult<chrono::NaiveDate> {
         Ok(self
