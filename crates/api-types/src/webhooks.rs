@@ -104,7 +104,8 @@ pub struct NewWebhook {
     schema(example = json!({
         "id": 4, "url": "https://hooks.example.org/lectern",
         "events": ["session.completed", "session.returned"],
-        "description": "Attendance sync", "branch_id": 1, "created_at": "2026-03-01T08:00:00Z"
+        "description": "Attendance sync", "branch_id": 1, "created_at": "2026-03-01T08:00:00Z",
+        "sending": true
     }))
 )]
 pub struct Webhook {
@@ -115,6 +116,11 @@ pub struct Webhook {
     /// `null`: every branch.
     pub branch_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// `false` once the admin who made it is deactivated or deleted, or no
+    /// longer an admin of its branch: it sends on their authority, so
+    /// nothing more is sent until an admin who reaches the branch adds it
+    /// again.
+    pub sending: bool,
 }
 
 /// A webhook just made, with the secret that signs its deliveries: shown
@@ -126,7 +132,7 @@ pub struct Webhook {
     schema(example = json!({
         "id": 4, "url": "https://hooks.example.org/lectern",
         "events": ["session.completed"], "description": null, "branch_id": 1,
-        "created_at": "2026-03-01T08:00:00Z",
+        "created_at": "2026-03-01T08:00:00Z", "sending": true,
         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     }))
 )]

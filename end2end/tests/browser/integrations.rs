@@ -6,14 +6,21 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
+use lectern_api_types::Role;
+use lectern_api_types::users::{NewUser, UserPatch};
+use lectern_api_types::webhooks::{NewWebhook, WebhookEvent};
+use lectern_server::domain::AuthUser;
+use lectern_server::entities::user;
+use lectern_server::services::{users, webhooks};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 
 use crate::harness::{
-    browser, click, find, press, screenshot, scrolls_sideways, sign_in, text_of, wait_for_text,
-    world,
+    PASSWORD, browser, click, find, press, screenshot, scrolls_sideways, sign_in, text_of,
+    wait_for_text, world,
 };
 
 /// A receiver on loopback that answers every request 204 and counts them.
@@ -158,6 +165,90 @@ async fn an_admin_adds_a_webhook_tests_it_and_reads_its_deliveries() {
         wait_for_text(client, ".notice", "removed").await;
         wait_for_text(client, "main.page", "No webhooks yet.").await;
     }
+}
+
+/// An admin who left no longer has the branch's records sent where they
+/// chose: the other admins see their webhook stopped, with no test to send.
+#[tokio::test]
+async fn a_webhook_whose_maker_left_shows_it_has_stopped() {
+    let world = world().await;
+    let (url, _) = receiver().await;
+    let principal = |email: &str| {
+        let db = world.db.clone();
+        let email = email.to_owned();
+        async move {
+            let user = user::Entity::find()
+                .filter(user::Column::Email.eq(email))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            AuthUser::new(user.id, user.role, user.branch_id).unwrap()
+        }
+    };
+    let admin = principal(&world.admin).await;
+    let leaver = users::create_as(
+        &world.db,
+        None,
+        NewUser {
+            email: "kiran@lectern.test".parse().unwrap(),
+            name: "Kiran Shah".parse().unwrap(),
+            role: Role::BranchAdmin,
+            branch_id: admin.branch_id(),
+            password: PASSWORD.parse().unwrap(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let by_leaver = AuthUser::new(leaver.id, Role::BranchAdmin, admin.branch_id()).unwrap();
+    let kept_url = format!("{url}/kept");
+    for (maker, address) in [(&by_leaver, &url), (&admin, &kept_url)] {
+        let new = NewWebhook {
+            url: address.clone(),
+            events: vec![WebhookEvent::SessionCompleted],
+            description: None,
+            branch_id: None,
+        };
+        webhooks::create(&world.db, maker, new, true).await.unwrap();
+    }
+    let gone = UserPatch {
+        active: Some(false),
+        ..UserPatch::default()
+    };
+    users::update(
+        &world.db,
+        &principal(&world.director).await,
+        leaver.id,
+        gone,
+    )
+    .await
+    .unwrap();
+
+    let browser = browser(390, 844).await;
+    let client = &browser.client;
+    sign_in(client, &world, &world.admin).await;
+    client.goto(&world.url("/admin/webhooks")).await.unwrap();
+    let table = wait_for_text(client, "table.webhooks", &kept_url).await;
+    let rows: Vec<&str> = table.split(&url).skip(1).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    let stopped = "Stopped: the admin who added it no longer reaches this branch";
+    assert!(rows[0].contains(stopped), "{table}");
+    assert!(!rows[1].contains("Stopped"), "{table}");
+    let tests = client
+        .find_all(Locator::Css("button[aria-label^='Send a test event to']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tests.len(),
+        1,
+        "only the webhook still sending offers a test"
+    );
+    assert_eq!(
+        tests[0].attr("aria-label").await.unwrap().unwrap(),
+        format!("Send a test event to {kept_url}")
+    );
+    screenshot(client, "webhook-stopped-phone").await;
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::error::ConflictKind;
 use super::{ServiceError, ServiceResult};
 use crate::audit::{self, Action, Change};
 use crate::clock;
@@ -22,8 +23,9 @@ use crate::entities::{branch, webhook, webhook_delivery};
 use crate::pagination;
 use crate::webhooks::{self, read_events, signing, stored_events, target};
 
-fn shown(model: webhook::Model) -> Webhook {
+fn shown(model: webhook::Model, sending: bool) -> Webhook {
     Webhook {
+        sending,
         id: model.id,
         events: read_events(&model.events),
         url: model.url,
@@ -84,11 +86,8 @@ pub async fn create(
         (Role::SuperAdmin, branch_id) => branch_id,
         (_, None) => caller.branch_id(),
         (_, Some(branch_id)) if caller.sees_branch(branch_id) => Some(branch_id),
-        _ => {
-            return Err(ServiceError::forbidden(
-                "Branch admins add webhooks for their own branch.",
-            ));
-        }
+        // Another branch does not exist for a branch admin, as everywhere.
+        _ => return Err(ServiceError::invalid("branch_id", "no such branch")),
     };
     if let Some(branch_id) = branch_id
         && branch::Entity::find_by_id(branch_id)
@@ -127,7 +126,8 @@ pub async fn create(
     audited(caller, &made, Action::Create).record(&txn).await?;
     txn.commit().await?;
     Ok(CreatedWebhook {
-        webhook: shown(made),
+        // Made by the caller, for what the caller reaches.
+        webhook: shown(made, true),
         secret,
     })
 }
@@ -144,7 +144,16 @@ pub async fn list(db: &Db, caller: &AuthUser, query: PageQuery) -> ServiceResult
         select = select.filter(webhook::Column::Id.gt(after));
     }
     let rows = select.limit(limit + 1).all(db).await?;
-    Ok(pagination::page(rows, limit, |row| row.id, shown))
+    let sending = webhooks::sending(db, &rows).await?;
+    Ok(pagination::page(
+        rows,
+        limit,
+        |row| row.id,
+        |row| {
+            let sends = sending.contains(&row.id);
+            shown(row, sends)
+        },
+    ))
 }
 
 /// Deletes a webhook and its delivery log; what was still to be sent is
@@ -201,6 +210,16 @@ pub async fn deliveries(
 /// delivery is in its log like any other.
 pub async fn send_test(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<WebhookDelivery> {
     let hook = find_visible(db, caller, id).await?;
+    if webhooks::sending(db, std::slice::from_ref(&hook))
+        .await?
+        .is_empty()
+    {
+        return Err(ServiceError::Conflict {
+            kind: ConflictKind::InvalidTransition,
+            detail: "This webhook has stopped: the admin who made it no longer reaches its branch. Add it again to send to it.".into(),
+            field: None,
+        });
+    }
     let txn = begin_write(db).await?;
     let data = json!({
         "webhook_id": hook.id,

@@ -8,7 +8,10 @@ pub mod sender;
 pub mod signing;
 pub mod target;
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
+use lectern_api_types::Role;
 use lectern_api_types::webhooks::{DeliveryState, WebhookEvent};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbErr,
@@ -17,7 +20,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::clock;
-use crate::entities::{webhook, webhook_delivery};
+use crate::entities::{user, webhook, webhook_delivery};
 use crate::outbox::store::enqueue;
 use crate::outbox::{Job, WebhookJob};
 
@@ -33,6 +36,44 @@ pub fn stored_events(events: &[WebhookEvent]) -> String {
 /// (written by a newer one) is passed over.
 pub fn read_events(stored: &str) -> Vec<WebhookEvent> {
     stored.split(',').filter_map(WebhookEvent::parse).collect()
+}
+
+/// Whether `maker`, the admin who made `hook`, still reaches what it
+/// reports. A webhook sends a branch's records where its maker chose, on
+/// their authority, so it stops, as a calendar feed does, once they are
+/// deactivated or deleted or no longer an admin of its branch: otherwise an
+/// admin who left could go on receiving the branch's records.
+pub fn maker_reaches(maker: Option<&user::Model>, hook: &webhook::Model) -> bool {
+    maker.is_some_and(|maker| {
+        maker.active
+            && match maker.role {
+                Role::SuperAdmin => true,
+                Role::BranchAdmin => hook.branch_id.is_some() && maker.branch_id == hook.branch_id,
+                Role::Faculty | Role::Employee => false,
+            }
+    })
+}
+
+/// The ids of those of `hooks` that still send: their makers reach them.
+pub async fn sending<C: ConnectionTrait>(
+    db: &C,
+    hooks: &[webhook::Model],
+) -> Result<HashSet<i64>, DbErr> {
+    if hooks.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let makers: HashMap<i64, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(hooks.iter().map(|hook| hook.created_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|maker| (maker.id, maker))
+        .collect();
+    Ok(hooks
+        .iter()
+        .filter(|hook| maker_reaches(makers.get(&hook.created_by), hook))
+        .map(|hook| hook.id)
+        .collect())
 }
 
 /// The webhooks that hear of `event` in `branch_id`, held (`FOR SHARE`)
@@ -57,9 +98,14 @@ pub async fn subscribers<C: ConnectionTrait>(
         .lock_shared()
         .all(db)
         .await?;
-    Ok(hooks
+    let hooks: Vec<webhook::Model> = hooks
         .into_iter()
         .filter(|hook| read_events(&hook.events).contains(&event))
+        .collect();
+    let sending = sending(db, &hooks).await?;
+    Ok(hooks
+        .into_iter()
+        .filter(|hook| sending.contains(&hook.id))
         .collect())
 }
 

@@ -8,14 +8,17 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
-use super::signing;
 use super::target::{self, TargetError};
+use super::{maker_reaches, signing};
 use crate::clock;
 use crate::db::Db;
-use crate::entities::{webhook, webhook_delivery};
+use crate::entities::{user, webhook, webhook_delivery};
 
 /// How long a receiver has to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a stopped webhook's delivery was not sent; no attempt would change it.
+const STOPPED: &str = "not sent: the admin who made this webhook no longer reaches its branch";
 
 /// The most of an error kept in the delivery log.
 const MAX_ERROR_CHARS: usize = 500;
@@ -61,29 +64,23 @@ impl Sender {
         else {
             return Ok(());
         };
+        // Its maker may have lost the branch since the change left it.
+        let maker = user::Entity::find_by_id(hook.created_by).one(db).await?;
+        if !maker_reaches(maker.as_ref(), &hook) {
+            // Settled, not failed as a job: no other attempt would change it.
+            let stopped = Attempt {
+                status: None,
+                error: Some(STOPPED.to_owned()),
+            };
+            return record(db, id, attempt, DeliveryState::Failed, &stopped).await;
+        }
         let outcome = self.send(&hook, &delivery).await;
         let state = match (&outcome.error, last) {
             (None, _) => DeliveryState::Delivered,
             (Some(_), true) => DeliveryState::Failed,
             (Some(_), false) => DeliveryState::Pending,
         };
-        let now = clock::now();
-        webhook_delivery::Entity::update_many()
-            .col_expr(webhook_delivery::Column::State, Expr::value(state))
-            .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempt))
-            .col_expr(
-                webhook_delivery::Column::ResponseStatus,
-                Expr::value(outcome.status.map(i32::from)),
-            )
-            .col_expr(
-                webhook_delivery::Column::LastError,
-                Expr::value(outcome.error.clone()),
-            )
-            .col_expr(webhook_delivery::Column::LastAttemptAt, Expr::value(now))
-            .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
-            .filter(webhook_delivery::Column::Id.eq(id))
-            .exec(db)
-            .await?;
+        record(db, id, attempt, state, &outcome).await?;
         match outcome.error {
             None => Ok(()),
             Some(error) => Err(anyhow::anyhow!(error)),
@@ -135,9 +132,40 @@ impl Sender {
                 status: Some(response.status().as_u16()),
                 error: Some(format!("answered {}", response.status())),
             },
-            Err(err) => failed(describe(&err)),
+            // The URL can hold the receiver's own secret (a token in its
+            // path or query), and this text is logged and shown to every
+            // super admin in the outbox.
+            Err(err) => failed(describe(&err.without_url())),
         }
     }
+}
+
+/// Writes attempt number `attempt` of delivery `id` to its log.
+async fn record(
+    db: &Db,
+    id: i64,
+    attempt: i32,
+    state: DeliveryState,
+    outcome: &Attempt,
+) -> anyhow::Result<()> {
+    let now = clock::now();
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::State, Expr::value(state))
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempt))
+        .col_expr(
+            webhook_delivery::Column::ResponseStatus,
+            Expr::value(outcome.status.map(i32::from)),
+        )
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            Expr::value(outcome.error.clone()),
+        )
+        .col_expr(webhook_delivery::Column::LastAttemptAt, Expr::value(now))
+        .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
+        .filter(webhook_delivery::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// An error with its causes, which is where reqwest says what went wrong.

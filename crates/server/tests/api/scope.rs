@@ -913,7 +913,7 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
         (Downloads, Own, [200, 200, 403, 404]),
         (Downloads, Other, [200, 404, 404, 404]),
         (CreateWebhook, Own, [201, 201, 403, 403]),
-        (CreateWebhook, Other, [201, 403, 403, 403]),
+        (CreateWebhook, Other, [201, 422, 403, 403]),
         (DeleteWebhook, Own, [204, 204, 403, 403]),
         (DeleteWebhook, Other, [204, 404, 403, 403]),
         (WebhookDeliveries, Own, [200, 200, 403, 403]),

@@ -334,11 +334,12 @@ async fn a_refused_delivery_is_retried_with_the_same_id_then_given_up_and_logged
 async fn an_unreachable_target_neither_slows_nor_fails_the_change() {
     let app = app().await;
     let pune = branch(&app, "PUNE").await;
-    // Nothing listens on the discard port.
+    // Nothing listens on the discard port. Receivers often take their
+    // secret in the URL, which the log shown to admins must not repeat.
     let made = add_webhook(
         &app,
         &pune.admin_token,
-        "http://127.0.0.1:9/",
+        "http://127.0.0.1:9/hooks/T0/B0-SECRET?token=XYZZY",
         &["session.completed"],
     )
     .await;
@@ -348,11 +349,101 @@ async fn an_unreachable_target_neither_slows_nor_fails_the_change() {
     let logged = settled(&app, &pune.admin_token, made["id"].as_i64().unwrap()).await;
     assert_eq!(logged["state"], "failed");
     assert_eq!(logged["response_status"], Value::Null);
+    let error = logged["last_error"].as_str().unwrap();
+    assert!(!error.is_empty());
+    assert!(
+        !error.contains("SECRET") && !error.contains("XYZZY"),
+        "{error}"
+    );
+    let root = app.create_user(Role::SuperAdmin, None).await;
+    for job in outbox::jobs(&app, &app.login(&root).await, "?limit=100").await {
+        let error = job["last_error"].as_str().unwrap_or_default();
+        assert!(
+            !error.contains("SECRET") && !error.contains("XYZZY"),
+            "{error}"
+        );
+    }
+}
+
+/// A webhook sends a branch's records where its maker chose, on their
+/// authority: once the maker no longer reaches the branch, nothing more is
+/// sent, neither what later changes leave nor what was already waiting.
+#[tokio::test]
+async fn a_webhook_stops_when_its_maker_no_longer_reaches_the_branch() {
+    // No worker of its own sends while the maker is moved.
+    let mut app = TestApp::spawn_with(|config| {
+        config.webhook_allow_private = true;
+        config.outbox_poll_millis = 3_600_000;
+        config.outbox_retry_seconds = 0;
+    })
+    .await;
+    let receiver = Receiver::start().await;
+    let pune = branch(&app, "PUNE").await;
+    let goa = app.create_branch("GOA", "Asia/Kolkata").await;
+    let maker = app.create_user(Role::BranchAdmin, Some(pune.id)).await;
+    let root = app.create_user(Role::SuperAdmin, None).await;
+    let root_token = app.login(&root).await;
+    let made = add_webhook(
+        &app,
+        &app.login(&maker).await,
+        &receiver.url,
+        &["session.completed"],
+    )
+    .await;
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["sending"], true);
+    // The super admin's own webhook for every branch goes on sending.
+    add_webhook(&app, &root_token, &receiver.url, &["session.completed"]).await;
+    completed(&app, &pune, "PUNE-STOP-0001").await;
+
+    let response = app
+        .patch(
+            &format!("/users/{}", maker.id),
+            &root_token,
+            &json!({"branch_id": goa}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    completed(&app, &pune, "PUNE-STOP-0002").await;
+
+    // Pune's other admin sees it stopped, with no test to send.
+    let page: Value = json(
+        app.get("/webhooks", &pune.admin_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["items"][0]["id"], id);
+    assert_eq!(page["items"][0]["sending"], false);
+    let response = app
+        .post(
+            &format!("/webhooks/{id}/test"),
+            &pune.admin_token,
+            &json!({}),
+        )
+        .await;
+    assert_problem(response, StatusCode::CONFLICT).await;
+    assert_eq!(
+        deliveries(&app, &pune.admin_token, id).await.len(),
+        1,
+        "the second record left it nothing"
+    );
+
+    app.config.outbox_poll_millis = 50;
+    let worker = app.spawn_sibling().await;
+    let logged = settled(&app, &pune.admin_token, id).await;
+    assert_eq!(logged["state"], "failed");
+    assert_eq!(logged["response_status"], Value::Null);
     assert!(
         logged["last_error"]
             .as_str()
-            .is_some_and(|error| !error.is_empty())
+            .unwrap()
+            .contains("no longer reaches its branch"),
+        "{logged}"
     );
+    receiver.wait_for(2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 2, "the super admin's two only");
+    drop(worker);
 }
 
 #[tokio::test]
@@ -457,7 +548,8 @@ async fn webhooks_are_admins_and_a_branch_admin_reaches_only_their_branchs() {
         )
         .await;
     assert_problem(response, StatusCode::FORBIDDEN).await;
-    // A branch admin cannot make one for another branch...
+    // A branch admin cannot make one for another branch, which does not
+    // exist for them...
     let response = app
         .post(
             "/webhooks",
@@ -465,7 +557,8 @@ async fn webhooks_are_admins_and_a_branch_admin_reaches_only_their_branchs() {
             &json!({"url": receiver.url, "events": ["session.completed"], "branch_id": goa.id}),
         )
         .await;
-    assert_problem(response, StatusCode::FORBIDDEN).await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"]["branch_id"][0], "no such branch");
     // ...nor see, read the log of, test or delete one.
     let listed = app
         .ids_of_every_page("/webhooks?limit=1", &pune.admin_token, 1)

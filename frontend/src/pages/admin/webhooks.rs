@@ -207,14 +207,19 @@ fn WebhookList(hooks: Vec<Webhook>, open: RwSignal<Option<Webhook>>) -> impl Int
                             <td data-label="Address">
                                 <span class="url">{hook.url.clone()}</span>
                                 {hook.description.clone().map(|text| view! { <div class="muted">{text}</div> })}
+                                {(!hook.sending).then(|| view! {
+                                    <div class="danger-text stopped">"Stopped: the admin who added it no longer reaches this branch. Add it again to keep sending."</div>
+                                })}
                             </td>
                             <td data-label="Sent when">{events}</td>
                             <td data-label="Added">{format::moment(hook.created_at, &zone)}</td>
                             <td class="row-actions">
                                 <button class="secondary small" aria-label=format!("Deliveries to {}", hook.url)
                                     on:click=move |_| open.set(Some(for_log.clone()))>"Deliveries"</button>
-                                <button class="secondary small" aria-label=format!("Send a test event to {}", hook.url)
-                                    disabled=saver.pending() on:click=move |_| test(for_test.clone())>"Send test event"</button>
+                                {hook.sending.then(|| view! {
+                                    <button class="secondary small" aria-label=format!("Send a test event to {}", hook.url)
+                                        disabled=saver.pending() on:click=move |_| test(for_test.clone())>"Send test event"</button>
+                                })}
                                 <button class="secondary small danger-text" aria-label=format!("Remove the webhook to {}", hook.url)
                                     on:click=move |_| remove(for_remove.clone())>"Remove"</button>
                             </td>
