@@ -125,7 +125,7 @@ impl Template {
             } => {
                 let span = span(*start_time, *end_time)
                     .ok_or_else(|| TemplateError::new("end_time", "must be after start_time"))?;
-                let dates = rule_dates(rrule, start_date, end_date)?;
+                let dates = rule_dates(rrule, (start_date, end_date), timezone, span.start)?;
                 if dates.is_empty() {
                     return Err(TemplateError::new(
                         "rrule",
@@ -339,19 +339,86 @@ fn weekly(start: NaiveDate, end: NaiveDate, week: &Week) -> Vec<(NaiveDate, Span
         .collect()
 }
 
-/// The dates an `RRULE` names from `start` (its `DTSTART`) to `end`: at
-/// most one a day over at most [`MAX_BATCH_DAYS`], so all are counted.
+/// When an `RRULE`'s `UNTIL` says it ends, read as calendar applications
+/// write it: a date is the last day, a UTC time the last start (Google
+/// writes the end of the last day in UTC), a floating time the last start
+/// on the branch's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Until {
+    Date(NaiveDate),
+    Floating(chrono::NaiveDateTime),
+    Instant(DateTime<Utc>),
+}
+
+impl Until {
+    fn parse(value: &str) -> Option<Self> {
+        if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
+            return Some(Until::Date(date));
+        }
+        if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+            return chrono::NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
+                .ok()
+                .map(|at| Until::Instant(at.and_utc()));
+        }
+        chrono::NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S")
+            .ok()
+            .map(Until::Floating)
+    }
+
+    /// Whether a sitting on `date` at `start` on `timezone`'s clock is
+    /// still within the rule.
+    fn allows(self, date: NaiveDate, timezone: BranchTimezone, start: NaiveTime) -> bool {
+        match self {
+            Until::Date(last) => date <= last,
+            Until::Floating(last) => date.and_time(start) <= last,
+            Until::Instant(last) => local_instant(timezone, date, start) <= last,
+        }
+    }
+}
+
+/// `rule` without its `UNTIL` part, and that part read. The crate reads a
+/// `UNTIL` without `Z` in the server's own zone and then refuses it beside
+/// a UTC start, and compares one with `Z` against midnight UTC rather than
+/// the sitting's start: both are done here instead, on the branch's clock.
+fn take_until(rule: &str) -> Result<(String, Option<Until>), String> {
+    let mut until = None;
+    let mut rest = Vec::new();
+    for part in rule.split(';') {
+        match part.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("UNTIL") => {
+                if until.is_some() {
+                    return Err("UNTIL is given twice".into());
+                }
+                until = Some(Until::parse(value.trim()).ok_or_else(|| {
+                    format!(
+                        "UNTIL must be a date (20270131) or a date and time (20270131T170000Z), not {value}"
+                    )
+                })?);
+            }
+            _ => rest.push(part),
+        }
+    }
+    Ok((rest.join(";"), until))
+}
+
+/// The dates an `RRULE` names from the first of `span` (its `DTSTART`) to
+/// the last: at most one a day over at most [`MAX_BATCH_DAYS`], so all are
+/// counted. A `UNTIL` with a time is compared with each sitting's start,
+/// at `start` on `timezone`'s clock.
 fn rule_dates(
     rrule: &str,
-    start: NaiveDate,
-    end: NaiveDate,
+    span: (NaiveDate, NaiveDate),
+    timezone: BranchTimezone,
+    start: NaiveTime,
 ) -> Result<Vec<NaiveDate>, TemplateError> {
+    let (first, end) = span;
     let text = rrule.trim();
     let text = text
         .get(..6)
         .filter(|prefix| prefix.eq_ignore_ascii_case("RRULE:"))
         .map_or(text, |_| &text[6..]);
     let bad = |message: String| TemplateError::new("rrule", message);
+    let (text, until) = take_until(text).map_err(bad)?;
     let rule: RRule<Unvalidated> = text
         .parse()
         .map_err(|err: rrule::RRuleError| bad(err.to_string()))?;
@@ -364,9 +431,24 @@ fn rule_dates(
                 .into(),
         ));
     }
+    // They could only pick times within a day, which start_time and
+    // end_time give; and each multiplies the instants walked, up to 86,400
+    // a day, for one date kept.
+    if !rule.get_by_hour().is_empty()
+        || !rule.get_by_minute().is_empty()
+        || !rule.get_by_second().is_empty()
+    {
+        return Err(bad(
+            "a batch meets at most once a day, at start_time: BYHOUR, BYMINUTE and BYSECOND are not taken"
+                .into(),
+        ));
+    }
+    if until.is_some() && rule.get_count().is_some() {
+        return Err(bad("give COUNT or UNTIL, not both".into()));
+    }
     // Dates alone matter here (the times are the batch's), so the rule is
     // walked in UTC, which has no clock changes to skip or repeat a day.
-    let dt_start = rrule::Tz::UTC.from_utc_datetime(&start.and_time(NaiveTime::MIN));
+    let dt_start = rrule::Tz::UTC.from_utc_datetime(&first.and_time(NaiveTime::MIN));
     // Limited: a rule that never matches (February 30th) stops walking
     // after the crate's loop bound instead of searching for ever.
     let set = rule
@@ -376,7 +458,7 @@ fn rule_dates(
     let mut dates: Vec<NaiveDate> = Vec::new();
     for at in &set {
         let date = at.date_naive();
-        if date > end {
+        if date > end || until.is_some_and(|until| !until.allows(date, timezone, start)) {
             break;
         }
         if dates.last() != Some(&date) {
@@ -759,6 +841,66 @@ mod tests {
             never.message(),
             "names no date between start_date and end_date"
         );
+    }
+
+    #[test]
+    fn until_ends_a_rule_on_the_branchs_clock_in_each_of_its_forms() {
+        let sundays = |until: &str, tz: &str| {
+            let template = Template::new(
+                date("2027-01-01"),
+                date("2027-03-31"),
+                rule(&format!("FREQ=WEEKLY;BYDAY=SU;UNTIL={until}")),
+                zone(tz),
+            )
+            .unwrap();
+            dates_of(&template).last().cloned().unwrap()
+        };
+        // The date form: the last day, wherever the branch is.
+        assert_eq!(sundays("20270131", "Australia/Sydney"), "2027-01-31");
+        assert_eq!(sundays("20270131", "America/New_York"), "2027-01-31");
+        // The last start as an instant: 09:00 in Sydney on the 31st is
+        // 22:00 UTC on the 30th, and that sitting is the last.
+        assert_eq!(
+            sundays("20270130T220000Z", "Australia/Sydney"),
+            "2027-01-31"
+        );
+        assert_eq!(
+            sundays("20270130T215959Z", "Australia/Sydney"),
+            "2027-01-24"
+        );
+        // The end of the last day in UTC, as Google writes it: New York's
+        // Monday the 1st of February is not within it.
+        assert_eq!(
+            sundays("20270201T045959Z", "America/New_York"),
+            "2027-01-31"
+        );
+        // A floating time is the last start on the branch's clock.
+        assert_eq!(sundays("20270131T090000", "Asia/Kolkata"), "2027-01-31");
+        assert_eq!(sundays("20270131T085959", "Asia/Kolkata"), "2027-01-24");
+        let mondays = Template::new(
+            date("2027-01-01"),
+            date("2027-03-31"),
+            rule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20270201T045959Z"),
+            zone("America/New_York"),
+        )
+        .unwrap();
+        assert_eq!(dates_of(&mondays).last().unwrap(), "2027-01-25");
+    }
+
+    #[test]
+    fn rules_that_pick_times_or_end_twice_are_refused() {
+        let every_second = "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYSECOND=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59";
+        for bad in [
+            "FREQ=DAILY;BYHOUR=9,14",
+            "FREQ=WEEKLY;BYDAY=MO;BYMINUTE=30",
+            every_second,
+            "FREQ=DAILY;COUNT=3;UNTIL=20260301",
+            "FREQ=DAILY;UNTIL=20260301;UNTIL=20260302",
+            "FREQ=DAILY;UNTIL=next-week",
+        ] {
+            let err = refused("2026-01-01", "2026-01-31", rule(bad));
+            assert_eq!(err.field(), "rrule", "{bad}");
+        }
     }
 
     #[test]
