@@ -6,14 +6,18 @@
 //! is read again; lists are checked for what they hold, not only for their
 //! status; and a route the table does not name fails the test.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate, Utc};
 use lectern_api_types::Role;
 use lectern_api_types::schedule::Weekday;
 use lectern_api_types::sessions::NewNote;
+use lectern_server::entities::{audit_log, user};
 use lectern_server::services::attachments::{self, receive::receive};
 use lectern_server::services::notes;
 use lectern_server::storage;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
 use crate::attachments::png;
@@ -1163,7 +1167,7 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
                 .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
             if response.status().as_u16() == *want && *want == 200 && json {
                 let page: Value = response.json().await.unwrap();
-                holds_only_what_it_may(&mut failures, &world, operation, role, &page, &label);
+                holds_only_what_it_may(&mut failures, &world, operation, role, &page, &label).await;
             } else {
                 check(&mut failures, response, *want, label).await;
             }
@@ -1220,8 +1224,10 @@ async fn every_route_answers_each_role_by_scope_in_its_own_branch_and_another() 
 }
 
 /// A list's items are all within the caller's reach, and the lists that
-/// reach more than the caller's own things show some of them.
-fn holds_only_what_it_may(
+/// reach more than the caller's own things show some of them. Items that
+/// do not name their branch are judged by their rows: an audit entry by
+/// the branch it was logged in, a colleague by their account.
+async fn holds_only_what_it_may(
     failures: &mut Vec<String>,
     world: &World,
     operation: &str,
@@ -1233,20 +1239,69 @@ fn holds_only_what_it_may(
         return;
     };
     let caller = &world.callers[role];
+    let ids = || items.iter().filter_map(|item| item["id"].as_i64());
+    let logged_in: HashMap<i64, Option<i64>> = match operation {
+        "list_audit" => audit_log::Entity::find()
+            .filter(audit_log::Column::Id.is_in(ids()))
+            .all(&world.app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| (entry.id, entry.branch_id))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let accounts: HashMap<i64, user::Model> = match operation {
+        "list_colleagues" => user::Entity::find()
+            .filter(user::Column::Id.is_in(ids()))
+            .all(&world.app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect(),
+        _ => HashMap::new(),
+    };
     let branch_of = |item: &Value| match operation {
         "list_branches" => item["id"].as_i64(),
+        "list_audit" => item["id"]
+            .as_i64()
+            .and_then(|id| logged_in.get(&id).copied().flatten()),
+        "list_colleagues" => item["id"]
+            .as_i64()
+            .and_then(|id| accounts.get(&id))
+            .and_then(|account| account.branch_id),
         _ => item["branch_id"].as_i64(),
     };
+    let asked_branch = label
+        .split_once("branch_id=")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|id| id.parse::<i64>().ok());
     for item in items {
         let branch = branch_of(item);
         let user = item["user_id"]
             .as_i64()
             .or_else(|| item["faculty_id"].as_i64());
-        if !may_list(caller.role, caller, branch, user) {
+        let allowed = match operation {
+            // Institute-wide entries are the super admin's alone.
+            "list_audit" => caller.role == Role::SuperAdmin || branch == caller.branch_id,
+            // Active teachers of the branch asked for, whoever asks.
+            "list_colleagues" => item["id"]
+                .as_i64()
+                .and_then(|id| accounts.get(&id))
+                .is_some_and(|account| {
+                    account.active
+                        && matches!(account.role, Role::Faculty | Role::Employee)
+                        && account.branch_id == asked_branch
+                }),
+            _ => may_list(caller.role, caller, branch, user),
+        };
+        if !allowed {
             failures.push(format!("{label}: holds {item}"));
         }
     }
     if caller.role == Role::SuperAdmin
+        && asked_branch.is_none()
         && items.iter().any(|item| branch_of(item).is_some())
         && !items.iter().any(|item| branch_of(item) == Some(world.b))
     {
