@@ -108,7 +108,9 @@ pub async fn import(
     ))
 }
 
-/// Remove a holiday (admins). The sittings it cancelled stay cancelled.
+/// Remove a holiday (admins). One still to come gives its day back: the
+/// batch sittings it cancelled are pending again, and batches made while
+/// it stood get their sitting. One already past changes no session.
 #[utoipa::path(
     operation_id = "delete_holiday",
     tag = "holidays",

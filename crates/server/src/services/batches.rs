@@ -1,6 +1,7 @@
 //! Batches: admins manage them within their scope; staff see the batches
 //! they teach. Writing a batch writes its sessions in the same transaction.
 
+use chrono::NaiveDate;
 use lectern_api_types::batches::{
     Batch, BatchPatch, BatchQuery, FieldError, NewBatch, PreviewSitting, SchedulePreview,
     SchedulePreviewRequest, ScheduleSpec, Slot,
@@ -581,6 +582,32 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Brings every batch of the branch whose dates span `date` into line with
+/// its schedule, as a holiday deleted from that date leaves it free, and
+/// answers how many sittings were added.
+pub(crate) async fn sync_meeting_on<C: ConnectionTrait>(
+    db: &C,
+    branch_id: i64,
+    timezone: BranchTimezone,
+    date: NaiveDate,
+) -> ServiceResult<usize> {
+    let spanning = batch::Entity::find()
+        .filter(batch::Column::BranchId.eq(branch_id))
+        .filter(batch::Column::StartDate.lte(date))
+        .filter(batch::Column::EndDate.gte(date))
+        .all(db)
+        .await?;
+    let mut added = 0;
+    for model in &spanning {
+        let synced = schedule::sync(db, model, &template_of(db, model, timezone).await?).await?;
+        if synced != schedule::Synced::default() {
+            documents::refresh(db, Sessions::OfBatch(model.id)).await?;
+        }
+        added += synced.added;
+    }
+    Ok(added)
 }
 
 /// Moves every pending session of a branch whose timezone changed from

@@ -16,11 +16,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::branches;
 use super::error::violates_unique;
 use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, select_rows};
 use super::{ServiceError, ServiceResult};
+use super::{batches, branches};
 use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
 use crate::domain::schedule::local_instant;
@@ -242,9 +242,11 @@ async fn cancel_on<C: ConnectionTrait>(
     Ok(count)
 }
 
-/// Removes a holiday. Sittings it cancelled stay cancelled (they are
-/// history, and may have been rearranged since); the batch's make-up
-/// sittings are the way to hold them after all.
+/// Removes a holiday. One still to come is undone, since it was most
+/// likely added by mistake (the wrong year, or another region's calendar):
+/// the sittings it cancelled are pending again, and batches made while it
+/// stood get their sitting on its date. One already past is history: the
+/// sittings it cancelled stay cancelled.
 pub async fn delete(
     db: &Db,
     caller: &AuthUser,
@@ -252,26 +254,120 @@ pub async fn delete(
     holiday_id: i64,
 ) -> ServiceResult<()> {
     branches::find_visible(db, caller, branch_id).await?;
-    let found = holiday::Entity::find_by_id(holiday_id)
+    holiday::Entity::find_by_id(holiday_id)
         .filter(holiday::Column::BranchId.eq(branch_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("holiday"))?;
     require_admin(caller)?;
     let txn = begin_write(db).await?;
+    // Held like an addition, so no sitting is made or moved onto the date
+    // while it is given back.
+    let timezone = branches::hold(&txn, branch_id).await?;
+    let Some(found) = holiday::Entity::find_by_id(holiday_id).one(&txn).await? else {
+        txn.rollback().await?;
+        return Err(ServiceError::NotFound("holiday"));
+    };
     holiday::Entity::delete_by_id(holiday_id).exec(&txn).await?;
+    let today = clock::now().with_timezone(&timezone.tz()).date_naive();
+    let (restored, added) = if found.date >= today {
+        let restored =
+            restore_on(&txn, caller, branch_id, timezone, found.date, &found.name).await?;
+        let added = batches::sync_meeting_on(&txn, branch_id, timezone, found.date).await?;
+        (restored, added)
+    } else {
+        (0, 0)
+    };
     Change {
         actor: Some(caller.id()),
         branch: Some(branch_id),
         action: Action::Delete,
         entity: Entity::Holiday,
         entity_id: holiday_id,
-        details: json!({"date": found.date, "name": found.name}),
+        details: json!({
+            "date": found.date,
+            "name": found.name,
+            "sessions_restored": restored,
+            "sittings_added": added,
+        }),
     }
     .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Makes pending again the batch sittings of the branch on `date` that
+/// holiday `name` cancelled, each with its audit entry, and returns how
+/// many. A sitting cancelled for another reason stays cancelled.
+async fn restore_on<C: ConnectionTrait>(
+    txn: &C,
+    caller: &AuthUser,
+    branch_id: i64,
+    timezone: BranchTimezone,
+    date: NaiveDate,
+    name: &str,
+) -> ServiceResult<u64> {
+    let from = local_instant(timezone, date, NaiveTime::MIN);
+    let to = local_instant(timezone, date + Duration::days(1), NaiveTime::MIN);
+    let reason = format!("Holiday: {name}");
+    let ids: Vec<i64> = completion::Entity::find()
+        .select_only()
+        .column(completion::Column::Id)
+        .filter(completion::Column::BranchId.eq(branch_id))
+        .filter(completion::Column::OccurrenceId.is_not_null())
+        .filter(completion::Column::Status.eq(CompletionStatus::Cancelled))
+        .filter(completion::Column::CancelReason.eq(reason.as_str()))
+        .filter(completion::Column::ScheduledStart.gte(from))
+        .filter(completion::Column::ScheduledStart.lt(to))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let now = clock::now();
+    let mut restored = Vec::with_capacity(ids.len());
+    for id in ids {
+        let done = completion::Entity::update_many()
+            .col_expr(
+                completion::Column::Status,
+                Expr::value(CompletionStatus::Pending),
+            )
+            .col_expr(
+                completion::Column::CancelReason,
+                Expr::value(None::<String>),
+            )
+            .col_expr(
+                completion::Column::CancelledAt,
+                Expr::value(None::<chrono::DateTime<chrono::Utc>>),
+            )
+            .col_expr(
+                completion::Column::Version,
+                Expr::col(completion::Column::Version).add(1),
+            )
+            .col_expr(completion::Column::UpdatedAt, Expr::value(now))
+            .filter(completion::Column::Id.eq(id))
+            .filter(completion::Column::Status.eq(CompletionStatus::Cancelled))
+            .exec(txn)
+            .await?;
+        if done.rows_affected != 1 {
+            continue;
+        }
+        Change {
+            actor: Some(caller.id()),
+            branch: Some(branch_id),
+            action: Action::Reopen,
+            entity: Entity::Session,
+            entity_id: id,
+            details: json!({"from": "cancelled", "because": format!("Holiday deleted: {name}")}),
+        }
+        .record(txn)
+        .await?;
+        restored.push(id);
+    }
+    let count = restored.len() as u64;
+    if !restored.is_empty() {
+        documents::refresh(txn, Sessions::Ids(restored)).await?;
+    }
+    Ok(count)
 }
 
 /// The all-day events of an iCalendar file as (date, name), a multi-day

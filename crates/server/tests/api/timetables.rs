@@ -508,6 +508,92 @@ async fn a_holiday_cancels_pending_sittings_on_its_date_and_leaves_completed_one
     )
     .await;
     assert_eq!(page["items"], json!([]));
+    // The holiday was past: what it cancelled is history, and stays so.
+    let other = b.sessions(&not_held).await;
+    assert_eq!(other[0]["status"], "cancelled");
+    assert_eq!(b.sessions(&later).await.len(), 1);
+}
+
+/// A holiday still to come that is deleted was most likely a mistake (the
+/// wrong year, another region's file): its day is given back.
+#[tokio::test]
+async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
+    let b = branch("Europe/London").await;
+    let today = chrono::Utc::now().date_naive();
+    let day = today + chrono::Duration::days(10);
+    let span = json!({
+        "start_date": (day - chrono::Duration::days(1)).to_string(),
+        "end_date": (day + chrono::Duration::days(1)).to_string(),
+        "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "start_time": "09:00", "end_time": "10:00",
+    });
+    let on_day = |sessions: &[Value]| -> Vec<Value> {
+        sessions
+            .iter()
+            .filter(|s| {
+                s["scheduled_start"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&day.to_string())
+            })
+            .cloned()
+            .collect()
+    };
+    let kept = b.batch(span.clone()).await;
+    let called_off = b.batch(span.clone()).await;
+    let faculty = b.app.login(&b.faculty).await;
+    // Called off by its teacher before anyone added the holiday.
+    let response = b
+        .app
+        .post(
+            &format!(
+                "/completions/{}/cancel",
+                on_day(&b.sessions(&called_off).await)[0]["id"]
+            ),
+            &faculty,
+            &json!({"reason": "Room taken"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let holiday: Value = b
+        .post(
+            &format!("/branches/{}/holidays", b.id),
+            &b.token,
+            json!({"date": day.to_string(), "name": "Wrong year"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let cancelled = on_day(&b.sessions(&kept).await)[0].clone();
+    assert_eq!(cancelled["cancel_reason"], "Holiday: Wrong year");
+    // A batch made while the holiday stood has no sitting that day.
+    let made_meanwhile = b.batch(span).await;
+    assert_eq!(b.sessions(&made_meanwhile).await.len(), 2);
+
+    let response = b
+        .app
+        .delete(
+            &format!("/branches/{}/holidays/{}", b.id, holiday["id"]),
+            &b.token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let sessions = b.sessions(&kept).await;
+    assert_eq!(sessions.len(), 3);
+    let back = &on_day(&sessions)[0];
+    assert_eq!(back["id"], cancelled["id"]);
+    assert_eq!(back["status"], "pending");
+    assert_eq!(back["cancel_reason"], Value::Null);
+    assert!(back["version"].as_i64() > cancelled["version"].as_i64());
+    let sessions = b.sessions(&called_off).await;
+    assert_eq!(
+        on_day(&sessions)[0]["status"],
+        "cancelled",
+        "not the holiday's doing"
+    );
+    assert_eq!(on_day(&sessions)[0]["cancel_reason"], "Room taken");
+    let sessions = b.sessions(&made_meanwhile).await;
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(on_day(&sessions)[0]["status"], "pending");
 }
 
 #[tokio::test]

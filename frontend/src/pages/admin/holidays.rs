@@ -105,7 +105,7 @@ pub fn Holidays() -> impl IntoView {
     let remove = move |id: i64| {
         let branch = branch_id.get_untracked();
         saver.run(api::holidays::delete(session, branch, id), |()| {
-            "Holiday removed. Sittings it cancelled stay cancelled.".into()
+            "Holiday removed. If its day is still to come, the sittings it cancelled are pending again.".into()
         });
     };
     let import_error = importer.error();
