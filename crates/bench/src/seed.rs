@@ -325,6 +325,7 @@ pub async fn run(db: &Db, sessions: usize) -> anyhow::Result<i64> {
                 verified_by: Set(None),
                 delivered_by: Set(None),
                 location_override: Set(None),
+                cancelled_by_holiday: Set(None),
                 version: Set(1),
                 created_at: Set(created_at),
                 updated_at: Set(created_at),

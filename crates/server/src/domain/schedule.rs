@@ -355,7 +355,7 @@ impl Until {
         if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
             return Some(Until::Date(date));
         }
-        if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+        if let Some(utc) = value.strip_suffix('Z') {
             return chrono::NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
                 .ok()
                 .map(|at| Until::Instant(at.and_utc()));
@@ -389,7 +389,8 @@ fn take_until(rule: &str) -> Result<(String, Option<Until>), String> {
                 if until.is_some() {
                     return Err("UNTIL is given twice".into());
                 }
-                until = Some(Until::parse(value.trim()).ok_or_else(|| {
+                let value = value.trim();
+                until = Some(Until::parse(&value.to_ascii_uppercase()).ok_or_else(|| {
                     format!(
                         "UNTIL must be a date (20270131) or a date and time (20270131T170000Z), not {value}"
                     )
@@ -401,17 +402,10 @@ fn take_until(rule: &str) -> Result<(String, Option<Until>), String> {
     Ok((rest.join(";"), until))
 }
 
-/// The dates an `RRULE` names from the first of `span` (its `DTSTART`) to
-/// the last: at most one a day over at most [`MAX_BATCH_DAYS`], so all are
-/// counted. A `UNTIL` with a time is compared with each sitting's start,
-/// at `start` on `timezone`'s clock.
-fn rule_dates(
-    rrule: &str,
-    span: (NaiveDate, NaiveDate),
-    timezone: BranchTimezone,
-    start: NaiveTime,
-) -> Result<Vec<NaiveDate>, TemplateError> {
-    let (first, end) = span;
+/// `rrule` read: its parts but `UNTIL`, which the crate would misread,
+/// and `UNTIL` apart. What no timetable can be is refused here, for a
+/// stored rule as for one sent.
+fn parse_rule(rrule: &str) -> Result<(RRule<Unvalidated>, Option<Until>), TemplateError> {
     let text = rrule.trim();
     let text = text
         .get(..6)
@@ -431,21 +425,44 @@ fn rule_dates(
                 .into(),
         ));
     }
-    // They could only pick times within a day, which start_time and
-    // end_time give; and each multiplies the instants walked, up to 86,400
-    // a day, for one date kept.
+    Ok((rule, until))
+}
+
+/// Refuses, in a rule a client sends, what a stored one saved before
+/// these checks may still hold and is read with as before. `BYHOUR`,
+/// `BYMINUTE` and `BYSECOND` could only pick times within a day, which
+/// `start_time` and `end_time` give, and each multiplies the instants
+/// walked (up to 86,400 a day) for one date kept; RFC 5545 forbids `COUNT`
+/// beside `UNTIL`.
+pub fn check_sent_rule(rrule: &str) -> Result<(), TemplateError> {
+    let (rule, until) = parse_rule(rrule)?;
+    let bad = |message: &str| Err(TemplateError::new("rrule", message));
     if !rule.get_by_hour().is_empty()
         || !rule.get_by_minute().is_empty()
         || !rule.get_by_second().is_empty()
     {
-        return Err(bad(
-            "a batch meets at most once a day, at start_time: BYHOUR, BYMINUTE and BYSECOND are not taken"
-                .into(),
-        ));
+        return bad(
+            "a batch meets at most once a day, at start_time: BYHOUR, BYMINUTE and BYSECOND are not taken",
+        );
     }
     if until.is_some() && rule.get_count().is_some() {
-        return Err(bad("give COUNT or UNTIL, not both".into()));
+        return bad("give COUNT or UNTIL, not both");
     }
+    Ok(())
+}
+
+/// The dates an `RRULE` names from the first of `span` (its `DTSTART`) to
+/// the last: at most one a day over at most [`MAX_BATCH_DAYS`], so all are
+/// counted. A `UNTIL` with a time is compared with each sitting's start,
+/// at `start` on `timezone`'s clock.
+fn rule_dates(
+    rrule: &str,
+    span: (NaiveDate, NaiveDate),
+    timezone: BranchTimezone,
+    start: NaiveTime,
+) -> Result<Vec<NaiveDate>, TemplateError> {
+    let (first, end) = span;
+    let (rule, until) = parse_rule(rrule)?;
     // Dates alone matter here (the times are the batch's), so the rule is
     // walked in UTC, which has no clock changes to skip or repeat a day.
     let dt_start = rrule::Tz::UTC.from_utc_datetime(&first.and_time(NaiveTime::MIN));
@@ -453,7 +470,7 @@ fn rule_dates(
     // after the crate's loop bound instead of searching for ever.
     let set = rule
         .build(dt_start)
-        .map_err(|err| bad(err.to_string()))?
+        .map_err(|err| TemplateError::new("rrule", err.to_string()))?
         .limit();
     let mut dates: Vec<NaiveDate> = Vec::new();
     for at in &set {
@@ -897,10 +914,24 @@ mod tests {
             "FREQ=DAILY;COUNT=3;UNTIL=20260301",
             "FREQ=DAILY;UNTIL=20260301;UNTIL=20260302",
             "FREQ=DAILY;UNTIL=next-week",
+            "FREQ=MINUTELY",
         ] {
-            let err = refused("2026-01-01", "2026-01-31", rule(bad));
+            let err = check_sent_rule(bad).unwrap_err();
             assert_eq!(err.field(), "rrule", "{bad}");
         }
+        // A rule stored before these checks is still read, one date a day.
+        let stored = Template::new(
+            date("2026-01-01"),
+            date("2026-01-03"),
+            rule("FREQ=DAILY;BYHOUR=9,14"),
+            zone("UTC"),
+        )
+        .unwrap();
+        assert_eq!(
+            dates_of(&stored),
+            ["2026-01-01", "2026-01-02", "2026-01-03"]
+        );
+        check_sent_rule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20270131t170000z").unwrap();
     }
 
     #[test]

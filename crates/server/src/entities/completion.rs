@@ -44,6 +44,9 @@ pub struct Model {
     /// A room for this sitting alone, set when it moved; otherwise the
     /// batch's location holds.
     pub location_override: Option<String>,
+    /// The holiday that cancelled it, so deleting a holiday added by
+    /// mistake gives back exactly what it took.
+    pub cancelled_by_holiday: Option<i64>,
     /// Bumped by every change; a PATCH naming an older one is refused.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -1,7 +1,6 @@
 //! Batches: admins manage them within their scope; staff see the batches
 //! they teach. Writing a batch writes its sessions in the same transaction.
 
-use chrono::NaiveDate;
 use lectern_api_types::batches::{
     Batch, BatchPatch, BatchQuery, FieldError, NewBatch, PreviewSitting, SchedulePreview,
     SchedulePreviewRequest, ScheduleSpec, Slot,
@@ -25,7 +24,9 @@ use super::{ServiceError, ServiceResult};
 use super::{branches, holidays};
 use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
-use crate::domain::schedule::{Columns, Template, TemplateError, slots_of, stored_spec};
+use crate::domain::schedule::{
+    Columns, Template, TemplateError, check_sent_rule, slots_of, stored_spec,
+};
 use crate::domain::{AuthUser, BranchTimezone, Scope};
 use crate::entities::{batch, branch, completion, occurrence, user};
 use crate::{clock, pagination};
@@ -201,8 +202,17 @@ fn refused((field, message): FieldError) -> ServiceError {
     ServiceError::invalid(field, message)
 }
 
+/// Refuses what a schedule a client sends may not hold beyond what a
+/// stored one is read with.
+fn sent(spec: &ScheduleSpec) -> ServiceResult<()> {
+    if let ScheduleSpec::Rule { rrule, .. } = spec {
+        check_sent_rule(rrule)?;
+    }
+    Ok(())
+}
+
 /// The schedule of `model` with its branch's holidays, ready to generate.
-async fn template_of<C: ConnectionTrait>(
+pub(crate) async fn template_of<C: ConnectionTrait>(
     db: &C,
     model: &batch::Model,
     timezone: BranchTimezone,
@@ -329,6 +339,7 @@ pub async fn preview(
     }
     let timezone = branch_timezone(db, branch_id).await?;
     let spec = request.schedule().map_err(refused)?;
+    sent(&spec)?;
     let template = Template::new(request.start_date, request.end_date, spec, timezone)?
         .with_holidays(
             holidays::between(db, branch_id, request.start_date, request.end_date).await?,
@@ -360,6 +371,7 @@ fn code_taken() -> ServiceError {
 pub async fn create(db: &Db, caller: &AuthUser, new: NewBatch) -> ServiceResult<Batch> {
     require_admin(caller)?;
     let spec = new.schedule().map_err(refused)?;
+    sent(&spec)?;
     let code = new.code;
     let branch_id = branch_for(db, caller, new.branch_id, Some(new.faculty_id)).await?;
     // Another branch is one this admin cannot see: no such branch, as the
@@ -445,6 +457,9 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("batch"))?;
+    if let Some(Some(rrule)) = &patch.rrule {
+        check_sent_rule(rrule)?;
+    }
     let spec = patched_spec(&existing, &patch).map_err(refused)?;
     let slots_field = slots_as_sent(&patch);
     let code = patch.code;
@@ -582,32 +597,6 @@ pub async fn delete(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<()> {
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Brings every batch of the branch whose dates span `date` into line with
-/// its schedule, as a holiday deleted from that date leaves it free, and
-/// answers how many sittings were added.
-pub(crate) async fn sync_meeting_on<C: ConnectionTrait>(
-    db: &C,
-    branch_id: i64,
-    timezone: BranchTimezone,
-    date: NaiveDate,
-) -> ServiceResult<usize> {
-    let spanning = batch::Entity::find()
-        .filter(batch::Column::BranchId.eq(branch_id))
-        .filter(batch::Column::StartDate.lte(date))
-        .filter(batch::Column::EndDate.gte(date))
-        .all(db)
-        .await?;
-    let mut added = 0;
-    for model in &spanning {
-        let synced = schedule::sync(db, model, &template_of(db, model, timezone).await?).await?;
-        if synced != schedule::Synced::default() {
-            documents::refresh(db, Sessions::OfBatch(model.id)).await?;
-        }
-        added += synced.added;
-    }
-    Ok(added)
 }
 
 /// Moves every pending session of a branch whose timezone changed from

@@ -1,9 +1,9 @@
 //! Branch holidays. No sitting is generated on one, and adding one cancels
 //! the pending sittings already on its date; completed ones stay.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use icalendar::{Calendar, CalendarComponent, Component as _, DatePerhapsTime};
 use lectern_api_types::Page;
 use lectern_api_types::holidays::{Holiday, HolidayImport, HolidayQuery, NewHoliday};
@@ -20,12 +20,12 @@ use super::error::violates_unique;
 use super::sessions::search::documents::{self, Sessions};
 use super::sessions::{SessionRow, select_rows};
 use super::{ServiceError, ServiceResult};
-use super::{batches, branches};
+use super::{batches, branches, schedule};
 use crate::audit::{Action, Change, Entity};
 use crate::db::{Db, begin_write};
 use crate::domain::schedule::local_instant;
 use crate::domain::{AuthUser, BranchTimezone};
-use crate::entities::{completion, holiday};
+use crate::entities::{batch, completion, holiday, occurrence};
 use crate::{clock, outbox, pagination};
 
 /// The longest span one `.ics` import may cover, so a file cannot turn
@@ -171,20 +171,19 @@ async fn add<C: ConnectionTrait>(
             err.into()
         }
     })?;
-    let cancelled = cancel_on(txn, caller, branch_id, timezone, date, name).await?;
+    let cancelled = cancel_on(txn, caller, &created, timezone).await?;
     Ok((created, cancelled))
 }
 
-/// Cancels the pending batch sittings of the branch on `date`, each with
-/// its audit entry and its webhooks, and returns how many.
+/// Cancels the pending batch sittings of the branch on `holiday`'s date,
+/// each with its audit entry and its webhooks, and returns how many.
 async fn cancel_on<C: ConnectionTrait>(
     txn: &C,
     caller: &AuthUser,
-    branch_id: i64,
+    holiday: &holiday::Model,
     timezone: BranchTimezone,
-    date: NaiveDate,
-    name: &str,
 ) -> ServiceResult<u64> {
+    let (branch_id, date, name) = (holiday.branch_id, holiday.date, holiday.name.as_str());
     let from = local_instant(timezone, date, NaiveTime::MIN);
     let to = local_instant(timezone, date + Duration::days(1), NaiveTime::MIN);
     let rows: Vec<SessionRow> = select_rows()
@@ -210,6 +209,10 @@ async fn cancel_on<C: ConnectionTrait>(
                 Expr::value(reason.clone()),
             )
             .col_expr(completion::Column::CancelledAt, Expr::value(now))
+            .col_expr(
+                completion::Column::CancelledByHoliday,
+                Expr::value(holiday.id),
+            )
             .col_expr(
                 completion::Column::Version,
                 Expr::col(completion::Column::Version).add(1),
@@ -270,13 +273,10 @@ pub async fn delete(
     };
     holiday::Entity::delete_by_id(holiday_id).exec(&txn).await?;
     let today = clock::now().with_timezone(&timezone.tz()).date_naive();
-    let (restored, added) = if found.date >= today {
-        let restored =
-            restore_on(&txn, caller, branch_id, timezone, found.date, &found.name).await?;
-        let added = batches::sync_meeting_on(&txn, branch_id, timezone, found.date).await?;
-        (restored, added)
+    let given_back = if found.date >= today {
+        give_back(&txn, caller, &found, timezone).await?
     } else {
-        (0, 0)
+        GivenBack::default()
     };
     Change {
         actor: Some(caller.id()),
@@ -287,8 +287,8 @@ pub async fn delete(
         details: json!({
             "date": found.date,
             "name": found.name,
-            "sessions_restored": restored,
-            "sittings_added": added,
+            "sessions_restored": given_back.restored,
+            "sittings_added": given_back.added,
         }),
     }
     .record(&txn)
@@ -297,36 +297,68 @@ pub async fn delete(
     Ok(())
 }
 
-/// Makes pending again the batch sittings of the branch on `date` that
-/// holiday `name` cancelled, each with its audit entry, and returns how
-/// many. A sitting cancelled for another reason stays cancelled.
-async fn restore_on<C: ConnectionTrait>(
+/// What deleting a holiday gave back.
+#[derive(Default)]
+struct GivenBack {
+    restored: usize,
+    added: usize,
+}
+
+/// Gives `holiday`'s day back to the batches that meet on it: the sittings
+/// it cancelled are pending again, each with its audit entry, where their
+/// batch still has that day (a moved or make-up sitting was placed there
+/// by hand, and keeps it); then each batch whose dates span the day is
+/// brought in line with its schedule there, which adds the sittings of
+/// batches made while the holiday stood and sets the given back ones to
+/// their batch's present times and teacher.
+async fn give_back<C: ConnectionTrait>(
     txn: &C,
     caller: &AuthUser,
-    branch_id: i64,
+    holiday: &holiday::Model,
     timezone: BranchTimezone,
-    date: NaiveDate,
-    name: &str,
-) -> ServiceResult<u64> {
-    let from = local_instant(timezone, date, NaiveTime::MIN);
-    let to = local_instant(timezone, date + Duration::days(1), NaiveTime::MIN);
-    let reason = format!("Holiday: {name}");
-    let ids: Vec<i64> = completion::Entity::find()
-        .select_only()
-        .column(completion::Column::Id)
-        .filter(completion::Column::BranchId.eq(branch_id))
-        .filter(completion::Column::OccurrenceId.is_not_null())
+) -> ServiceResult<GivenBack> {
+    let date = holiday.date;
+    // Locked in id order, as every writer of many sessions locks them.
+    let cancelled = completion::Entity::find()
+        .filter(completion::Column::CancelledByHoliday.eq(holiday.id))
         .filter(completion::Column::Status.eq(CompletionStatus::Cancelled))
-        .filter(completion::Column::CancelReason.eq(reason.as_str()))
-        .filter(completion::Column::ScheduledStart.gte(from))
-        .filter(completion::Column::ScheduledStart.lt(to))
-        .into_tuple()
+        .order_by_asc(completion::Column::Id)
+        .lock_exclusive()
         .all(txn)
         .await?;
+    let sittings: HashMap<i64, occurrence::Model> = occurrence::Entity::find()
+        .filter(occurrence::Column::Id.is_in(cancelled.iter().filter_map(|c| c.occurrence_id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|sitting| (sitting.id, sitting))
+        .collect();
+    let spanning = batch::Entity::find()
+        .filter(batch::Column::BranchId.eq(holiday.branch_id))
+        .filter(batch::Column::StartDate.lte(date))
+        .filter(batch::Column::EndDate.gte(date))
+        .order_by_asc(batch::Column::Id)
+        .all(txn)
+        .await?;
+    let mut schedules = HashMap::new();
+    for batch in &spanning {
+        schedules.insert(batch.id, batches::template_of(txn, batch, timezone).await?);
+    }
     let now = clock::now();
-    let mut restored = Vec::with_capacity(ids.len());
-    for id in ids {
-        let done = completion::Entity::update_many()
+    let mut restored = Vec::new();
+    for session in cancelled {
+        let Some(sitting) = session.occurrence_id.and_then(|id| sittings.get(&id)) else {
+            continue;
+        };
+        let placed_by_hand = sitting.moved || sitting.origin_date.is_none();
+        let still_meets = session
+            .batch_id
+            .and_then(|batch| schedules.get(&batch))
+            .is_some_and(|schedule| schedule.sittings().any(|s| s.date == date));
+        if !placed_by_hand && !still_meets {
+            continue;
+        }
+        completion::Entity::update_many()
             .col_expr(
                 completion::Column::Status,
                 Expr::value(CompletionStatus::Pending),
@@ -337,37 +369,48 @@ async fn restore_on<C: ConnectionTrait>(
             )
             .col_expr(
                 completion::Column::CancelledAt,
-                Expr::value(None::<chrono::DateTime<chrono::Utc>>),
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .col_expr(
+                completion::Column::CancelledByHoliday,
+                Expr::value(None::<i64>),
             )
             .col_expr(
                 completion::Column::Version,
                 Expr::col(completion::Column::Version).add(1),
             )
             .col_expr(completion::Column::UpdatedAt, Expr::value(now))
-            .filter(completion::Column::Id.eq(id))
-            .filter(completion::Column::Status.eq(CompletionStatus::Cancelled))
+            .filter(completion::Column::Id.eq(session.id))
             .exec(txn)
             .await?;
-        if done.rows_affected != 1 {
-            continue;
-        }
         Change {
             actor: Some(caller.id()),
-            branch: Some(branch_id),
+            branch: Some(holiday.branch_id),
             action: Action::Reopen,
             entity: Entity::Session,
-            entity_id: id,
-            details: json!({"from": "cancelled", "because": format!("Holiday deleted: {name}")}),
+            entity_id: session.id,
+            details: json!({"from": "cancelled", "because": format!("Holiday deleted: {}", holiday.name)}),
         }
         .record(txn)
         .await?;
-        restored.push(id);
+        restored.push(session.id);
     }
-    let count = restored.len() as u64;
+    let mut added = 0;
+    for batch in &spanning {
+        let synced = schedule::sync_on(txn, batch, &schedules[&batch.id], date).await?;
+        added += synced.added;
+        if synced != schedule::Synced::default() {
+            documents::refresh(txn, Sessions::OfBatch(batch.id)).await?;
+        }
+    }
+    let given_back = GivenBack {
+        restored: restored.len(),
+        added,
+    };
     if !restored.is_empty() {
         documents::refresh(txn, Sessions::Ids(restored)).await?;
     }
-    Ok(count)
+    Ok(given_back)
 }
 
 /// The all-day events of an iCalendar file as (date, name), a multi-day

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use lectern_api_types::schedule::CompletionStatus;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
-    Set,
+    ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Set,
 };
 
 use crate::clock;
@@ -36,14 +36,51 @@ pub async fn sync<C: ConnectionTrait>(
     batch: &batch::Model,
     template: &Template,
 ) -> Result<Synced, DbErr> {
-    let wanted: BTreeMap<_, Sitting> = template.sittings().map(|s| (s.date, s)).collect();
-    let occurrences = occurrence::Entity::find()
-        .filter(occurrence::Column::BatchId.eq(batch.id))
-        .all(db)
-        .await?;
-    let sessions: HashMap<i64, completion::Model> = completion::Entity::find()
+    sync_where(db, batch, template, None).await
+}
+
+/// [`sync`] for `date` alone: the sittings on it or generated for it, and
+/// the one its schedule names there. A holiday deleted frees one day, and
+/// nothing else of the batch is its business.
+pub async fn sync_on<C: ConnectionTrait>(
+    db: &C,
+    batch: &batch::Model,
+    template: &Template,
+    date: chrono::NaiveDate,
+) -> Result<Synced, DbErr> {
+    sync_where(db, batch, template, Some(date)).await
+}
+
+async fn sync_where<C: ConnectionTrait>(
+    db: &C,
+    batch: &batch::Model,
+    template: &Template,
+    only: Option<chrono::NaiveDate>,
+) -> Result<Synced, DbErr> {
+    let wanted: BTreeMap<_, Sitting> = template
+        .sittings()
+        .filter(|s| only.is_none_or(|date| s.date == date))
+        .map(|s| (s.date, s))
+        .collect();
+    let mut occurrences =
+        occurrence::Entity::find().filter(occurrence::Column::BatchId.eq(batch.id));
+    if let Some(date) = only {
+        occurrences = occurrences.filter(
+            Condition::any()
+                .add(occurrence::Column::Date.eq(date))
+                .add(occurrence::Column::OriginDate.eq(date)),
+        );
+    }
+    let occurrences = occurrences.all(db).await?;
+    let mut sessions = completion::Entity::find()
         .filter(completion::Column::BatchId.eq(batch.id))
-        .filter(completion::Column::OccurrenceId.is_not_null())
+        .filter(completion::Column::OccurrenceId.is_not_null());
+    if only.is_some() {
+        sessions = sessions
+            .filter(completion::Column::OccurrenceId.is_in(occurrences.iter().map(|o| o.id)));
+    }
+    let sessions: HashMap<i64, completion::Model> = sessions
+        .order_by_asc(completion::Column::Id)
         .lock_exclusive()
         .all(db)
         .await?
@@ -108,7 +145,7 @@ pub async fn sync<C: ConnectionTrait>(
             }
         }
     }
-    synced.added = add_missing(db, batch, template).await?;
+    synced.added = add_where(db, batch, template, only).await?;
     Ok(synced)
 }
 
@@ -249,6 +286,16 @@ pub async fn add_missing<C: ConnectionTrait>(
     batch: &batch::Model,
     template: &Template,
 ) -> Result<usize, DbErr> {
+    add_where(db, batch, template, None).await
+}
+
+/// [`add_missing`], on `only` if given.
+async fn add_where<C: ConnectionTrait>(
+    db: &C,
+    batch: &batch::Model,
+    template: &Template,
+    only: Option<chrono::NaiveDate>,
+) -> Result<usize, DbErr> {
     // A date is taken by a sitting generated for it (wherever it moved)
     // and by any sitting now on it, which a new one would collide with.
     let mut taken: HashSet<chrono::NaiveDate> = HashSet::new();
@@ -267,6 +314,7 @@ pub async fn add_missing<C: ConnectionTrait>(
     let now = clock::now();
     let new_rows: Vec<_> = template
         .sittings()
+        .filter(|sitting| only.is_none_or(|date| sitting.date == date))
         .filter(|sitting| !taken.contains(&sitting.date))
         .map(|sitting| occurrence::ActiveModel {
             batch_id: Set(batch.id),

@@ -63,7 +63,9 @@ async fn sitting_on<C: ConnectionTrait>(
 fn date_taken() -> ServiceError {
     ServiceError::duplicate(
         "date",
-        "The batch already has a sitting on that date; move or cancel that one instead.",
+        // One sitting per batch and date, cancelled ones included: they
+        // are the record of that day.
+        "The batch already has a sitting on that date (pending, held or cancelled); choose another date.",
     )
 }
 

@@ -527,31 +527,33 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
         "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         "start_time": "09:00", "end_time": "10:00",
     });
-    let on_day = |sessions: &[Value]| -> Vec<Value> {
+    let on_day = |sessions: &[Value]| -> Value {
         sessions
             .iter()
-            .filter(|s| {
+            .find(|s| {
                 s["scheduled_start"]
                     .as_str()
                     .unwrap()
                     .starts_with(&day.to_string())
             })
             .cloned()
-            .collect()
+            .expect("a sitting on the day")
     };
     let kept = b.batch(span.clone()).await;
     let called_off = b.batch(span.clone()).await;
+    let ended = b.batch(span.clone()).await;
     let faculty = b.app.login(&b.faculty).await;
-    // Called off by its teacher before anyone added the holiday.
+    // Called off by its teacher before anyone added the holiday, in the
+    // words a holiday would have used.
     let response = b
         .app
         .post(
             &format!(
                 "/completions/{}/cancel",
-                on_day(&b.sessions(&called_off).await)[0]["id"]
+                on_day(&b.sessions(&called_off).await)["id"]
             ),
             &faculty,
-            &json!({"reason": "Room taken"}),
+            &json!({"reason": "Holiday: Wrong year"}),
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -563,11 +565,15 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
             StatusCode::CREATED,
         )
         .await;
-    let cancelled = on_day(&b.sessions(&kept).await)[0].clone();
+    let cancelled = on_day(&b.sessions(&kept).await);
     assert_eq!(cancelled["cancel_reason"], "Holiday: Wrong year");
-    // A batch made while the holiday stood has no sitting that day.
+    // A batch made while the holiday stood has no sitting that day, and
+    // one cut short before the day no longer meets then.
     let made_meanwhile = b.batch(span).await;
     assert_eq!(b.sessions(&made_meanwhile).await.len(), 2);
+    let end = (day - chrono::Duration::days(1)).to_string();
+    b.patch_batch(ended["id"].as_i64().unwrap(), json!({ "end_date": end }))
+        .await;
 
     let response = b
         .app
@@ -579,21 +585,36 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let sessions = b.sessions(&kept).await;
     assert_eq!(sessions.len(), 3);
-    let back = &on_day(&sessions)[0];
+    let back = on_day(&sessions);
     assert_eq!(back["id"], cancelled["id"]);
     assert_eq!(back["status"], "pending");
     assert_eq!(back["cancel_reason"], Value::Null);
     assert!(back["version"].as_i64() > cancelled["version"].as_i64());
-    let sessions = b.sessions(&called_off).await;
-    assert_eq!(
-        on_day(&sessions)[0]["status"],
-        "cancelled",
-        "not the holiday's doing"
-    );
-    assert_eq!(on_day(&sessions)[0]["cancel_reason"], "Room taken");
+    let theirs = on_day(&b.sessions(&called_off).await);
+    assert_eq!(theirs["status"], "cancelled", "not the holiday's doing");
     let sessions = b.sessions(&made_meanwhile).await;
     assert_eq!(sessions.len(), 3);
-    assert_eq!(on_day(&sessions)[0]["status"], "pending");
+    assert_eq!(on_day(&sessions)["status"], "pending");
+    let cut_short = on_day(&b.sessions(&ended).await);
+    assert_eq!(cut_short["status"], "cancelled", "its batch ended before");
+
+    // The log says what the deletion gave back, and each sitting's reopening.
+    let log: Value = json(
+        b.app.get("/audit?entity=holiday&limit=100", &b.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let deleted = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["action"] == "delete")
+        .expect("the holiday's deletion");
+    assert_eq!(deleted["details"]["sessions_restored"], 1);
+    assert_eq!(deleted["details"]["sittings_added"], 1);
+    let path = format!("/audit?entity=session&entity_id={}", back["id"]);
+    let log: Value = json(b.app.get(&path, &b.token).await, StatusCode::OK).await;
+    assert_eq!(log["items"][0]["action"], "reopen", "{log}");
 }
 
 #[tokio::test]
