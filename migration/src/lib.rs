@@ -26,6 +26,7 @@ mod m20261130_000017_late_reason;
 mod m20261130_000018_timetables;
 mod m20261130_000019_stats_days;
 mod m20261130_000020_stats_teacher;
+mod m20261208_000021_housekeeping;
 mod m20261208_000022_holiday_cancellations;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000018_timetables::Migration),
             Box::new(m20261130_000019_stats_days::Migration),
             Box::new(m20261130_000020_stats_teacher::Migration),
+            Box::new(m20261208_000021_housekeeping::Migration),
             Box::new(m20261208_000022_holiday_cancellations::Migration),
         ]
     }

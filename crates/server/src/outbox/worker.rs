@@ -13,17 +13,19 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::entities::outbox;
 use crate::mail::Mailer;
-use crate::webhooks::sender::Sender;
+use crate::services::auth;
+use crate::webhooks::{self, sender::Sender};
 
 /// Jobs claimed at once: few, so a stopping server gives back little and
 /// another server shares the rest.
 const BATCH: u64 = 8;
 
 /// How often each server looks for sessions that became overdue, and
-/// forgets old finished jobs.
+/// forgets what is no longer needed.
 const OVERDUE_SCAN_EVERY: Duration = Duration::from_secs(5 * 60);
 
-/// How long a finished job stays in the outbox to be looked at.
+/// How long a finished job, or a webhook delivery delivered, stays to be
+/// looked at.
 const KEEP_DONE: chrono::Duration = chrono::Duration::days(30);
 
 #[derive(Clone, Copy, Debug)]
@@ -93,9 +95,7 @@ impl Worker {
                 if let Err(err) = events::overdue(&self.db, cutoff).await {
                     tracing::warn!(error = %err, "looking for overdue sessions failed");
                 }
-                if let Err(err) = store::prune(&self.db, clock::now() - KEEP_DONE).await {
-                    tracing::warn!(error = %err, "forgetting finished outbox jobs failed");
-                }
+                self.tidy().await;
             }
             if !busy {
                 tokio::select! {
@@ -137,6 +137,22 @@ impl Worker {
                     tracing::warn!(job = job.id, error = %err, "giving back an outbox job failed");
                 }
             }
+        }
+    }
+
+    /// Forgets finished jobs, delivered webhook messages and expired
+    /// refresh tokens. Every server does it; a row gone already is not
+    /// deleted twice.
+    async fn tidy(&self) {
+        let now = clock::now();
+        if let Err(err) = store::prune(&self.db, now - KEEP_DONE).await {
+            tracing::warn!(error = %err, "forgetting finished outbox jobs failed");
+        }
+        if let Err(err) = webhooks::forget_delivered(&self.db, now - KEEP_DONE).await {
+            tracing::warn!(error = %err, "forgetting delivered webhook messages failed");
+        }
+        if let Err(err) = auth::forget_expired(&self.db, now).await {
+            tracing::warn!(error = %err, "forgetting expired refresh tokens failed");
         }
     }
 

@@ -295,6 +295,23 @@ fn may_replay(
         && next.token_hash == opaque::stored_hash(successor)
 }
 
+/// Forgets the refresh tokens that expired more than
+/// [`REFRESH_TOKEN_DAYS`] before `now`, and answers how many. One is
+/// written for every renewal, a few an hour for everyone signed in, so
+/// kept for ever they would outgrow every other table. Kept for twice
+/// their life, a spent one presented again while it could still have been
+/// used is still known, and still revokes its family.
+pub async fn forget_expired<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(refresh_token::Entity::delete_many()
+        .filter(refresh_token::Column::ExpiresAt.lt(now - Duration::days(REFRESH_TOKEN_DAYS)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Ends the sign-in the token belongs to. Unknown tokens are ignored, so
 /// signing out twice is harmless.
 pub async fn logout(db: &Db, presented: &str) -> ServiceResult<()> {

@@ -109,6 +109,21 @@ pub async fn subscribers<C: ConnectionTrait>(
         .collect())
 }
 
+/// Forgets the deliveries delivered before `before`, and answers how
+/// many. Failed ones stay, as their outbox jobs do, to be looked at and
+/// retried by hand.
+pub async fn forget_delivered<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::State.eq(DeliveryState::Delivered))
+        .filter(webhook_delivery::Column::UpdatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// A delivery's body, as Standard Webhooks shapes it.
 #[derive(Serialize)]
 struct Body<'a, T: Serialize, A: Serialize> {

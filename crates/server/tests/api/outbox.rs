@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use lectern_api_types::Role;
 use lectern_api_types::outbox::JobState;
-use lectern_server::entities::outbox;
+use lectern_api_types::webhooks::DeliveryState;
+use lectern_server::entities::{outbox, refresh_token, webhook, webhook_delivery};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, EntityTrait as _};
 use serde_json::{Value, json};
@@ -344,6 +345,127 @@ async fn finished_jobs_are_forgotten_after_thirty_days_and_failed_ones_kept() {
                 .is_some()
         );
     }
+}
+
+/// Refresh tokens (one per renewal) and webhook deliveries (one per event
+/// per webhook) would outgrow the sessions over the years: each server
+/// forgets those long expired or delivered, and keeps the rest.
+#[tokio::test]
+async fn expired_refresh_tokens_and_old_deliveries_are_forgotten() {
+    let app = TestApp::spawn_with(|config| config.outbox_poll_millis = 50).await;
+    let people = people(&app).await;
+    let days_ago = |days| Utc::now() - chrono::Duration::days(days);
+    let mut tokens = Vec::new();
+    // Expired 15 days ago (gone), 13 days ago (kept: it could still
+    // reveal a thief), and live.
+    for (n, expires) in [days_ago(15), days_ago(13), days_ago(-10)]
+        .into_iter()
+        .enumerate()
+    {
+        let row = refresh_token::ActiveModel {
+            user_id: Set(people.faculty.id),
+            family: Set(format!("family-{n}")),
+            token_hash: Set(format!("{n:064}")),
+            expires_at: Set(expires),
+            revoked_at: Set(None),
+            replaced_by_id: Set(None),
+            spent_by: Set(None),
+            created_at: Set(expires - chrono::Duration::days(14)),
+            updated_at: Set(expires - chrono::Duration::days(14)),
+            ..Default::default()
+        };
+        let written = refresh_token::Entity::insert(row)
+            .exec(&app.db)
+            .await
+            .unwrap();
+        tokens.push(written.last_insert_id);
+    }
+    let hook = webhook::ActiveModel {
+        branch_id: Set(None),
+        url: Set("https://hooks.example.org/lectern".into()),
+        events: Set("session.completed".into()),
+        description: Set(None),
+        secret: Set("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+        created_by: Set(people.admin.id),
+        created_at: Set(days_ago(40)),
+        updated_at: Set(days_ago(40)),
+        ..Default::default()
+    };
+    let hook = webhook::Entity::insert(hook)
+        .exec(&app.db)
+        .await
+        .unwrap()
+        .last_insert_id;
+    let mut deliveries = Vec::new();
+    // Delivered 31 days ago (gone), 29 days ago (kept), and failed 31 days
+    // ago (kept, to be retried by hand).
+    for (n, (state, at)) in [
+        (DeliveryState::Delivered, days_ago(31)),
+        (DeliveryState::Delivered, days_ago(29)),
+        (DeliveryState::Failed, days_ago(31)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = webhook_delivery::ActiveModel {
+            webhook_id: Set(hook),
+            event: Set("session.completed".into()),
+            message_id: Set(format!("msg_{n}")),
+            payload: Set("{}".into()),
+            state: Set(state),
+            attempts: Set(1),
+            response_status: Set(None),
+            last_error: Set(None),
+            last_attempt_at: Set(Some(at)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        let written = webhook_delivery::Entity::insert(row)
+            .exec(&app.db)
+            .await
+            .unwrap();
+        deliveries.push(written.last_insert_id);
+    }
+
+    // Every server tidies when it starts.
+    let _sibling = app.spawn_sibling().await;
+    let started = Instant::now();
+    loop {
+        let token = refresh_token::Entity::find_by_id(tokens[0])
+            .one(&app.db)
+            .await
+            .unwrap();
+        let delivery = webhook_delivery::Entity::find_by_id(deliveries[0])
+            .one(&app.db)
+            .await
+            .unwrap();
+        if token.is_none() && delivery.is_none() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still there: token {token:?}, delivery {delivery:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for kept in &tokens[1..] {
+        let row = refresh_token::Entity::find_by_id(*kept)
+            .one(&app.db)
+            .await
+            .unwrap();
+        assert!(row.is_some(), "token {kept}");
+    }
+    for kept in &deliveries[1..] {
+        let row = webhook_delivery::Entity::find_by_id(*kept)
+            .one(&app.db)
+            .await
+            .unwrap();
+        assert!(row.is_some(), "delivery {kept}");
+    }
+    // Signing in and renewing still work beside the tidy.
+    let token = app.login(&people.faculty).await;
+    assert_eq!(app.get("/me", &token).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
