@@ -116,10 +116,10 @@ pub struct Webhook {
     /// `null`: every branch.
     pub branch_id: Option<i64>,
     pub created_at: DateTime<Utc>,
-    /// `false` once the admin who made it is deactivated or deleted, or no
+    /// `false` while the admin who made it is deactivated or deleted, or no
     /// longer an admin of its branch: it sends on their authority, so
-    /// nothing more is sent until an admin who reaches the branch adds it
-    /// again.
+    /// nothing is sent until they reach the branch again (or another admin
+    /// removes it and adds it again).
     pub sending: bool,
 }
 

@@ -111,7 +111,8 @@ pub async fn deliveries(
 }
 
 /// Send the webhook a `webhook.test` message now, to try its receiver;
-/// the delivery shows in its log.
+/// the delivery shows in its log. A webhook that has stopped (`sending:
+/// false`) is not tried.
 #[utoipa::path(
     operation_id = "test_webhook",
     tag = "webhooks",
@@ -121,6 +122,7 @@ pub async fn deliveries(
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
     )
 )]
 #[post("/webhooks/{id}/test")]

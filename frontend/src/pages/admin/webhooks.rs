@@ -208,7 +208,7 @@ fn WebhookList(hooks: Vec<Webhook>, open: RwSignal<Option<Webhook>>) -> impl Int
                                 <span class="url">{hook.url.clone()}</span>
                                 {hook.description.clone().map(|text| view! { <div class="muted">{text}</div> })}
                                 {(!hook.sending).then(|| view! {
-                                    <div class="danger-text stopped">"Stopped: the admin who added it no longer reaches this branch. Add it again to keep sending."</div>
+                                    <div class="danger-text stopped">"Stopped: the admin who added it no longer reaches this branch. It sends again if they do; to send meanwhile, remove it and add it again."</div>
                                 })}
                             </td>
                             <td data-label="Sent when">{events}</td>
