@@ -166,6 +166,7 @@ impl SessionRow {
     }
 
     pub fn into_completion(self, attachment_count: i64) -> Completion {
+        let location = self.room().map(str::to_owned);
         Completion {
             id: self.id,
             occurrence_id: self.occurrence_id,
@@ -179,7 +180,7 @@ impl SessionRow {
             user_name: self.user_name,
             branch_id: self.branch_id,
             timezone: self.timezone,
-            location: self.location_override.or(self.location),
+            location,
             scheduled_start: self.scheduled_start,
             scheduled_end: self.scheduled_end,
             actual_start: self.actual_start,

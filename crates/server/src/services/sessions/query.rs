@@ -352,6 +352,7 @@ pub async fn occurrences(
     let page = pagination::page(rows, limit, |row| Position::of(sort, row), |row| row);
     let mut items = Vec::with_capacity(page.items.len());
     for row in page.items {
+        let location = row.room().map(str::to_owned);
         items.push(Occurrence {
             id: row.occurrence_id.unwrap_or_default(),
             batch_id: row.batch_id.unwrap_or_default(),
@@ -363,8 +364,7 @@ pub async fn occurrences(
             status: row.status,
             completion_id: row.id,
             user_id: row.user_id,
-            // A sitting's own room, where it has one, as on its session.
-            location: row.location_override.or(row.location),
+            location,
             timezone: row.timezone,
         });
     }
