@@ -4,7 +4,12 @@
 //! neighbouring day of the same name. No foreign key: the holiday is
 //! deleted once its sittings are given back, and the ones it cancelled on
 //! a day already past stay cancelled, naming it.
+//!
+//! Sittings a holiday cancelled before this column existed are found the
+//! one way they can be: cancelled on a holiday's date in its branch with
+//! the reason it gave, `Holiday: <name>`.
 
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::columns;
@@ -37,7 +42,26 @@ impl MigrationTrait for Migration {
                     .col(Added::CancelledByHoliday)
                     .take(),
             )
-            .await
+            .await?;
+        let reason = match manager.get_database_backend() {
+            DbBackend::MySql => "CONCAT('Holiday: ', h.name)",
+            _ => "'Holiday: ' || h.name",
+        };
+        manager
+            .get_connection()
+            .execute_unprepared(&format!(
+                "UPDATE session_completions SET cancelled_by_holiday = (
+                     SELECT h.id FROM holidays h
+                     JOIN batch_occurrences o ON o.date = h.date
+                     WHERE o.id = session_completions.occurrence_id
+                       AND h.branch_id = session_completions.branch_id
+                       AND session_completions.cancel_reason = {reason}
+                 )
+                 WHERE status = 'cancelled' AND occurrence_id IS NOT NULL
+                   AND cancel_reason LIKE 'Holiday: %'"
+            ))
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -109,8 +109,9 @@ pub async fn import(
 }
 
 /// Remove a holiday (admins). One still to come gives its day back: the
-/// batch sittings it cancelled are pending again, and batches made while
-/// it stood get their sitting. One already past changes no session.
+/// batch sittings it cancelled are pending again where their batch still
+/// meets that day (or they were placed there by hand), and batches made
+/// while it stood get their sitting. One already past changes no session.
 #[utoipa::path(
     operation_id = "delete_holiday",
     tag = "holidays",

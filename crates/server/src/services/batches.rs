@@ -457,7 +457,12 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("batch"))?;
-    if let Some(Some(rrule)) = &patch.rrule {
+    // The batch editor sends the rule it shows with every save; only a
+    // new one is checked, so a rule stored before the checks can still be
+    // saved again unchanged.
+    if let Some(Some(rrule)) = &patch.rrule
+        && existing.rrule.as_deref().map(str::trim) != Some(rrule.trim())
+    {
         check_sent_rule(rrule)?;
     }
     let spec = patched_spec(&existing, &patch).map_err(refused)?;

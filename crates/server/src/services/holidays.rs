@@ -11,7 +11,7 @@ use lectern_api_types::schedule::CompletionStatus;
 use lectern_api_types::time::date_in_range;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use serde_json::json;
@@ -310,7 +310,8 @@ struct GivenBack {
 /// by hand, and keeps it); then each batch whose dates span the day is
 /// brought in line with its schedule there, which adds the sittings of
 /// batches made while the holiday stood and sets the given back ones to
-/// their batch's present times and teacher.
+/// their batch's present times and teacher (a hand-placed one keeps its
+/// times, and takes the teacher).
 async fn give_back<C: ConnectionTrait>(
     txn: &C,
     caller: &AuthUser,
@@ -333,15 +334,24 @@ async fn give_back<C: ConnectionTrait>(
         .into_iter()
         .map(|sitting| (sitting.id, sitting))
         .collect();
-    let spanning = batch::Entity::find()
+    // The batches whose dates span the day, and those of the sittings to
+    // give back (a make-up may lie outside its batch's dates).
+    let affected = batch::Entity::find()
         .filter(batch::Column::BranchId.eq(holiday.branch_id))
-        .filter(batch::Column::StartDate.lte(date))
-        .filter(batch::Column::EndDate.gte(date))
+        .filter(
+            Condition::any()
+                .add(
+                    batch::Column::StartDate
+                        .lte(date)
+                        .and(batch::Column::EndDate.gte(date)),
+                )
+                .add(batch::Column::Id.is_in(cancelled.iter().filter_map(|c| c.batch_id))),
+        )
         .order_by_asc(batch::Column::Id)
         .all(txn)
         .await?;
     let mut schedules = HashMap::new();
-    for batch in &spanning {
+    for batch in &affected {
         schedules.insert(batch.id, batches::template_of(txn, batch, timezone).await?);
     }
     let now = clock::now();
@@ -396,7 +406,7 @@ async fn give_back<C: ConnectionTrait>(
         restored.push(session.id);
     }
     let mut added = 0;
-    for batch in &spanning {
+    for batch in &affected {
         let synced = schedule::sync_on(txn, batch, &schedules[&batch.id], date).await?;
         added += synced.added;
         if synced != schedule::Synced::default() {

@@ -274,3 +274,168 @@ async fn the_review_migration_fills_in_existing_sessions() {
         ]
     );
 }
+
+/// Sittings a holiday cancelled before they remembered it are found by
+/// the reason it gave on its date in its branch, so deleting such a
+/// holiday gives them back too; a teacher's own cancellation is not.
+#[tokio::test]
+async fn holiday_cancellations_made_before_they_were_marked_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(Backend::from_env(), dir.path()).await;
+    let db = Database::connect(&database.url).await.unwrap();
+    let before = Migrator::migrations()
+        .iter()
+        .position(|migration| migration.name().ends_with("_holiday_cancellations"))
+        .expect("the migration");
+    Migrator::up(&db, Some(u32::try_from(before).unwrap()))
+        .await
+        .expect("up to the one before");
+
+    let now = Utc::now();
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 26).unwrap();
+    let other_day = day.succ_opt().unwrap();
+    let at = Utc.with_ymd_and_hms(2027, 1, 26, 9, 0, 0).unwrap();
+    let rows: Vec<(&str, Vec<(&str, SimpleExpr)>)> = vec![
+        (
+            "branches",
+            vec![
+                ("id", 1.into()),
+                ("name", "HQ".into()),
+                ("code", "HQ".into()),
+                ("timezone", "UTC".into()),
+            ],
+        ),
+        (
+            "users",
+            vec![
+                ("id", 10.into()),
+                ("email", "t@lectern.test".into()),
+                ("name", "T".into()),
+                ("role", "faculty".into()),
+                ("branch_id", 1.into()),
+                ("password_hash", "x".into()),
+                ("active", true.into()),
+            ],
+        ),
+        (
+            "batches",
+            vec![
+                ("id", 5.into()),
+                ("code", "B-1".into()),
+                ("name", "B".into()),
+                ("branch_id", 1.into()),
+                ("faculty_id", 10.into()),
+                ("start_date", day.into()),
+                ("end_date", other_day.into()),
+                ("weekdays", 127.into()),
+                (
+                    "start_time",
+                    chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap().into(),
+                ),
+                (
+                    "end_time",
+                    chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap().into(),
+                ),
+            ],
+        ),
+        (
+            "batches",
+            vec![
+                ("id", 6.into()),
+                ("code", "B-2".into()),
+                ("name", "B".into()),
+                ("branch_id", 1.into()),
+                ("faculty_id", 10.into()),
+                ("start_date", day.into()),
+                ("end_date", other_day.into()),
+                ("weekdays", 127.into()),
+                (
+                    "start_time",
+                    chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap().into(),
+                ),
+                (
+                    "end_time",
+                    chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap().into(),
+                ),
+            ],
+        ),
+        (
+            "holidays",
+            vec![
+                ("id", 7.into()),
+                ("branch_id", 1.into()),
+                ("date", day.into()),
+                ("name", "Republic Day".into()),
+            ],
+        ),
+    ];
+    let mut statements = rows;
+    // The holiday's cancellation, a teacher's own on the same day (in
+    // another batch), and one in the holiday's words on another day.
+    for (id, batch, date, reason) in [
+        (1, 5, day, "Holiday: Republic Day"),
+        (2, 6, day, "Room taken"),
+        (3, 5, other_day, "Holiday: Republic Day"),
+    ] {
+        let start = at + Duration::days((date - day).num_days());
+        statements.push((
+            "batch_occurrences",
+            vec![
+                ("id", id.into()),
+                ("batch_id", batch.into()),
+                ("date", date.into()),
+                ("scheduled_start", start.into()),
+                ("scheduled_end", (start + Duration::hours(1)).into()),
+            ],
+        ));
+        statements.push((
+            "session_completions",
+            vec![
+                ("id", id.into()),
+                ("occurrence_id", id.into()),
+                ("batch_id", batch.into()),
+                ("branch_id", 1.into()),
+                ("user_id", 10.into()),
+                ("scheduled_start", start.into()),
+                ("scheduled_end", (start + Duration::hours(1)).into()),
+                ("status", "cancelled".into()),
+                ("cancel_reason", reason.into()),
+                ("cancelled_at", now.into()),
+                ("version", 2.into()),
+            ],
+        ));
+    }
+    for (table, mut values) in statements {
+        values.push(("created_at", now.into()));
+        values.push(("updated_at", now.into()));
+        let insert = Query::insert()
+            .into_table(Alias::new(table))
+            .columns(values.iter().map(|(column, _)| Alias::new(*column)))
+            .values_panic(values.into_iter().map(|(_, value)| value))
+            .to_owned();
+        db.execute(&insert)
+            .await
+            .unwrap_or_else(|err| panic!("{table}: {err}"));
+    }
+
+    Migrator::up(&db, None).await.expect("up");
+    let marked = Query::select()
+        .column(Alias::new("id"))
+        .column(Alias::new("cancelled_by_holiday"))
+        .from(Alias::new("session_completions"))
+        .order_by(Alias::new("id"), Order::Asc)
+        .to_owned();
+    let marked: Vec<(i64, Option<i64>)> = db
+        .query_all(&marked)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "id").unwrap(),
+                row.try_get("", "cancelled_by_holiday").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(marked, [(1, Some(7)), (2, None), (3, None)]);
+}

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use chrono::Datelike as _;
 use chrono::NaiveDate;
 use lectern_api_types::Role;
 use reqwest::StatusCode;
@@ -615,6 +616,98 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
     let path = format!("/audit?entity=session&entity_id={}", back["id"]);
     let log: Value = json(b.app.get(&path, &b.token).await, StatusCode::OK).await;
     assert_eq!(log["items"][0]["action"], "reopen", "{log}");
+}
+
+/// Giving a day back touches that day alone, brings back a make-up placed
+/// there by hand, and leaves cancelled a sitting whose batch has since
+/// stopped meeting on that weekday.
+#[tokio::test]
+async fn a_day_given_back_is_that_day_alone() {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let b = &branch("Europe/London").await;
+    let today = chrono::Utc::now().date_naive();
+    let (past, day) = (
+        today - chrono::Duration::days(3),
+        today + chrono::Duration::days(10),
+    );
+    let weekday = |date: NaiveDate| DAYS[date.weekday().num_days_from_monday() as usize];
+    let next = |date: NaiveDate| weekday(date + chrono::Duration::days(1));
+    let holiday = |date: NaiveDate, name: &str| {
+        let path = format!("/branches/{}/holidays", b.id);
+        let body = json!({"date": date.to_string(), "name": name});
+        async move { b.post(&path, &b.token, body, StatusCode::CREATED).await }
+    };
+    let delete = |holiday: Value| async move {
+        let path = format!("/branches/{}/holidays/{}", b.id, holiday["id"]);
+        let response = b.app.delete(&path, &b.token).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    };
+    let on = |sessions: &[Value], date: NaiveDate| -> Option<Value> {
+        sessions
+            .iter()
+            .find(|s| {
+                s["scheduled_start"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&date.to_string())
+            })
+            .cloned()
+    };
+    // A batch made while a past holiday stood has no sitting that day, and
+    // deleting the past holiday changes nothing.
+    let was_past = holiday(past, "Past").await;
+    let daily = b
+        .batch(json!({
+            "start_date": (today - chrono::Duration::days(5)).to_string(),
+            "end_date": (day + chrono::Duration::days(1)).to_string(),
+            "weekdays": DAYS, "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    delete(was_past).await;
+    assert!(on(&b.sessions(&daily).await, past).is_none());
+    let span = |days: [&str; 1]| {
+        json!({
+            "start_date": (day - chrono::Duration::days(7)).to_string(),
+            "end_date": (day + chrono::Duration::days(7)).to_string(),
+            "weekdays": days, "start_time": "11:00", "end_time": "12:00",
+        })
+    };
+    let weekly = b.batch(span([weekday(day)])).await;
+    let elsewhen = b.batch(span([next(day)])).await;
+    let made_up: Value = b
+        .post(
+            &format!("/batches/{}/sittings", elsewhen["id"]),
+            &b.token,
+            json!({"date": day.to_string(), "start_time": "15:00", "end_time": "16:00"}),
+            StatusCode::CREATED,
+        )
+        .await;
+
+    let mistake = holiday(day, "Mistake").await;
+    for batch in [&daily, &weekly, &elsewhen] {
+        let sitting = on(&b.sessions(batch).await, day).unwrap();
+        assert_eq!(sitting["status"], "cancelled", "{sitting}");
+    }
+    // The weekly batch moves to the next weekday while the holiday stands.
+    b.patch_batch(
+        weekly["id"].as_i64().unwrap(),
+        json!({"weekdays": [next(day)]}),
+    )
+    .await;
+    delete(mistake).await;
+
+    let sessions = b.sessions(&daily).await;
+    assert_eq!(on(&sessions, day).unwrap()["status"], "pending");
+    assert!(on(&sessions, past).is_none(), "another day's gap stays");
+    let back = on(&b.sessions(&elsewhen).await, day).unwrap();
+    assert_eq!(back["id"], made_up["id"]);
+    assert_eq!(back["status"], "pending", "a make-up placed by hand");
+    assert_eq!(back["scheduled_start"], made_up["scheduled_start"]);
+    let stopped = on(&b.sessions(&weekly).await, day).unwrap();
+    assert_eq!(
+        stopped["status"], "cancelled",
+        "its batch no longer meets that day"
+    );
 }
 
 #[tokio::test]
