@@ -195,6 +195,72 @@ async fn local_times_hold_across_spring_changes_in_london_and_new_york_and_in_ko
     }
 }
 
+/// A rule that picks times is refused when sent, but a batch stored with
+/// one before that check is still saved again as the editor sends it
+/// (its rule unchanged, beside a new name).
+#[tokio::test]
+async fn a_rule_stored_before_the_checks_can_still_be_saved_unchanged() {
+    use lectern_server::entities::batch;
+    use sea_orm::{ActiveModelTrait as _, ActiveValue::Set};
+
+    let b = branch("UTC").await;
+    let rule = "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9,14";
+    let body = json!({
+        "code": "OLD-1", "name": "Old", "faculty_id": b.faculty.id,
+        "start_date": "2027-01-01", "end_date": "2027-01-31",
+        "rrule": rule, "start_time": "09:00", "end_time": "10:00",
+    });
+    let problem = assert_problem(
+        b.app.post("/batches", &b.token, &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        problem["errors"]["rrule"][0]
+            .as_str()
+            .unwrap()
+            .contains("BYHOUR")
+    );
+    let made = b
+        .batch(json!({
+            "start_date": "2027-01-01", "end_date": "2027-01-31",
+            "rrule": "FREQ=WEEKLY;BYDAY=MO", "start_time": "09:00", "end_time": "10:00",
+        }))
+        .await;
+    let id = made["id"].as_i64().unwrap();
+    // As a batch saved before the check holds it.
+    batch::ActiveModel {
+        id: Set(id),
+        rrule: Set(Some(rule.into())),
+        ..Default::default()
+    }
+    .update(&b.app.db)
+    .await
+    .unwrap();
+    let saved = b
+        .patch_batch(id, json!({"name": "Renamed", "rrule": rule}))
+        .await;
+    assert_eq!(saved["name"], "Renamed");
+    assert_eq!(b.sessions(&made).await.len(), 4, "its Mondays, as before");
+    let problem = assert_problem(
+        b.app
+            .patch(
+                &format!("/batches/{id}"),
+                &b.token,
+                &json!({"rrule": "FREQ=WEEKLY;BYDAY=TU;BYHOUR=9"}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        problem["errors"]["rrule"][0]
+            .as_str()
+            .unwrap()
+            .contains("BYHOUR")
+    );
+}
+
 #[tokio::test]
 async fn schedules_that_cannot_be_a_timetable_are_422_by_field() {
     let b = branch("UTC").await;
