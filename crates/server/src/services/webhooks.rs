@@ -216,7 +216,7 @@ pub async fn send_test(db: &Db, caller: &AuthUser, id: i64) -> ServiceResult<Web
     {
         return Err(ServiceError::Conflict {
             kind: ConflictKind::InvalidTransition,
-            detail: "This webhook has stopped: the admin who made it no longer reaches its branch. Add it again to send to it.".into(),
+            detail: "This webhook has stopped: the admin who made it no longer reaches its branch. It sends again when they do; to send meanwhile, remove it and add it again.".into(),
             field: None,
         });
     }

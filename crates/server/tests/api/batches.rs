@@ -4,22 +4,10 @@ use lectern_api_types::schedule::Weekday;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, json};
+use crate::helpers::{TestApp, assert_problem, json, sessions_of};
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()
-}
-
-async fn sessions_of(app: &TestApp, token: &str, batch: i64) -> Vec<Value> {
-    let page: Value = json(
-        app.get(&format!("/completions?batch_id={batch}&limit=100"), token)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let mut items = page["items"].as_array().unwrap().clone();
-    items.sort_by_key(|s| s["scheduled_start"].as_str().unwrap().to_owned());
-    items
 }
 
 #[tokio::test]

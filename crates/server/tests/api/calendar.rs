@@ -14,7 +14,7 @@ use lectern_api_types::schedule::Weekday;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, json};
+use crate::helpers::{TestApp, TestUser, assert_problem, json, sessions_of};
 
 async fn new_feed(app: &TestApp, path: &str, token: &str) -> String {
     let made: Value = json(app.post(path, token, &json!({})).await, StatusCode::CREATED).await;
@@ -218,16 +218,7 @@ async fn an_event_shows_the_sittings_own_room_and_no_text_can_forge_another() {
             (today + Duration::days(2), today + Duration::days(8)),
         )
         .await;
-    let page: Value = json(
-        app.get(
-            &format!("/completions?batch_id={}&limit=100", batch.id),
-            &token,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let sessions = page["items"].as_array().unwrap();
+    let sessions = sessions_of(&app, &token, batch.id).await;
     assert_eq!(sessions.len(), 7);
     let (moved, cancelled, kept) = (&sessions[0], &sessions[1], &sessions[2]);
     let response = app

@@ -612,6 +612,19 @@ pub async fn login_at(client: &reqwest::Client, address: &str, email: &str) -> S
         .to_owned()
 }
 
+/// Batch `batch`'s sessions as `token` lists them, earliest first.
+pub async fn sessions_of(app: &TestApp, token: &str, batch: i64) -> Vec<Value> {
+    let page: Value = json(
+        app.get(&format!("/completions?batch_id={batch}&limit=100"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut items = page["items"].as_array().unwrap().clone();
+    items.sort_by_key(|s| s["scheduled_start"].as_str().unwrap().to_owned());
+    items
+}
+
 /// Asserts the status and that the body is a problem of that status, and returns it.
 pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status, "status of {}", response.url());

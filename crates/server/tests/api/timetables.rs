@@ -9,18 +9,19 @@ use lectern_api_types::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, json};
+use crate::helpers::{TestApp, TestUser, assert_problem, json, sessions_of};
 
-async fn sessions_of(app: &TestApp, token: &str, batch: i64) -> Vec<Value> {
-    let page: Value = json(
-        app.get(&format!("/completions?batch_id={batch}&limit=100"), token)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let mut items = page["items"].as_array().unwrap().clone();
-    items.sort_by_key(|s| s["scheduled_start"].as_str().unwrap().to_owned());
-    items
+/// The one of `sessions` that starts on `date` (UTC), if any.
+fn sitting_on(sessions: &[Value], date: NaiveDate) -> Option<Value> {
+    sessions
+        .iter()
+        .find(|s| {
+            s["scheduled_start"]
+                .as_str()
+                .unwrap()
+                .starts_with(&date.to_string())
+        })
+        .cloned()
 }
 
 fn starts(sessions: &[Value]) -> Vec<&str> {
@@ -594,18 +595,6 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
         "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         "start_time": "09:00", "end_time": "10:00",
     });
-    let on_day = |sessions: &[Value]| -> Value {
-        sessions
-            .iter()
-            .find(|s| {
-                s["scheduled_start"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with(&day.to_string())
-            })
-            .cloned()
-            .expect("a sitting on the day")
-    };
     let kept = b.batch(span.clone()).await;
     let called_off = b.batch(span.clone()).await;
     let ended = b.batch(span.clone()).await;
@@ -617,7 +606,7 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
         .post(
             &format!(
                 "/completions/{}/cancel",
-                on_day(&b.sessions(&called_off).await)["id"]
+                sitting_on(&b.sessions(&called_off).await, day).expect("a sitting on the day")["id"]
             ),
             &faculty,
             &json!({"reason": "Holiday: Wrong year"}),
@@ -632,7 +621,7 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
             StatusCode::CREATED,
         )
         .await;
-    let cancelled = on_day(&b.sessions(&kept).await);
+    let cancelled = sitting_on(&b.sessions(&kept).await, day).expect("a sitting on the day");
     assert_eq!(cancelled["cancel_reason"], "Holiday: Wrong year");
     // A batch made while the holiday stood has no sitting that day, and
     // one cut short before the day no longer meets then.
@@ -652,17 +641,20 @@ async fn a_holiday_deleted_before_its_day_gives_the_day_back() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let sessions = b.sessions(&kept).await;
     assert_eq!(sessions.len(), 3);
-    let back = on_day(&sessions);
+    let back = sitting_on(&sessions, day).expect("a sitting on the day");
     assert_eq!(back["id"], cancelled["id"]);
     assert_eq!(back["status"], "pending");
     assert_eq!(back["cancel_reason"], Value::Null);
     assert!(back["version"].as_i64() > cancelled["version"].as_i64());
-    let theirs = on_day(&b.sessions(&called_off).await);
+    let theirs = sitting_on(&b.sessions(&called_off).await, day).expect("a sitting on the day");
     assert_eq!(theirs["status"], "cancelled", "not the holiday's doing");
     let sessions = b.sessions(&made_meanwhile).await;
     assert_eq!(sessions.len(), 3);
-    assert_eq!(on_day(&sessions)["status"], "pending");
-    let cut_short = on_day(&b.sessions(&ended).await);
+    assert_eq!(
+        sitting_on(&sessions, day).expect("a sitting on the day")["status"],
+        "pending"
+    );
+    let cut_short = sitting_on(&b.sessions(&ended).await, day).expect("a sitting on the day");
     assert_eq!(cut_short["status"], "cancelled", "its batch ended before");
 
     // The log says what the deletion gave back, and each sitting's reopening.
@@ -708,17 +700,6 @@ async fn a_day_given_back_is_that_day_alone() {
         let response = b.app.delete(&path, &b.token).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
     };
-    let on = |sessions: &[Value], date: NaiveDate| -> Option<Value> {
-        sessions
-            .iter()
-            .find(|s| {
-                s["scheduled_start"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with(&date.to_string())
-            })
-            .cloned()
-    };
     // A batch made while a past holiday stood has no sitting that day, and
     // deleting the past holiday changes nothing.
     let was_past = holiday(past, "Past").await;
@@ -730,7 +711,7 @@ async fn a_day_given_back_is_that_day_alone() {
         }))
         .await;
     delete(was_past).await;
-    assert!(on(&b.sessions(&daily).await, past).is_none());
+    assert!(sitting_on(&b.sessions(&daily).await, past).is_none());
     let span = |days: [&str; 1]| {
         json!({
             "start_date": (day - chrono::Duration::days(7)).to_string(),
@@ -751,7 +732,7 @@ async fn a_day_given_back_is_that_day_alone() {
 
     let mistake = holiday(day, "Mistake").await;
     for batch in [&daily, &weekly, &elsewhen] {
-        let sitting = on(&b.sessions(batch).await, day).unwrap();
+        let sitting = sitting_on(&b.sessions(batch).await, day).unwrap();
         assert_eq!(sitting["status"], "cancelled", "{sitting}");
     }
     // The weekly batch moves to the next weekday while the holiday stands.
@@ -763,13 +744,16 @@ async fn a_day_given_back_is_that_day_alone() {
     delete(mistake).await;
 
     let sessions = b.sessions(&daily).await;
-    assert_eq!(on(&sessions, day).unwrap()["status"], "pending");
-    assert!(on(&sessions, past).is_none(), "another day's gap stays");
-    let back = on(&b.sessions(&elsewhen).await, day).unwrap();
+    assert_eq!(sitting_on(&sessions, day).unwrap()["status"], "pending");
+    assert!(
+        sitting_on(&sessions, past).is_none(),
+        "another day's gap stays"
+    );
+    let back = sitting_on(&b.sessions(&elsewhen).await, day).unwrap();
     assert_eq!(back["id"], made_up["id"]);
     assert_eq!(back["status"], "pending", "a make-up placed by hand");
     assert_eq!(back["scheduled_start"], made_up["scheduled_start"]);
-    let stopped = on(&b.sessions(&weekly).await, day).unwrap();
+    let stopped = sitting_on(&b.sessions(&weekly).await, day).unwrap();
     assert_eq!(
         stopped["status"], "cancelled",
         "its batch no longer meets that day"
